@@ -1,0 +1,48 @@
+"""The `companion` command line: a thin face over the core and the store.
+
+Commands that show no screen never import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from companion import __version__
+
+from . import clients, protocols
+from .common import CompanionGroup, Practice
+
+
+@click.group(cls=CompanionGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="companion")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    help="The practice database file (default: $COMPANION_DB, else your user data folder).",
+)
+@click.option(
+    "--protocols-dir",
+    "protocol_dirs",
+    type=click.Path(file_okay=False, path_type=Path),
+    multiple=True,
+    help="Another folder of protocol TOML files; its protocols replace ones with the same id.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]) -> None:
+    """companion: your session protocol, live notes, goals and actions, beside the call."""
+    practice = Practice(db_path=db_path, protocol_dirs=protocol_dirs)
+    ctx.obj = practice
+    ctx.call_on_close(practice.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+cli.add_command(protocols.protocols)
+cli.add_command(clients.clients)
+
+
+def main() -> None:
+    cli(prog_name="companion")

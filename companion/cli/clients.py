@@ -1,0 +1,40 @@
+"""`companion clients`: the people you coach."""
+
+from __future__ import annotations
+
+import click
+
+from companion.models import Client
+
+from .common import Practice, echo_json, pass_practice
+
+
+@click.group()
+def clients() -> None:
+    """The people you coach."""
+
+
+@clients.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_practice
+def list_clients(practice: Practice, as_json: bool) -> None:
+    """List clients by name."""
+    found = practice.store.clients()
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        click.echo("No clients yet: add one with `companion clients add NAME`.")
+    for client in found:
+        contact = f"  <{client.contact}>" if client.contact else ""
+        click.echo(f"{client.id:>4}  {client.name}{contact}")
+
+
+@clients.command("add")
+@click.argument("name")
+@click.option("--contact", default="", help="Email or phone, as you want it in the hours log.")
+@pass_practice
+def add_client(practice: Practice, name: str, contact: str) -> None:
+    """Add a client."""
+    client = practice.store.add_client(Client(name=name, contact=contact))
+    click.echo(f"Added client {client.id}: {client.name}")

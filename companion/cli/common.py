@@ -1,0 +1,129 @@
+"""What every command shares: the context (database, protocols), dates, errors and JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+from pydantic import BaseModel
+
+from companion.protocols import ProtocolError, ProtocolLibrary
+from companion.store import Store, StoreError
+
+
+class UserError(click.ClickException):
+    """A mistake in what the coach asked for: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+class CompanionGroup(click.Group):
+    """A click group whose errors are one plain line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (StoreError, ProtocolError) as error:
+            raise UserError(str(error)) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            exit_code = result if isinstance(result, int) else 0
+        except click.ClickException as error:
+            message = " ".join(error.format_message().split())  # one line, even for usage errors
+            click.echo(f"companion: {message}", err=True)
+            exit_code = error.exit_code
+        except click.Abort:
+            click.echo("companion: aborted", err=True)
+            exit_code = 1
+        if standalone_mode:
+            sys.exit(exit_code)
+        return exit_code
+
+
+@dataclass
+class Practice:
+    """The click context object: opens the database and finds the protocols only when asked."""
+
+    db_path: str | None = None
+    protocol_dirs: tuple[Path, ...] = ()
+    _store: Store | None = field(default=None, repr=False)
+    _protocols: ProtocolLibrary | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_path)
+        return self._store
+
+    @property
+    def protocols(self) -> ProtocolLibrary:
+        if self._protocols is None:
+            self._protocols = ProtocolLibrary.discover(self.protocol_dirs)
+        return self._protocols
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_practice = click.make_pass_decorator(Practice)
+
+
+class DateParam(click.ParamType):
+    """A calendar date: YYYY-MM-DD, or today / yesterday / tomorrow."""
+
+    name = "DATE"
+    _WORDS: ClassVar[dict[str, int]] = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip().lower()
+        if text in self._WORDS:
+            return date.today() + timedelta(days=self._WORDS[text])
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date: use YYYY-MM-DD, e.g. {date.today().isoformat()}")
+
+
+DATE = DateParam()
+
+
+def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]) -> None:
+    """Print models (or plain JSON data) as indented JSON on stdout."""
+    if isinstance(data, BaseModel):
+        payload: Any = data.model_dump(mode="json")
+    elif isinstance(data, dict):
+        payload = data
+    else:
+        payload = [
+            item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in data
+        ]
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def client_or_fail(practice: Practice, name: str) -> int:
+    """The id of the client called NAME, or a UserError naming the clients there are."""
+    client = practice.store.find_client(name)
+    if client is None:
+        names = ", ".join(c.name for c in practice.store.clients()[:8]) or "none yet"
+        raise UserError(f"no client called {name!r} (clients: {names})")
+    assert client.id is not None
+    return client.id

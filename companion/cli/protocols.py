@@ -1,0 +1,94 @@
+"""`companion protocols`: list, show and validate session protocols."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from companion.protocols import Protocol, ProtocolError, load_protocol_file
+
+from .common import Practice, UserError, echo_json, pass_practice
+
+
+@click.group()
+def protocols() -> None:
+    """The session protocols: built-in, yours, and any --protocols-dir."""
+
+
+@protocols.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_practice
+def list_protocols(practice: Practice, as_json: bool) -> None:
+    """List the protocols and where each comes from."""
+    library = practice.protocols
+    if as_json:
+        echo_json(
+            [
+                {
+                    **entry.protocol.model_dump(mode="json", exclude={"steps"}),
+                    "steps": len(entry.protocol.steps),
+                    "origin": entry.origin,
+                    "path": str(entry.path),
+                }
+                for entry in library
+            ]
+        )
+    else:
+        width = max((len(entry.protocol.id) for entry in library), default=2)
+        for entry in library:
+            p = entry.protocol
+            click.echo(
+                f"{p.id:<{width}}  {p.kind:<8} {p.duration_minutes:>3} min  "
+                f"{len(p.steps):>2} steps  {p.name}  [{entry.origin}: {entry.path}]"
+            )
+    for problem in library.errors:
+        click.echo(f"skipped: {problem}", err=True)
+
+
+@protocols.command("show")
+@click.argument("protocol_id")
+@click.option("--toml", "as_toml", is_flag=True, help="Print the protocol file itself.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_practice
+def show_protocol(practice: Practice, protocol_id: str, as_toml: bool, as_json: bool) -> None:
+    """Show one protocol: its steps, timeboxes, purposes and prompts."""
+    library = practice.protocols
+    protocol = library.get(protocol_id)
+    if as_toml:
+        click.echo(library.entries[protocol_id].path.read_text(encoding="utf-8"), nl=False)
+    elif as_json:
+        echo_json(protocol)
+    else:
+        click.echo(describe(protocol))
+
+
+def describe(protocol: Protocol) -> str:
+    lines = [
+        f"{protocol.name} ({protocol.id}, {protocol.kind}, {protocol.duration_minutes} min)",
+        protocol.description,
+        "",
+    ]
+    for number, step in enumerate(protocol.steps, start=1):
+        capture = f"  [captures: {step.capture}]" if step.capture else ""
+        lines.append(f"{number}. {step.title} ({step.minutes} min){capture}")
+        lines.append(f"   {step.purpose}")
+        lines.extend(f"   - {prompt}" for prompt in step.prompts)
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+@protocols.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check protocol files; each problem names the file, the field and what is wrong."""
+    problems = []
+    for path in files:
+        try:
+            protocol = load_protocol_file(path)
+        except ProtocolError as error:
+            problems.append(str(error))
+            continue
+        click.echo(f"{path}: ok ({protocol.id}, {len(protocol.steps)} steps)")
+    if problems:
+        raise UserError("; ".join(problems))

@@ -1,0 +1,209 @@
+"""The records of a coaching practice: the one definition of each record's shape.
+
+The store takes and returns these models; the UI and the CLI show them. Nothing here does I/O.
+Times are naive local datetimes (a coach's practice lives in the coach's own time zone).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Billing = Literal["paid", "pro_bono"]
+EngagementFormat = Literal["individual", "group"]
+EngagementStatus = Literal["open", "closed"]
+GoalStatus = Literal["active", "achieved", "adjusted", "dropped"]
+SessionMode = Literal["video", "phone", "in-person"]
+ActionOwner = Literal["coachee", "coach"]
+ActionStatus = Literal["open", "done", "dropped"]
+
+GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "dropped")
+SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
+ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach")
+ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
+
+
+def now() -> datetime:
+    """The current local time to the second: what every record stamps itself with."""
+    return datetime.now().replace(microsecond=0)
+
+
+class Record(BaseModel):
+    """Common settings: validate on assignment so a record can never hold a bad value."""
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class Client(Record):
+    id: int | None = None
+    name: str = Field(min_length=1)
+    contact: str = ""
+    created_at: datetime = Field(default_factory=now)
+
+    _strip_name = field_validator("name", "contact", mode="before")(_strip)
+
+
+class Engagement(Record):
+    """The coaching contract between coach, client and (in three-party coaching) a sponsor."""
+
+    id: int | None = None
+    client_id: int
+    sponsor_name: str = ""
+    sponsor_role: str = ""
+    start_date: date = Field(default_factory=date.today)
+    end_date: date | None = None
+    sessions_planned: int | None = Field(default=None, ge=1)
+    confidentiality: str = ""
+    billing: Billing = "paid"
+    format: EngagementFormat = "individual"
+    group_size: int | None = Field(default=None, ge=2)
+    objective: str = ""
+    status: EngagementStatus = "open"
+
+    @property
+    def is_three_party(self) -> bool:
+        return bool(self.sponsor_name)
+
+
+class Goal(Record):
+    """A SMARTE goal: Specific, Measurable, Achievable, Realistic, Timely, Ecological."""
+
+    id: int | None = None
+    client_id: int
+    engagement_id: int | None = None
+    specific: str = Field(min_length=1, description="The goal itself, in the client's words.")
+    measurable: str = ""
+    achievable: str = ""
+    realistic: str = ""
+    timely: date | None = Field(default=None, description="The date the goal is due.")
+    ecological: str = ""
+    status: GoalStatus = "active"
+    created_at: datetime = Field(default_factory=now)
+
+    _strip_specific = field_validator("specific", mode="before")(_strip)
+
+
+class Agreement(Record):
+    """Today's session agreement: what the client wants from this session and how they'll know."""
+
+    topic: str = ""
+    desired_outcome: str = ""
+    measure_of_success: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.topic or self.desired_outcome or self.measure_of_success)
+
+
+class Session(Record):
+    id: int | None = None
+    client_id: int
+    engagement_id: int | None = None
+    protocol_id: str
+    protocol_snapshot: str = Field(
+        default="",
+        description="The protocol as used, as JSON, so later edits don't rewrite history.",
+    )
+    planned_minutes: int = Field(default=60, ge=1)
+    mode: SessionMode = "video"
+    started_at: datetime = Field(default_factory=now)
+    ended_at: datetime | None = None
+    agreement: Agreement = Field(default_factory=Agreement)
+    current_step: int = Field(default=0, ge=0)
+    next_session_on: date | None = None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def duration_minutes(self) -> float | None:
+        """Minutes from start to end; None while the session is still running."""
+        if self.ended_at is None:
+            return None
+        return max(0.0, (self.ended_at - self.started_at).total_seconds() / 60)
+
+
+class Notes(Record):
+    """A session's notes, in Markdown. Kept in their own record so autosave writes little."""
+
+    session_id: int
+    text: str = ""
+    updated_at: datetime = Field(default_factory=now)
+
+
+class StepTiming(Record):
+    id: int | None = None
+    session_id: int
+    step_index: int = Field(ge=0)
+    step_id: str
+    entered_at: datetime = Field(default_factory=now)
+    left_at: datetime | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.left_at is None:
+            return None
+        return max(0.0, (self.left_at - self.entered_at).total_seconds())
+
+
+class Action(Record):
+    """Something the client (or the coach) commits to do before a later session."""
+
+    id: int | None = None
+    client_id: int
+    session_id: int | None = Field(default=None, description="The session that set the action.")
+    reviewed_session_id: int | None = Field(
+        default=None, description="The later session in which it was followed up."
+    )
+    text: str = Field(min_length=1)
+    owner: ActionOwner = "coachee"
+    due_on: date | None = None
+    goal_id: int | None = None
+    status: ActionStatus = "open"
+    created_at: datetime = Field(default_factory=now)
+    closed_at: datetime | None = None
+
+    _strip_text = field_validator("text", mode="before")(_strip)
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return (
+            self.status == "open"
+            and self.due_on is not None
+            and self.due_on < (today or date.today())
+        )
+
+
+class GoalScore(Record):
+    """Where the client puts themself on a goal, 0 to 10, in one session."""
+
+    id: int | None = None
+    goal_id: int
+    session_id: int
+    score: int = Field(ge=0, le=10)
+    created_at: datetime = Field(default_factory=now)
+
+
+class Takeaway(Record):
+    id: int | None = None
+    session_id: int
+    text: str = Field(min_length=1)
+
+    _strip_text = field_validator("text", mode="before")(_strip)
+
+
+class SearchHit(Record):
+    """One full-text search result: where it was found and a snippet with the match marked."""
+
+    kind: Literal["notes", "agreement", "action", "takeaway"]
+    session_id: int | None
+    client_id: int
+    client_name: str
+    started_at: datetime | None
+    snippet: str = Field(description="Text with each match between [[ and ]].")

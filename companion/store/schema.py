@@ -1,0 +1,144 @@
+"""The practice database schema, as numbered forward migrations (sqlite-utils' Migrations).
+
+Each migration runs once, in a transaction, and is recorded in `_sqlite_migrations`. Never edit
+a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("companion")
+
+_TABLES = """
+CREATE TABLE clients (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    contact TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX clients_name ON clients (name COLLATE NOCASE);
+CREATE TABLE engagements (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    sponsor_name TEXT NOT NULL DEFAULT '',
+    sponsor_role TEXT NOT NULL DEFAULT '',
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    sessions_planned INTEGER,
+    confidentiality TEXT NOT NULL DEFAULT '',
+    billing TEXT NOT NULL DEFAULT 'paid' CHECK (billing IN ('paid', 'pro_bono')),
+    format TEXT NOT NULL DEFAULT 'individual' CHECK (format IN ('individual', 'group')),
+    group_size INTEGER,
+    objective TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed'))
+);
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    engagement_id INTEGER REFERENCES engagements (id) ON DELETE SET NULL,
+    specific TEXT NOT NULL,
+    measurable TEXT NOT NULL DEFAULT '',
+    achievable TEXT NOT NULL DEFAULT '',
+    realistic TEXT NOT NULL DEFAULT '',
+    timely TEXT,
+    ecological TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'achieved', 'adjusted', 'dropped')),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    engagement_id INTEGER REFERENCES engagements (id) ON DELETE SET NULL,
+    protocol_id TEXT NOT NULL,
+    protocol_snapshot TEXT NOT NULL DEFAULT '',
+    planned_minutes INTEGER NOT NULL DEFAULT 60,
+    mode TEXT NOT NULL DEFAULT 'video' CHECK (mode IN ('video', 'phone', 'in-person')),
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    agreement_topic TEXT NOT NULL DEFAULT '',
+    agreement_desired_outcome TEXT NOT NULL DEFAULT '',
+    agreement_measure_of_success TEXT NOT NULL DEFAULT '',
+    current_step INTEGER NOT NULL DEFAULT 0,
+    next_session_on TEXT
+);
+CREATE TABLE notes (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    text TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE step_timings (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    step_index INTEGER NOT NULL,
+    step_id TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    left_at TEXT
+);
+CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    reviewed_session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    text TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT 'coachee' CHECK (owner IN ('coachee', 'coach')),
+    due_on TEXT,
+    goal_id INTEGER REFERENCES goals (id) ON DELETE SET NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    created_at TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE TABLE goal_scores (
+    id INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals (id) ON DELETE CASCADE,
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+    created_at TEXT NOT NULL,
+    UNIQUE (goal_id, session_id)
+);
+CREATE TABLE takeaways (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+)
+"""
+
+# The text a coach may search, per table; the FTS index of each is kept current by triggers.
+SEARCHABLE: dict[str, list[str]] = {
+    "notes": ["text"],
+    "sessions": ["agreement_topic", "agreement_desired_outcome", "agreement_measure_of_success"],
+    "actions": ["text"],
+    "takeaways": ["text"],
+}
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+@migrations()
+def m001_tables(db: Database) -> None:
+    for statement in _statements(_TABLES):
+        db.execute(statement)
+
+
+@migrations()
+def m002_full_text_search(db: Database) -> None:
+    for table, columns in SEARCHABLE.items():
+        db[table].enable_fts(
+            columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+        db[table].populate_fts(columns)  # rows written before this migration become searchable
+
+
+@migrations()
+def m003_indexes(db: Database) -> None:
+    db.execute("CREATE INDEX sessions_client_started ON sessions (client_id, started_at)")
+    db.execute("CREATE INDEX engagements_client ON engagements (client_id)")
+    db.execute("CREATE INDEX goals_client ON goals (client_id)")
+    db.execute("CREATE INDEX actions_client_status ON actions (client_id, status)")
+    db.execute("CREATE INDEX actions_session ON actions (session_id)")
+    db.execute("CREATE INDEX step_timings_session ON step_timings (session_id)")
+    db.execute("CREATE INDEX goal_scores_session ON goal_scores (session_id)")
+    db.execute("CREATE INDEX takeaways_session ON takeaways (session_id)")

@@ -1,0 +1,614 @@
+"""The one door to the practice database: typed reads and writes that take and return models."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+from companion.models import (
+    Action,
+    ActionStatus,
+    Agreement,
+    Client,
+    Engagement,
+    Goal,
+    GoalScore,
+    GoalStatus,
+    Notes,
+    Record,
+    SearchHit,
+    Session,
+    StepTiming,
+    Takeaway,
+    now,
+)
+
+from .paths import create_private_file, resolve_db_path
+from .schema import migrations
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=Record)
+
+
+class StoreError(Exception):
+    """A request the store cannot satisfy; the message is fit to show the coach."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """Serialise use of the one connection: the UI saves notes from a worker thread."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+def _row(record: Record, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude=exclude)
+
+
+def _session_row(session: Session) -> dict[str, Any]:
+    row = _row(session, exclude={"agreement"})
+    row["agreement_topic"] = session.agreement.topic
+    row["agreement_desired_outcome"] = session.agreement.desired_outcome
+    row["agreement_measure_of_success"] = session.agreement.measure_of_success
+    return row
+
+
+def _session(row: dict[str, Any]) -> Session:
+    row = dict(row)
+    row["agreement"] = Agreement(
+        topic=row.pop("agreement_topic"),
+        desired_outcome=row.pop("agreement_desired_outcome"),
+        measure_of_success=row.pop("agreement_measure_of_success"),
+    )
+    return Session.model_validate(row)
+
+
+class Store:
+    """A coach's practice: one SQLite file, opened once, migrated on open."""
+
+    def __init__(self, db: Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+        self._lock = threading.RLock()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Store:
+        """Open (creating if need be) the database at PATH, $COMPANION_DB or the default place."""
+        db_path = resolve_db_path(path)
+        try:
+            create_private_file(db_path)
+            connection = sqlite3.connect(db_path, check_same_thread=False, timeout=10)
+            db = Database(connection, execute_plugins=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            return cls(db, db_path)
+        except (OSError, sqlite3.DatabaseError) as error:
+            raise StoreError(f"cannot open the practice database {db_path}: {error}") from None
+
+    @classmethod
+    def memory(cls) -> Store:
+        """An in-memory practice, for tests."""
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        return cls(Database(connection, execute_plugins=False))
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _get(self, table: str, pk: int, model: type[M], what: str) -> M:
+        try:
+            return model.model_validate(self.db[table].get(pk))
+        except NotFoundError:
+            raise NotFound(f"no {what} with id {pk}") from None
+
+    def _where(
+        self,
+        table: str,
+        model: type[M],
+        where: str | None = None,
+        args: Sequence[Any] = (),
+        order_by: str | None = None,
+    ) -> list[M]:
+        rows = self.db[table].rows_where(where, list(args), order_by=order_by)
+        return [model.model_validate(row) for row in rows]
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        row = {key: value for key, value in row.items() if not (key == "id" and value is None)}
+        return self.db[table].insert(row).last_pk
+
+    def _update(self, table: str, pk: int | None, row: dict[str, Any], what: str) -> None:
+        if pk is None:
+            raise StoreError(f"cannot update a {what} that was never saved")
+        row = {key: value for key, value in row.items() if key != "id"}
+        try:
+            self.db[table].update(pk, row)
+        except NotFoundError:
+            raise NotFound(f"no {what} with id {pk}") from None
+
+    # -- clients -----------------------------------------------------------------------------
+
+    @_locked
+    def add_client(self, client: Client) -> Client:
+        existing = self.find_client(client.name)
+        if existing is not None:
+            raise StoreError(f"there is already a client called {existing.name!r}")
+        return client.model_copy(update={"id": self._insert("clients", _row(client))})
+
+    @_locked
+    def get_client(self, client_id: int) -> Client:
+        return self._get("clients", client_id, Client, "client")
+
+    @_locked
+    def find_client(self, name: str) -> Client | None:
+        """The client with this name, ignoring case and surrounding spaces."""
+        rows = self._where("clients", Client, "name = ? COLLATE NOCASE", [name.strip()])
+        return rows[0] if rows else None
+
+    @_locked
+    def client_named(self, name: str) -> Client:
+        client = self.find_client(name)
+        if client is None:
+            raise NotFound(f"no client called {name!r}")
+        return client
+
+    @_locked
+    def get_or_create_client(self, name: str) -> tuple[Client, bool]:
+        """The client called NAME, and whether they were created just now."""
+        existing = self.find_client(name)
+        if existing is not None:
+            return existing, False
+        return self.add_client(Client(name=name)), True
+
+    @_locked
+    def clients(self) -> list[Client]:
+        return self._where("clients", Client, order_by="name COLLATE NOCASE")
+
+    @_locked
+    def save_client(self, client: Client) -> Client:
+        self._update("clients", client.id, _row(client), "client")
+        return client
+
+    # -- engagements -------------------------------------------------------------------------
+
+    @_locked
+    def add_engagement(self, engagement: Engagement) -> Engagement:
+        return engagement.model_copy(update={"id": self._insert("engagements", _row(engagement))})
+
+    @_locked
+    def get_engagement(self, engagement_id: int) -> Engagement:
+        return self._get("engagements", engagement_id, Engagement, "engagement")
+
+    @_locked
+    def save_engagement(self, engagement: Engagement) -> Engagement:
+        self._update("engagements", engagement.id, _row(engagement), "engagement")
+        return engagement
+
+    @_locked
+    def engagements(self, client_id: int) -> list[Engagement]:
+        return self._where(
+            "engagements", Engagement, "client_id = ?", [client_id], order_by="start_date, id"
+        )
+
+    @_locked
+    def open_engagement(self, client_id: int) -> Engagement | None:
+        rows = self._where(
+            "engagements",
+            Engagement,
+            "client_id = ? AND status = 'open'",
+            [client_id],
+            order_by="start_date DESC, id DESC",
+        )
+        return rows[0] if rows else None
+
+    @_locked
+    def ensure_open_engagement(self, client_id: int) -> Engagement:
+        """The client's open coaching contract, started today if they have none."""
+        return self.open_engagement(client_id) or self.add_engagement(
+            Engagement(client_id=client_id)
+        )
+
+    # -- goals -------------------------------------------------------------------------------
+
+    @_locked
+    def add_goal(self, goal: Goal) -> Goal:
+        return goal.model_copy(update={"id": self._insert("goals", _row(goal))})
+
+    @_locked
+    def get_goal(self, goal_id: int) -> Goal:
+        return self._get("goals", goal_id, Goal, "goal")
+
+    @_locked
+    def save_goal(self, goal: Goal) -> Goal:
+        if goal.id is None:
+            return self.add_goal(goal)
+        self._update("goals", goal.id, _row(goal), "goal")
+        return goal
+
+    @_locked
+    def goals(
+        self, client_id: int | None = None, *, status: GoalStatus | None = None
+    ) -> list[Goal]:
+        clauses, args = [], []
+        if client_id is not None:
+            clauses.append("client_id = ?")
+            args.append(client_id)
+        if status is not None:
+            clauses.append("status = ?")
+            args.append(status)
+        return self._where("goals", Goal, " AND ".join(clauses) or None, args, order_by="id")
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    @_locked
+    def add_session(self, session: Session) -> Session:
+        with self.db.atomic():
+            session_id = self._insert("sessions", _session_row(session))
+            self.db["notes"].insert(_row(Notes(session_id=session_id)))
+        return session.model_copy(update={"id": session_id})
+
+    @_locked
+    def get_session(self, session_id: int) -> Session:
+        try:
+            return _session(self.db["sessions"].get(session_id))
+        except NotFoundError:
+            raise NotFound(f"no session with id {session_id}") from None
+
+    @_locked
+    def save_session(self, session: Session) -> Session:
+        self._update("sessions", session.id, _session_row(session), "session")
+        return session
+
+    @_locked
+    def sessions(
+        self,
+        client_id: int | None = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        finished: bool | None = None,
+        limit: int | None = None,
+    ) -> list[Session]:
+        """Sessions, newest first."""
+        clauses, args = [], []
+        if client_id is not None:
+            clauses.append("client_id = ?")
+            args.append(client_id)
+        if since is not None:
+            clauses.append("started_at >= ?")
+            args.append(since.isoformat())
+        if until is not None:
+            clauses.append("started_at < date(?, '+1 day')")
+            args.append(until.isoformat())
+        if finished is not None:
+            clauses.append("ended_at IS NOT NULL" if finished else "ended_at IS NULL")
+        rows = self.db["sessions"].rows_where(
+            " AND ".join(clauses) or None, args, order_by="started_at DESC, id DESC", limit=limit
+        )
+        return [_session(row) for row in rows]
+
+    @_locked
+    def unfinished_sessions(self, client_id: int | None = None) -> list[Session]:
+        return self.sessions(client_id, finished=False)
+
+    @_locked
+    def session_number(self, session: Session) -> int:
+        """Which session of the engagement this is (1 for the first), counting by start time."""
+        if session.engagement_id is None:
+            where, args = "client_id = ? AND engagement_id IS NULL", [session.client_id]
+        else:
+            where, args = "engagement_id = ?", [session.engagement_id]
+        row = self.db.execute(
+            f"SELECT count(*) FROM sessions WHERE {where} AND (started_at < ? "
+            "OR (started_at = ? AND id <= ?))",
+            [*args, session.started_at.isoformat(), session.started_at.isoformat(), session.id],
+        ).fetchone()
+        return int(row[0])
+
+    @_locked
+    def previous_session(self, session: Session) -> Session | None:
+        """The client's session before this one, if any."""
+        rows = self.db["sessions"].rows_where(
+            "client_id = ? AND id != ? AND started_at <= ?",
+            [session.client_id, session.id, session.started_at.isoformat()],
+            order_by="started_at DESC, id DESC",
+            limit=1,
+        )
+        found = [_session(row) for row in rows]
+        return found[0] if found else None
+
+    @_locked
+    def finish_session(
+        self,
+        session_id: int,
+        *,
+        ended_at: datetime | None = None,
+        actions: Iterable[Action] = (),
+        scores: dict[int, int] | None = None,
+        takeaways: Iterable[str] = (),
+        next_session_on: date | None = None,
+    ) -> Session:
+        """Close a session with what the closing screen confirmed, all or nothing."""
+        session = self.get_session(session_id)
+        ended = ended_at or now()
+        with self.db.atomic():
+            for action in actions:
+                self.save_action(action.model_copy(update={"session_id": session_id}))
+            for goal_id, score in (scores or {}).items():
+                self.set_goal_score(goal_id, session_id, score)
+            self.replace_takeaways(session_id, takeaways)
+            self.db.execute(
+                "UPDATE step_timings SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
+                [ended.isoformat(), session_id],
+            )
+            session = session.model_copy(
+                update={"ended_at": ended, "next_session_on": next_session_on}
+            )
+            self.save_session(session)
+        return session
+
+    # -- notes -------------------------------------------------------------------------------
+
+    @_locked
+    def get_notes(self, session_id: int) -> Notes:
+        try:
+            return Notes.model_validate(self.db["notes"].get(session_id))
+        except NotFoundError:
+            self.get_session(session_id)  # raises NotFound for a wrong id
+            return Notes(session_id=session_id)
+
+    @_locked
+    def save_notes(self, session_id: int, text: str) -> Notes:
+        notes = Notes(session_id=session_id, text=text)
+        self.db["notes"].upsert(_row(notes), pk="session_id")
+        return notes
+
+    # -- step timings ------------------------------------------------------------------------
+
+    @_locked
+    def enter_step(
+        self, session_id: int, step_index: int, step_id: str, at: datetime | None = None
+    ) -> StepTiming:
+        """Leave the step the session is in (if any) and enter another, recording both times."""
+        at = at or now()
+        timing = StepTiming(
+            session_id=session_id, step_index=step_index, step_id=step_id, entered_at=at
+        )
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE step_timings SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
+                [at.isoformat(), session_id],
+            )
+            timing = timing.model_copy(update={"id": self._insert("step_timings", _row(timing))})
+            self.db.execute(
+                "UPDATE sessions SET current_step = ? WHERE id = ?", [step_index, session_id]
+            )
+        return timing
+
+    @_locked
+    def step_timings(self, session_id: int) -> list[StepTiming]:
+        return self._where(
+            "step_timings", StepTiming, "session_id = ?", [session_id], order_by="entered_at, id"
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @_locked
+    def add_action(self, action: Action) -> Action:
+        return action.model_copy(update={"id": self._insert("actions", _row(action))})
+
+    @_locked
+    def get_action(self, action_id: int) -> Action:
+        return self._get("actions", action_id, Action, "action")
+
+    @_locked
+    def save_action(self, action: Action) -> Action:
+        if action.id is None:
+            return self.add_action(action)
+        self._update("actions", action.id, _row(action), "action")
+        return action
+
+    @_locked
+    def set_action_status(
+        self,
+        action_id: int,
+        status: ActionStatus,
+        *,
+        reviewed_in: int | None = None,
+        due_on: date | None = None,
+    ) -> Action:
+        """Follow an action up: done, dropped, or still open (carried forward, maybe re-dated)."""
+        action = self.get_action(action_id)
+        update: dict[str, Any] = {
+            "status": status,
+            "closed_at": None if status == "open" else (action.closed_at or now()),
+        }
+        if reviewed_in is not None:
+            update["reviewed_session_id"] = reviewed_in
+        if due_on is not None:
+            update["due_on"] = due_on
+        return self.save_action(action.model_copy(update=update))
+
+    @_locked
+    def actions(
+        self,
+        client_id: int | None = None,
+        *,
+        session_id: int | None = None,
+        status: ActionStatus | None = None,
+        overdue_on: date | None = None,
+    ) -> list[Action]:
+        """Actions by due date, undated last; overdue_on keeps the open ones due before that day."""
+        clauses, args = [], []
+        if client_id is not None:
+            clauses.append("client_id = ?")
+            args.append(client_id)
+        if session_id is not None:
+            clauses.append("session_id = ?")
+            args.append(session_id)
+        if status is not None:
+            clauses.append("status = ?")
+            args.append(status)
+        if overdue_on is not None:
+            clauses.append("status = 'open' AND due_on IS NOT NULL AND due_on < ?")
+            args.append(overdue_on.isoformat())
+        return self._where(
+            "actions",
+            Action,
+            " AND ".join(clauses) or None,
+            args,
+            order_by="due_on IS NULL, due_on, id",
+        )
+
+    @_locked
+    def actions_to_review(self, session: Session) -> list[Action]:
+        """Actions from earlier sessions still open, or already followed up in this one."""
+        return self._where(
+            "actions",
+            Action,
+            "client_id = ? AND (session_id IS NULL OR session_id != ?) "
+            "AND (status = 'open' OR reviewed_session_id = ?)",
+            [session.client_id, session.id, session.id],
+            order_by="due_on IS NULL, due_on, id",
+        )
+
+    # -- goal scores -------------------------------------------------------------------------
+
+    @_locked
+    def set_goal_score(self, goal_id: int, session_id: int, score: int) -> GoalScore:
+        record = GoalScore(goal_id=goal_id, session_id=session_id, score=score)
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO goal_scores (goal_id, session_id, score, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id, session_id) "
+                "DO UPDATE SET score = excluded.score",
+                [goal_id, session_id, score, record.created_at.isoformat()],
+            )
+            row = self.db.execute(
+                "SELECT * FROM goal_scores WHERE goal_id = ? AND session_id = ?",
+                [goal_id, session_id],
+            ).fetchone()
+        columns = ("id", "goal_id", "session_id", "score", "created_at")
+        return GoalScore.model_validate(dict(zip(columns, row, strict=True)))
+
+    @_locked
+    def goal_scores(
+        self, *, goal_id: int | None = None, session_id: int | None = None
+    ) -> list[GoalScore]:
+        """Scores in the order of the sessions they were given in."""
+        clauses, args = [], []
+        if goal_id is not None:
+            clauses.append("goal_scores.goal_id = ?")
+            args.append(goal_id)
+        if session_id is not None:
+            clauses.append("goal_scores.session_id = ?")
+            args.append(session_id)
+        where = " AND ".join(clauses) or "1"
+        rows = self.db.query(
+            "SELECT goal_scores.* FROM goal_scores "
+            "JOIN sessions ON sessions.id = goal_scores.session_id "
+            f"WHERE {where} ORDER BY sessions.started_at, goal_scores.id",
+            args,
+        )
+        return [GoalScore.model_validate(row) for row in rows]
+
+    @_locked
+    def last_score(self, goal_id: int) -> GoalScore | None:
+        scores = self.goal_scores(goal_id=goal_id)
+        return scores[-1] if scores else None
+
+    # -- takeaways ---------------------------------------------------------------------------
+
+    @_locked
+    def add_takeaway(self, takeaway: Takeaway) -> Takeaway:
+        return takeaway.model_copy(update={"id": self._insert("takeaways", _row(takeaway))})
+
+    @_locked
+    def takeaways(self, session_id: int) -> list[Takeaway]:
+        return self._where("takeaways", Takeaway, "session_id = ?", [session_id], order_by="id")
+
+    @_locked
+    def replace_takeaways(self, session_id: int, texts: Iterable[str]) -> list[Takeaway]:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM takeaways WHERE session_id = ?", [session_id])
+            return [
+                self.add_takeaway(Takeaway(session_id=session_id, text=text))
+                for text in texts
+                if text.strip()
+            ]
+
+    # -- search ------------------------------------------------------------------------------
+
+    @_locked
+    def search(
+        self, query: str, *, client_id: int | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """Full-text search over notes, agreements, actions and takeaways, best matches first.
+
+        The query is taken as plain words (quoted for FTS5), so anything a coach types is safe.
+        """
+        if not query.strip():
+            return []
+        match = self.db.quote_fts(query)
+        client_clause = "AND clients.id = :client_id" if client_id is not None else ""
+        sql = f"""
+        SELECT * FROM (
+            SELECT 'notes' AS kind, sessions.id AS session_id, clients.id AS client_id,
+                   clients.name AS client_name, sessions.started_at AS started_at,
+                   snippet(notes_fts, -1, '[[', ']]', '…', 16) AS snippet, notes_fts.rank AS rank
+            FROM notes_fts
+            JOIN notes ON notes.rowid = notes_fts.rowid
+            JOIN sessions ON sessions.id = notes.session_id
+            JOIN clients ON clients.id = sessions.client_id
+            WHERE notes_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'agreement', sessions.id, clients.id, clients.name, sessions.started_at,
+                   snippet(sessions_fts, -1, '[[', ']]', '…', 16), sessions_fts.rank
+            FROM sessions_fts
+            JOIN sessions ON sessions.rowid = sessions_fts.rowid
+            JOIN clients ON clients.id = sessions.client_id
+            WHERE sessions_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'action', actions.session_id, clients.id, clients.name, sessions.started_at,
+                   snippet(actions_fts, -1, '[[', ']]', '…', 16), actions_fts.rank
+            FROM actions_fts
+            JOIN actions ON actions.rowid = actions_fts.rowid
+            JOIN clients ON clients.id = actions.client_id
+            LEFT JOIN sessions ON sessions.id = actions.session_id
+            WHERE actions_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'takeaway', sessions.id, clients.id, clients.name, sessions.started_at,
+                   snippet(takeaways_fts, -1, '[[', ']]', '…', 16), takeaways_fts.rank
+            FROM takeaways_fts
+            JOIN takeaways ON takeaways.rowid = takeaways_fts.rowid
+            JOIN sessions ON sessions.id = takeaways.session_id
+            JOIN clients ON clients.id = sessions.client_id
+            WHERE takeaways_fts MATCH :match {client_clause}
+        ) ORDER BY rank, started_at DESC LIMIT :limit
+        """
+        rows = self.db.query(sql, {"match": match, "client_id": client_id, "limit": limit})
+        return [
+            SearchHit.model_validate({k: v for k, v in row.items() if k != "rank"}) for row in rows
+        ]
