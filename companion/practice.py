@@ -1,0 +1,40 @@
+"""Operations that span several records, shared by the command line and the screens."""
+
+from __future__ import annotations
+
+from companion.models import Session, SessionMode
+from companion.protocols import ProtocolLibrary
+from companion.store import Store
+
+
+def begin_session(
+    store: Store,
+    protocols: ProtocolLibrary,
+    client_name: str,
+    *,
+    protocol_id: str | None = None,
+    minutes: int | None = None,
+    mode: SessionMode = "video",
+) -> Session:
+    """Create a session for CLIENT_NAME (creating the client and an engagement if need be).
+
+    Without a protocol id: a first session for a client with no sessions yet, otherwise GROW.
+    The session keeps a snapshot of the protocol as used, so editing the file later changes nothing.
+    """
+    client, _ = store.get_or_create_client(client_name)
+    assert client.id is not None
+    if protocol_id is None:
+        has_sessions = bool(store.sessions(client.id, limit=1))
+        protocol = protocols.default_for(first_session=not has_sessions)
+    else:
+        protocol = protocols.get(protocol_id)
+    engagement = store.ensure_open_engagement(client.id)
+    session = Session(
+        client_id=client.id,
+        engagement_id=engagement.id,
+        protocol_id=protocol.id,
+        protocol_snapshot=protocol.model_dump_json(),
+        planned_minutes=minutes or protocol.duration_minutes,
+        mode=mode,
+    )
+    return store.add_session(session)

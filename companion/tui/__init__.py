@@ -1,0 +1,1 @@
+"""The Textual face of companion. Imported only by commands that show a screen."""
