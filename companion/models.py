@@ -33,7 +33,7 @@ def now() -> datetime:
 class Record(BaseModel):
     """Common settings: validate on assignment so a record can never hold a bad value."""
 
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", defer_build=True)
 
 
 def _strip(value: object) -> object:
