@@ -1,0 +1,82 @@
+"""The line markers a coach types in the live notes, and what they mean.
+
+Notes are plain Markdown. Three markers at the start of a line give a line a role:
+
+- ``- [ ] `` an action candidate (pre-fills the closing screen),
+- ``! `` an insight (goes to the recap),
+- ``// `` a private line for the coach only: it never appears in anything meant for the client.
+
+Privacy errs on the side of hiding: a line is private when its text, after leading whitespace and
+any list, checkbox, quote or insight prefix, starts with ``//``. So ``- [ ] // call HR`` and
+``! // hunch`` are private too, while a URL in the middle of a line (``see https://x.org``) is not.
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+ACTION_MARK = "- [ ] "
+INSIGHT_MARK = "! "
+PRIVATE_MARK = "// "
+
+LEGEND = "Markers:  - [ ] action   ! insight   // private (coach only, never in the recap)"
+
+# An open checkbox list item: "- [ ] text", "* [ ] text" or "+ [ ] text", any indentation.
+_ACTION = re.compile(r"^\s*[-*+]\s+\[ \](?:\s+(?P<text>.*))?$")
+# An insight: "! text" (a Markdown image "![..](..)" is not one: the space is required).
+_INSIGHT = re.compile(r"^\s*!(?:\s+(?P<text>.*))?$")
+# One prefix that may come before "//" on a private line: a quote, bullet, number, checkbox or "!".
+_PREFIX = re.compile(r"(?:>|[-*+]|\d+[.)]|\[[ xX]\]|!)")
+
+
+def step_heading(title: str, at: datetime) -> str:
+    """The heading a step change adds to the notes, so notes are grouped by step."""
+    clean = " ".join(title.split()) or "Step"
+    return f"## {clean} · {at:%H:%M}"
+
+
+def is_private(line: str) -> bool:
+    """True for a line meant for the coach only (see the module docstring for the exact rule)."""
+    rest = line.lstrip().lstrip("\ufeff").lstrip()
+    while (match := _PREFIX.match(rest)) is not None:
+        rest = rest[match.end() :].lstrip()
+    return rest.startswith("//")
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def action_candidates(text: str) -> list[str]:
+    """The texts of the open ``- [ ]`` lines: what the coach flagged as possible actions."""
+    found: list[str] = []
+    for line in _lines(text):
+        match = _ACTION.match(line)
+        if match is None or is_private(line):
+            continue
+        item = (match.group("text") or "").strip()
+        if item:
+            found.append(item)
+    return found
+
+
+def insights(text: str) -> list[str]:
+    """The texts of the ``! `` lines: what the client realised, worth keeping in the recap."""
+    found: list[str] = []
+    for line in _lines(text):
+        match = _INSIGHT.match(line)
+        if match is None or is_private(line):
+            continue
+        item = (match.group("text") or "").strip()
+        if item:
+            found.append(item)
+    return found
+
+
+def without_private(text: str) -> str:
+    """The notes with every private line removed: the most a client may ever see of them."""
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not is_private(line.rstrip("\r\n"))
+    )
