@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -80,6 +81,45 @@ def _session(row: dict[str, Any]) -> Session:
     return Session.model_validate(row)
 
 
+_WHAT: dict[str, str] = {
+    "clients": "client",
+    "engagements": "engagement",
+    "goals": "goal",
+    "sessions": "session",
+    "notes": "notes",
+    "step_timings": "step timing",
+    "actions": "action",
+    "goal_scores": "goal score",
+    "takeaways": "takeaway",
+}
+
+
+@contextlib.contextmanager
+def _integrity(what: str) -> Iterator[None]:
+    """Turn SQLite's constraint failures into a StoreError that says what could not be saved."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        text = str(error)
+        if "FOREIGN KEY" in text:
+            reason = "it refers to a client, session, goal or engagement that does not exist"
+        elif "UNIQUE" in text:
+            reason = "one like it is already saved"
+        else:
+            reason = text
+        raise StoreError(f"cannot save the {what}: {reason}") from None
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for what a coach typed: every word quoted, as a prefix, all required.
+
+    Quoting takes away FTS5's own syntax (AND, NEAR(, *, ", -, column:) so no input can raise;
+    words with no letter or digit match nothing, so they are left out. '' means "search nothing".
+    """
+    words = [word for word in text.split() if any(ch.isalnum() for ch in word)]
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
 class Store:
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
@@ -96,6 +136,7 @@ class Store:
     def open(cls, path: str | Path | None = None) -> Store:
         """Open (creating if need be) the database at PATH, $COMPANION_DB or the default place."""
         db_path = resolve_db_path(path)
+        connection: sqlite3.Connection | None = None
         try:
             create_private_file(db_path)
             connection = sqlite3.connect(db_path, check_same_thread=False, timeout=10)
@@ -103,8 +144,11 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             return cls(db, db_path)
-        except (OSError, sqlite3.DatabaseError) as error:
-            raise StoreError(f"cannot open the practice database {db_path}: {error}") from None
+        except (OSError, sqlite3.Error) as error:
+            if connection is not None:
+                connection.close()
+            problem = getattr(error, "strerror", None) or error
+            raise StoreError(f"cannot open the practice database {db_path}: {problem}") from None
 
     @classmethod
     def memory(cls) -> Store:
@@ -137,14 +181,16 @@ class Store:
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         row = {key: value for key, value in row.items() if not (key == "id" and value is None)}
-        return self.db[table].insert(row).last_pk
+        with _integrity(_WHAT[table]):
+            return self.db[table].insert(row).last_pk
 
     def _update(self, table: str, pk: int | None, row: dict[str, Any], what: str) -> None:
         if pk is None:
             raise StoreError(f"cannot update a {what} that was never saved")
         row = {key: value for key, value in row.items() if key != "id"}
         try:
-            self.db[table].update(pk, row)
+            with _integrity(what):
+                self.db[table].update(pk, row)
         except NotFoundError:
             raise NotFound(f"no {what} with id {pk}") from None
 
@@ -152,10 +198,16 @@ class Store:
 
     @_locked
     def add_client(self, client: Client) -> Client:
-        existing = self.find_client(client.name)
-        if existing is not None:
-            raise StoreError(f"there is already a client called {existing.name!r}")
+        self._check_name_free(client)
         return client.model_copy(update={"id": self._insert("clients", _row(client))})
+
+    def _check_name_free(self, client: Client) -> None:
+        existing = self.find_client(client.name)
+        if existing is not None and existing.id != client.id:
+            raise StoreError(
+                f"there is already a client called {existing.name!r} (names are unique, "
+                "ignoring case): choose another name, e.g. with a surname or initial"
+            )
 
     @_locked
     def get_client(self, client_id: int) -> Client:
@@ -188,8 +240,16 @@ class Store:
 
     @_locked
     def save_client(self, client: Client) -> Client:
+        self._check_name_free(client)
         self._update("clients", client.id, _row(client), "client")
         return client
+
+    @_locked
+    def delete_client(self, client_id: int) -> None:
+        """Forget a client and everything recorded about them (engagements, sessions, notes...)."""
+        self.get_client(client_id)  # NotFound for a wrong id
+        with self.db.atomic():
+            self.db.execute("DELETE FROM clients WHERE id = ?", [client_id])
 
     # -- engagements -------------------------------------------------------------------------
 
@@ -382,7 +442,12 @@ class Store:
     @_locked
     def save_notes(self, session_id: int, text: str) -> Notes:
         notes = Notes(session_id=session_id, text=text)
-        self.db["notes"].upsert(_row(notes), pk="session_id")
+        try:
+            with _integrity("notes"):
+                self.db["notes"].upsert(_row(notes), pk="session_id")
+        except StoreError:
+            self.get_session(session_id)  # raises NotFound for a wrong id
+            raise
         return notes
 
     # -- step timings ------------------------------------------------------------------------
@@ -499,7 +564,7 @@ class Store:
     @_locked
     def set_goal_score(self, goal_id: int, session_id: int, score: int) -> GoalScore:
         record = GoalScore(goal_id=goal_id, session_id=session_id, score=score)
-        with self.db.atomic():
+        with self.db.atomic(), _integrity("goal score"):
             self.db.execute(
                 "INSERT INTO goal_scores (goal_id, session_id, score, created_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id, session_id) "
@@ -567,11 +632,12 @@ class Store:
     ) -> list[SearchHit]:
         """Full-text search over notes, agreements, actions and takeaways, best matches first.
 
-        The query is taken as plain words (quoted for FTS5), so anything a coach types is safe.
+        The query is taken as plain words, each matching the start of a word ("deleg" finds
+        "delegation"), all of them required; anything a coach types is safe (see fts_query).
         """
-        if not query.strip():
+        match = fts_query(query)
+        if not match:
             return []
-        match = self.db.quote_fts(query)
         client_clause = "AND clients.id = :client_id" if client_id is not None else ""
         sql = f"""
         SELECT * FROM (
