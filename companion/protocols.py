@@ -8,13 +8,13 @@ I/O here, and it is kept to `load_protocol_file` and `ProtocolLibrary.discover`.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
 Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways"]
@@ -24,7 +24,8 @@ SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real types, so `minutes = true` or `minutes = "5"` is a mistake to report.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     id: str = Field(pattern=SLUG)
     title: str = Field(min_length=1)
@@ -35,7 +36,7 @@ class Step(BaseModel):
 
 
 class Protocol(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
@@ -44,20 +45,26 @@ class Protocol(BaseModel):
     duration_minutes: int = Field(ge=1)
     steps: list[Step] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _check_steps(self) -> Protocol:
-        seen: set[str] = set()
-        for step in self.steps:
-            if step.id in seen:
-                raise ValueError(f"step id {step.id!r} is used twice")
-            seen.add(step.id)
-        total = sum(step.minutes for step in self.steps)
-        if total > self.duration_minutes:
+    @field_validator("steps")
+    @classmethod
+    def _check_steps(cls, steps: list[Step], info: ValidationInfo) -> list[Step]:
+        # A field validator (not a model one) so the problem is reported at `steps`.
+        first_use: dict[str, int] = {}
+        for index, step in enumerate(steps):
+            if step.id in first_use:
+                raise ValueError(
+                    f"step id {step.id!r} is used twice (steps[{first_use[step.id]}] and "
+                    f"steps[{index}]): step ids must be unique"
+                )
+            first_use[step.id] = index
+        duration = info.data.get("duration_minutes")  # absent if it was itself invalid
+        total = sum(step.minutes for step in steps)
+        if duration is not None and total > duration:
             raise ValueError(
-                f"step minutes add up to {total}, more than duration_minutes = "
-                f"{self.duration_minutes}"
+                f"step minutes add up to {total}, more than duration_minutes = {duration}: "
+                "shorten some steps or lengthen the session"
             )
-        return self
+        return steps
 
     @property
     def closing_index(self) -> int:
@@ -85,11 +92,59 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
+def _fields(model: type[BaseModel]) -> str:
+    return ", ".join(model.model_fields)
+
+
+_TOML_TYPES: dict[type, str] = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a float",
+    dict: "a table",
+    list: "an array",
+}
+
+
+def _found(value: object) -> str:
+    """What the file has instead, briefly: `found a string 'eight'`."""
+    kind = _TOML_TYPES.get(type(value), type(value).__name__)
+    if isinstance(value, dict | list):
+        return f"found {kind}"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    return f"found {kind} {shown if len(shown) <= 40 else shown[:37] + '...'}"
+
+
+def _plain_message(problem: Any) -> str:
+    """Pydantic's message, in the words of someone editing a TOML file."""
+    kind, loc = problem["type"], problem["loc"]
+    is_step_field = len(loc) > 2 and loc[0] == "steps"
+    if kind == "missing":
+        return "missing: this field is required"
+    if kind == "extra_forbidden":
+        return f"unknown field (the fields are: {_fields(Step if is_step_field else Protocol)})"
+    if kind == "string_pattern_mismatch":
+        message = "use lowercase letters, digits, '-' and '_' only, e.g. 'my-session'"
+    elif kind in ("model_type", "model_attributes_type") and len(loc) == 2:
+        message = "each step must be a [[steps]] table"
+    elif kind == "too_short" and loc and loc[-1] in ("steps", "prompts"):
+        return "must not be empty: " + (
+            "add at least one [[steps]] table" if loc[-1] == "steps" else "add at least one prompt"
+        )
+    elif kind == "string_too_short":
+        return "must not be empty"
+    else:
+        message = str(problem["msg"]).removeprefix("Value error, ")
+    if "input" in problem and not kind.startswith("value_error"):
+        message += f" ({_found(problem['input'])})"
+    return message
+
+
 def describe_validation_error(source: str, error: ValidationError) -> str:
     """One line, 'FILE: FIELD: PROBLEM', the problems separated by '; ', fit for stderr."""
     problems = []
     for problem in error.errors():
-        message = problem["msg"].removeprefix("Value error, ")
+        message = " ".join(_plain_message(problem).split())
         problems.append(f"{source}: {_field_path(problem['loc'])}: {message}")
     return "; ".join(problems)
 
@@ -154,13 +209,24 @@ class ProtocolLibrary:
         folders.extend((Path(folder), "extra") for folder in extra_dirs)
         for folder, origin in folders:
             if not folder.is_dir():
+                if origin == "extra":  # asked for by name, so a typo must not pass in silence
+                    library.errors.append(f"{folder}: no such folder of protocols")
                 continue
+            in_this_folder: dict[str, Path] = {}
             for path in sorted(folder.glob("*.toml")):
                 try:
                     protocol = load_protocol_file(path)
                 except ProtocolError as error:
                     library.errors.append(str(error))
                     continue
+                if protocol.id in in_this_folder:
+                    library.errors.append(
+                        f"{path}: id: {protocol.id!r} is already used by "
+                        f"{in_this_folder[protocol.id].name} in the same folder; this file is "
+                        "ignored"
+                    )
+                    continue
+                in_this_folder[protocol.id] = path
                 library.entries[protocol.id] = ProtocolEntry(protocol, path, origin)
         return library
 
@@ -171,7 +237,7 @@ class ProtocolLibrary:
             known = ", ".join(sorted(self.entries)) or "none"
             raise ProtocolError(f"unknown protocol {protocol_id!r} (known: {known})") from None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ProtocolEntry]:
         return iter(
             sorted(
                 self.entries.values(), key=lambda e: (_KIND_ORDER[e.protocol.kind], e.protocol.id)
