@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from companion.protocols import Protocol
+
 Billing = Literal["paid", "pro_bono"]
 EngagementFormat = Literal["individual", "group"]
 EngagementStatus = Literal["open", "closed"]
@@ -207,3 +209,50 @@ class SearchHit(Record):
     client_name: str
     started_at: datetime | None
     snippet: str = Field(description="Text with each match between [[ and ]].")
+
+
+class GoalProgress(Record):
+    """A goal as it stood in one session: its score there, the score before, and the latest."""
+
+    goal: Goal
+    score: int | None = Field(default=None, description="The score given in this session.")
+    previous_score: int | None = Field(
+        default=None, description="The last score given before this session."
+    )
+    last_score: int | None = Field(default=None, description="The most recent score of all.")
+    scores: list[GoalScore] = Field(
+        default_factory=list, description="Every score of the goal, in session order."
+    )
+
+    @property
+    def change(self) -> int | None:
+        """How far the score moved since the previous one; None without both scores."""
+        if self.score is None or self.previous_score is None:
+            return None
+        return self.score - self.previous_score
+
+
+class SessionRecord(Record):
+    """Everything stored about one session, gathered for showing, exporting and the recap."""
+
+    session: Session
+    client: Client
+    engagement: Engagement | None = None
+    protocol: Protocol | None = Field(
+        default=None, description="The protocol as used (from the session's snapshot)."
+    )
+    session_number: int = Field(default=1, ge=1, description="Which session of the engagement.")
+    notes: Notes
+    step_timings: list[StepTiming] = Field(default_factory=list)
+    actions_set: list[Action] = Field(
+        default_factory=list, description="The actions this session set."
+    )
+    actions_reviewed: list[Action] = Field(
+        default_factory=list, description="Actions from earlier sessions followed up in this one."
+    )
+    goals: list[GoalProgress] = Field(default_factory=list, description="The client's goals.")
+    takeaways: list[Takeaway] = Field(default_factory=list)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.session.is_finished
