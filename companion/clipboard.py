@@ -1,0 +1,150 @@
+"""Copy text for the coach: the system clipboard, else the terminal (OSC 52) and a private file.
+
+A missing clipboard is normal (an SSH session, a server without xclip / xsel / wl-copy), so nothing
+here raises: the result always says, in one sentence, what happened and where the file is. The
+text itself never goes into a message or a log.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TextIO
+
+CopyMethod = Literal["clipboard", "terminal", "file", "none"]
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """What happened to the text: `method` says how it went out, `path` where it was saved."""
+
+    method: CopyMethod
+    path: Path | None
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.method != "none"
+
+
+def default_recaps_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("companion", appauthor=False)) / "recaps"
+
+
+def _shown(path: Path) -> str:
+    """The path as the coach would type it (~ for the home folder)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _same(copied: str, pasted: object) -> bool:
+    if not isinstance(pasted, str):
+        return False
+    return copied.replace("\r\n", "\n").rstrip() == pasted.replace("\r\n", "\n").rstrip()
+
+
+def _system_clipboard(text: str) -> bool:
+    """Copy with pyperclip if a backend really exists, and check it arrived where cheap."""
+    try:
+        import pyperclip
+
+        copy, paste = pyperclip.determine_clipboard()
+        if not copy:  # pyperclip's "no clipboard" stand-in is falsy
+            return False
+        copy(text)
+        # xclip / xsel can fail silently (DISPLAY set, no X server): read it back to be sure.
+        return _same(text, paste())
+    except Exception:  # PyperclipException, OSError from a backend, anything: fall back quietly
+        return False
+
+
+def save_private_file(text: str, folder: Path, filename: str) -> Path:
+    """Write TEXT to FOLDER/FILENAME for the coach alone (folder 0700, file 0600)."""
+    missing = [folder, *folder.parents]
+    for ancestor in reversed([p for p in missing if not p.exists()]):
+        ancestor.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(ancestor, 0o700)  # mkdir's mode is filtered by the umask
+    path = folder / (Path(filename).name or "recap.md")
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an older file may have been readable by others
+        handle.write(text)
+    return path
+
+
+def copy_text(
+    text: str,
+    *,
+    fallback_dir: Path | None = None,
+    osc52: Callable[[str], None] | None = None,
+    filename: str = "recap.md",
+) -> CopyResult:
+    """Copy TEXT to the clipboard; failing that, to the terminal (OSC52) and a private file.
+
+    `osc52` is how to reach the terminal's clipboard (Textual's App.copy_to_clipboard, or
+    `osc52_writer(stream)` in the shell); without a system clipboard the text is also saved to
+    FALLBACK_DIR (default: the user data folder's recaps/) since OSC 52 cannot be confirmed.
+    """
+    if _system_clipboard(text):
+        return CopyResult("clipboard", None, "Recap copied to the clipboard.")
+
+    sent = False
+    if osc52 is not None:
+        try:
+            osc52(text)
+            sent = True
+        except Exception:
+            sent = False
+
+    try:
+        folder = fallback_dir if fallback_dir is not None else default_recaps_dir()
+        path: Path | None = save_private_file(text, folder, filename)
+        problem = ""
+    except Exception as error:  # a full disk or a read-only folder must not crash the session
+        path = None
+        problem = getattr(error, "strerror", None) or type(error).__name__
+
+    if sent and path is not None:
+        return CopyResult(
+            "terminal",
+            path,
+            "No working clipboard: sent the recap to the terminal clipboard (OSC 52) "
+            f"and saved it to {_shown(path)}",
+        )
+    if path is not None:
+        return CopyResult("file", path, f"No working clipboard: saved the recap to {_shown(path)}")
+    if sent:
+        return CopyResult(
+            "terminal",
+            None,
+            "No working clipboard: sent the recap to the terminal clipboard (OSC 52); "
+            f"it could not be saved to a file ({problem}).",
+        )
+    return CopyResult(
+        "none",
+        None,
+        f"Could not copy the recap: no working clipboard, and saving it failed ({problem}).",
+    )
+
+
+def osc52_sequence(text: str) -> str:
+    """The escape sequence that asks a terminal to put TEXT on its clipboard."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f"\x1b]52;c;{payload}\a"
+
+
+def osc52_writer(stream: TextIO) -> Callable[[str], None]:
+    """An `osc52` callback for copy_text that writes to STREAM (a terminal) from the shell."""
+
+    def write(text: str) -> None:
+        stream.write(osc52_sequence(text))
+        stream.flush()
+
+    return write
