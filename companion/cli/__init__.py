@@ -11,7 +11,7 @@ import click
 
 from companion import __version__
 
-from . import clients, protocols
+from . import browse, clients, protocols
 from .common import CompanionGroup, Practice
 
 
@@ -37,11 +37,12 @@ def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]
     ctx.obj = practice
     ctx.call_on_close(practice.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        browse.no_command(ctx)
 
 
 cli.add_command(protocols.protocols)
 cli.add_command(clients.clients)
+cli.add_command(browse.review)
 
 
 def main() -> None:

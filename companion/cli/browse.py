@@ -1,0 +1,55 @@
+"""The screens you browse: `companion` alone opens home, `companion review` the review browser.
+
+Textual is imported only inside these functions, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import Practice, UserError, client_or_fail, pass_practice
+
+
+def _needs_terminal() -> None:
+    """A full-screen app needs a terminal: say so in one line instead of drawing into a pipe."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("this opens a full-screen view and needs a terminal (try --help)")
+
+
+def no_command(ctx: click.Context) -> None:
+    """`companion` alone: the home screen in a terminal, the help when piped or scripted."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(ctx.get_help())
+        return
+    practice = ctx.find_object(Practice)
+    assert practice is not None
+    from companion.tui.app import CompanionApp
+
+    CompanionApp(practice.store, practice.protocols, start_with="home").run()
+
+
+@click.command()
+@click.option("--client", "client_name", metavar="NAME", help="Open this client's timeline.")
+@pass_practice
+def review(practice: Practice, client_name: str | None) -> None:
+    """Browse past sessions: clients, their timeline, a session in full, and search."""
+    client_id = client_or_fail(practice, client_name) if client_name is not None else None
+    _needs_terminal()
+    import inspect
+
+    from companion.tui.app import CompanionApp
+
+    class ReviewApp(CompanionApp):
+        """Opens the review on the client asked for on the command line, once."""
+
+        _BASE_PATH = inspect.getfile(CompanionApp)  # find app.tcss next to app.py, not here
+        _first_client_id: int | None = client_id
+
+        def open_review(self, client_id: int | None = None) -> None:
+            if client_id is None:
+                client_id, self._first_client_id = self._first_client_id, None
+            super().open_review(client_id)
+
+    ReviewApp(practice.store, practice.protocols, start_with="review").run()

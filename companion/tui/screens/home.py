@@ -1,0 +1,260 @@
+"""Home: where a coach lands: start or resume a session, go to the review, see what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Select
+from textual.widgets.option_list import Option
+
+from companion.models import Action, Client, Session
+from companion.protocols import ProtocolError, protocol_from_snapshot
+from companion.store import Store, StoreError
+from companion.tui.widgets import review_format as fmt
+from companion.tui.widgets.review_commands import ScreenCommands
+
+DUE_WITHIN_DAYS = 7
+"""Open actions due within this many days (or overdue) are shown on the home screen."""
+
+DEFAULT_PROTOCOL = "default"
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the home screen shows, read in one go off the event loop."""
+
+    clients: list[Client]
+    unfinished: list[tuple[Session, str, str]]  # the session, client name, protocol name
+    due: list[tuple[Action, str]]  # the action, client name
+
+
+def load_home(store: Store) -> HomeData:
+    clients = store.clients()
+    names = {client.id: client.name for client in clients}
+    unfinished = []
+    for session in store.unfinished_sessions():
+        try:
+            protocol = protocol_from_snapshot(session.protocol_snapshot)
+            label = f"{protocol.name} · step {session.current_step + 1} of {len(protocol.steps)}"
+        except (ProtocolError, ValueError):
+            label = session.protocol_id
+        unfinished.append((session, names.get(session.client_id, "?"), label))
+    horizon = fmt.today() + timedelta(days=DUE_WITHIN_DAYS)
+    due = [
+        (action, names.get(action.client_id, "?"))
+        for action in store.actions(status="open")
+        if action.due_on is not None and action.due_on <= horizon
+    ]
+    return HomeData(clients, unfinished, due)
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: every way into the practice from one place."""
+
+    CSS_PATH = "home.tcss"
+    COMMANDS = Screen.COMMANDS | {ScreenCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start session", tooltip="Start a session with the chosen client"),
+        Binding("n", "new_client", "New client", tooltip="Type a new client's name to start"),
+        Binding("p", "protocol", "Protocol", tooltip="Choose the protocol for the next session"),
+        Binding("u", "resume", "Resume", tooltip="Resume the chosen unfinished session"),
+        Binding("r", "review", "Review", tooltip="Browse past sessions and search them"),
+        Binding("a", "actions", "Due actions", show=False, tooltip="Go to the due actions"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Read the practice again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = HomeData([], [], [])
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="start") as start:
+            start.border_title = "Start a session"
+            start.border_subtitle = "Enter starts"
+            yield OptionList(id="clients")
+            yield Input(placeholder="New client's name, Enter starts", id="new-client")
+            yield Select[str](
+                [("Default: first session, else GROW", DEFAULT_PROTOCOL)]
+                + [
+                    (f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)", key)
+                    for key, entry in sorted(self.app.protocols.entries.items())  # type: ignore[attr-defined]
+                ],
+                value=DEFAULT_PROTOCOL,
+                allow_blank=False,
+                id="protocol",
+            )
+        with Vertical(id="side"):
+            with Vertical(id="unfinished-box") as box:
+                box.border_title = "Unfinished sessions"
+                yield OptionList(id="unfinished")
+            with Vertical(id="due-box") as box:
+                box.border_title = "Actions due soon or overdue"
+                box.border_subtitle = f"next {DUE_WITHIN_DAYS} days"
+                yield OptionList(id="due")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Home"
+        self.query_one("#clients", OptionList).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load(self) -> None:
+        data = load_home(self.app.store)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: HomeData) -> None:
+        self.data = data
+        clients = self.query_one("#clients", OptionList)
+        keep = clients.highlighted_option.id if clients.highlighted_option else None
+        clients.set_options(
+            Option(Content(client.name), id=f"client-{client.id}") for client in data.clients
+        )
+        if not data.clients:
+            clients.add_option(Option("No clients yet: press n to add one", disabled=True))
+        self._highlight(clients, keep)
+
+        unfinished = self.query_one("#unfinished", OptionList)
+        unfinished.set_options(
+            Option(
+                Content.assemble(
+                    (name, "bold"),
+                    f" · {fmt.day_and_time(session.started_at)}\n  {label}",
+                ),
+                id=f"session-{session.id}",
+            )
+            for session, name, label in data.unfinished
+        )
+        if not data.unfinished:
+            unfinished.add_option(Option("None: every session was closed", disabled=True))
+        self.query_one("#unfinished-box").set_class(not data.unfinished, "-empty")
+
+        due = self.query_one("#due", OptionList)
+        due.set_options(self._due_option(action, name) for action, name in data.due)
+        if not data.due:
+            due.add_option(Option("Nothing due this week", disabled=True))
+        self.refresh_bindings()
+
+    @staticmethod
+    def _highlight(option_list: OptionList, option_id: str | None) -> None:
+        if option_id is not None:
+            try:
+                option_list.highlighted = option_list.get_option_index(option_id)
+                return
+            except LookupError:
+                pass
+        if option_list.option_count and not option_list.get_option_at_index(0).disabled:
+            option_list.highlighted = 0
+
+    @staticmethod
+    def _due_option(action: Action, client_name: str) -> Option:
+        overdue = action.is_overdue(fmt.today())
+        when = fmt.due_text(action)
+        return Option(
+            Content.assemble(
+                (when, "bold $text-error" if overdue else "$text-warning"),
+                "  ",
+                (client_name, "bold"),
+                f"\n  {action.text}",
+            ),
+            id=f"action-{action.id}",
+        )
+
+    # -- what the coach picked ----------------------------------------------------------------
+
+    def _chosen_client(self) -> Client | None:
+        option = self.query_one("#clients", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        client_id = int(option.id.removeprefix("client-"))
+        return next((c for c in self.data.clients if c.id == client_id), None)
+
+    def _chosen_protocol(self) -> str | None:
+        value = self.query_one("#protocol", Select).value
+        return None if value in (DEFAULT_PROTOCOL, Select.NULL) else str(value)
+
+    def _start(self, client_name: str) -> bool:
+        try:
+            self.app.start_session(client_name, protocol_id=self._chosen_protocol())  # type: ignore[attr-defined]
+        except (StoreError, ProtocolError, ValueError) as error:
+            self.notify(str(error), title="Could not start the session", severity="error")
+            return False
+        return True
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        client = self._chosen_client()
+        if client is None:
+            self.action_new_client()
+            return
+        self._start(client.name)
+
+    def action_new_client(self) -> None:
+        self.query_one("#new-client", Input).focus()
+
+    def action_protocol(self) -> None:
+        self.query_one("#protocol", Select).focus()
+
+    def action_actions(self) -> None:
+        self.query_one("#due", OptionList).focus()
+
+    def action_resume(self) -> None:
+        unfinished = self.query_one("#unfinished", OptionList)
+        option = unfinished.highlighted_option
+        if option is None and self.data.unfinished:
+            option = unfinished.get_option_at_index(0)
+        if option is None or option.id is None:
+            self.notify("No unfinished session to resume.")
+            return
+        self.app.open_session(int(option.id.removeprefix("session-")))  # type: ignore[attr-defined]
+
+    def action_review(self) -> None:
+        self.app.open_review()  # type: ignore[attr-defined]
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume" and not self.data.unfinished:
+            return None  # shown dimmed: there is nothing to resume
+        return True
+
+    @on(OptionList.OptionSelected, "#clients")
+    def _client_chosen(self) -> None:
+        self.action_start()
+
+    @on(OptionList.OptionSelected, "#unfinished")
+    def _session_chosen(self) -> None:
+        self.action_resume()
+
+    @on(OptionList.OptionSelected, "#due")
+    def _action_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        action_id = int(event.option.id.removeprefix("action-"))
+        action = next((a for a, _ in self.data.due if a.id == action_id), None)
+        if action is not None:
+            self.app.open_review(client_id=action.client_id)  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#new-client")
+    def _new_client(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.notify("Type the client's name first.", severity="warning")
+            return
+        if self._start(name):
+            event.input.clear()
