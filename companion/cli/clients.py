@@ -6,7 +6,7 @@ import click
 
 from companion.models import Client
 
-from .common import Practice, echo_json, pass_practice
+from .common import Practice, UserError, echo_json, pass_practice
 
 
 @click.group()
@@ -36,5 +36,7 @@ def list_clients(practice: Practice, as_json: bool) -> None:
 @pass_practice
 def add_client(practice: Practice, name: str, contact: str) -> None:
     """Add a client."""
+    if not name.strip():
+        raise UserError("a client needs a name, e.g. companion clients add 'Ana Lopez'")
     client = practice.store.add_client(Client(name=name, contact=contact))
     click.echo(f"Added client {client.id}: {client.name}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import click
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from companion.protocols import ProtocolError, ProtocolLibrary
 from companion.store import Store, StoreError
@@ -23,6 +23,18 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
+def describe_invalid(error: ValidationError) -> str:
+    """A pydantic error about something the coach typed, as one line: 'FIELD: PROBLEM; ...'."""
+    problems = []
+    for problem in error.errors():
+        field_name = ".".join(str(part) for part in problem["loc"]) or error.title
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if "input" in problem and not isinstance(problem["input"], dict | list):
+            message += f" (got {problem['input']!r})"
+        problems.append(f"{field_name}: {message}")
+    return " ".join(f"invalid {error.title.lower()}: {'; '.join(problems)}".split())
+
+
 class CompanionGroup(click.Group):
     """A click group whose errors are one plain line on stderr, never a traceback."""
 
@@ -30,7 +42,9 @@ class CompanionGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (StoreError, ProtocolError) as error:
-            raise UserError(str(error)) from None
+            raise UserError(" ".join(str(error).split())) from None
+        except ValidationError as error:  # a record built from bad command-line input
+            raise UserError(describe_invalid(error)) from None
 
     def main(  # type: ignore[override]
         self,
@@ -43,8 +57,16 @@ class CompanionGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             exit_code = result if isinstance(result, int) else 0
+        except click.exceptions.NoArgsIsHelpError as error:
+            # `companion clients` alone asks what there is: the help, not an error.
+            click.echo(
+                error.ctx.get_help() if error.ctx else self.get_help(self.context_class(self))
+            )
+            exit_code = 0
         except click.ClickException as error:
             message = " ".join(error.format_message().split())  # one line, even for usage errors
+            if isinstance(error, click.UsageError) and error.ctx is not None:
+                message += f" (see '{error.ctx.command_path} --help')"
             click.echo(f"companion: {message}", err=True)
             exit_code = error.exit_code
         except click.Abort:

@@ -56,7 +56,11 @@ def show_protocol(practice: Practice, protocol_id: str, as_toml: bool, as_json: 
     library = practice.protocols
     protocol = library.get(protocol_id)
     if as_toml:
-        click.echo(library.entries[protocol_id].path.read_text(encoding="utf-8"), nl=False)
+        path = library.entries[protocol_id].path
+        try:
+            click.echo(path.read_text(encoding="utf-8"), nl=False)
+        except (OSError, UnicodeDecodeError) as error:  # moved or changed since it was loaded
+            raise UserError(f"{path}: cannot read: {error}") from None
     elif as_json:
         echo_json(protocol)
     else:
