@@ -12,6 +12,7 @@ import click
 from companion import __version__
 
 from . import browse, clients, protocols
+from . import sessions as session_commands
 from .common import CompanionGroup, Practice
 
 
@@ -42,6 +43,9 @@ def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]
 
 cli.add_command(protocols.protocols)
 cli.add_command(clients.clients)
+cli.add_command(session_commands.sessions)
+cli.add_command(session_commands.show)
+cli.add_command(session_commands.recap)
 cli.add_command(browse.review)
 
 

@@ -1,0 +1,241 @@
+"""`companion sessions`, `companion show` and `companion recap`: the sessions from the shell."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from companion.models import Session
+
+from .common import DATE, Practice, client_or_fail, echo_json, pass_practice
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from companion.models import SessionRecord
+
+
+def _duration(session: Session) -> str:
+    minutes = session.duration_minutes
+    return "unfinished" if minutes is None else f"{round(minutes)} min"
+
+
+@click.command("sessions")
+@click.option("--client", "client_name", metavar="NAME", help="Only this client's sessions.")
+@click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_practice
+def sessions(
+    practice: Practice, client_name: str | None, since: date | None, as_json: bool
+) -> None:
+    """List sessions, newest first."""
+    store = practice.store
+    client_id = client_or_fail(practice, client_name) if client_name is not None else None
+    found = store.sessions(client_id, since=since)
+    names = {client.id: client.name for client in store.clients()}
+    if as_json:
+        echo_json(
+            [
+                {
+                    **session.model_dump(mode="json", exclude={"protocol_snapshot"}),
+                    "client_name": names.get(session.client_id, ""),
+                    "duration_minutes": session.duration_minutes,
+                }
+                for session in found
+            ]
+        )
+        return
+    if not found:
+        click.echo("No sessions yet." if client_id is None and since is None else "No sessions.")
+        return
+    rows = [
+        (
+            str(s.id),
+            f"{s.started_at:%Y-%m-%d %H:%M}",
+            names.get(s.client_id, ""),
+            s.protocol_id,
+            _duration(s),
+            " ".join(s.agreement.topic.split()),
+        )
+        for s in found
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [
+            row[0].rjust(widths[0]),
+            *(cell.ljust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)),
+        ]
+        click.echo("  ".join([*cells, row[5]]).rstrip())
+
+
+def _record(practice: Practice, session_id: int) -> SessionRecord:
+    from companion.store.records import load_session_record
+
+    return load_session_record(practice.store, session_id)
+
+
+@click.command("show")
+@click.argument("session_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print everything stored, as JSON.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print a Markdown document.")
+@pass_practice
+def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) -> None:
+    """Show everything stored about one session, notes included (private lines marked)."""
+    record = _record(practice, session_id)
+    if as_json:
+        echo_json(record)
+    elif as_markdown:
+        from companion.session_view import session_markdown
+
+        click.echo(session_markdown(record), nl=False)
+    else:
+        from rich.console import Console
+
+        Console(highlight=False).print(*_rich_view(record))
+
+
+@click.command("recap")
+@click.argument("session_id", type=int)
+@click.option("--copy", "copy", is_flag=True, help="Also copy it (clipboard, else a file).")
+@pass_practice
+def recap(practice: Practice, session_id: int, copy: bool) -> None:
+    """Print the client's recap of a session (a draft while the session is unfinished)."""
+    from companion.recap import build_recap, recap_filename
+
+    record = _record(practice, session_id)
+    text = build_recap(record)
+    click.echo(text, nl=False)
+    if copy:
+        from companion.clipboard import copy_text, osc52_writer
+
+        # Without a system clipboard, a terminal on stderr can still take the text by OSC 52;
+        # stdout stays the recap alone, fit for a pipe.
+        osc52 = osc52_writer(sys.stderr) if sys.stderr.isatty() else None
+        result = copy_text(text, osc52=osc52, filename=recap_filename(record))
+        click.echo(result.message, err=True)
+
+
+def _rich_view(record: SessionRecord) -> list[RenderableType]:
+    """The session for people: a header, then one block per kind of record."""
+    from rich.padding import Padding
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    from companion.notes import action_candidates, insights, is_private
+    from companion.session_view import action_summary, clock, goal_names, step_spent, when
+
+    session = record.session
+    goals = goal_names(record)
+    parts: list[Any] = []
+    protocol = record.protocol.name if record.protocol else session.protocol_id
+    title = Text(f"Session {session.id} · {record.client.name}", style="bold")
+    parts.append(title)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    facts.add_row("When", when(record))
+    facts.add_row("Protocol", Text(f"{protocol} ({session.protocol_id}), {session.mode}"))
+    number = str(record.session_number)
+    engagement = record.engagement
+    if engagement is not None and engagement.sessions_planned:
+        number += f" of {engagement.sessions_planned}"
+    facts.add_row("Session", number)
+    if engagement is not None and engagement.sponsor_name:
+        role = f" ({engagement.sponsor_role})" if engagement.sponsor_role else ""
+        facts.add_row("Sponsor", Text(engagement.sponsor_name + role))
+    if engagement is not None and engagement.confidentiality:
+        facts.add_row("Confidentiality", Text(engagement.confidentiality))
+    if session.next_session_on is not None:
+        facts.add_row("Next session", session.next_session_on.isoformat())
+    parts.append(facts)
+
+    agreement = session.agreement
+    if not agreement.is_empty:
+        parts.append(Rule("Agreement", align="left"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        grid.add_row("Topic", Text(agreement.topic))
+        grid.add_row("Desired outcome", Text(agreement.desired_outcome))
+        grid.add_row("Measure of success", Text(agreement.measure_of_success))
+        parts.append(grid)
+
+    steps = [row for row in step_spent(record) if row.visits]
+    if steps:
+        parts.append(Rule("Steps", align="left"))
+        table = Table(box=None, padding=(0, 2), show_edge=False)
+        table.add_column("Step")
+        table.add_column("Timebox", justify="right")
+        table.add_column("Spent", justify="right")
+        for row in steps:
+            spent = Text(clock(row.seconds), style="red" if row.over else "")
+            if row.open:
+                spent.append(" (in progress)", style="dim")
+            box = f"{row.timebox_minutes} min" if row.timebox_minutes else ""
+            table.add_row(Text(row.title), box, spent)
+        parts.append(table)
+
+    text = record.notes.text
+    parts.append(Rule("Notes", align="left"))
+    if text.strip():
+        notes = Text()
+        for line in text.splitlines():
+            if is_private(line):
+                notes.append("private ", style="reverse magenta")
+                notes.append(line, style="magenta italic")
+            elif line.lstrip().startswith("#"):
+                notes.append(line, style="bold")
+            elif action_candidates(line):
+                notes.append(line, style="yellow")
+            elif insights(line):
+                notes.append(line, style="cyan")
+            else:
+                notes.append(line)
+            notes.append("\n")
+        notes.rstrip()
+        parts.append(Padding(notes, (0, 0, 0, 2)))
+    else:
+        parts.append(Text("  (no notes)", style="dim"))
+
+    for heading, actions in (
+        ("Actions set", record.actions_set),
+        ("Actions followed up", record.actions_reviewed),
+    ):
+        if actions:
+            parts.append(Rule(heading, align="left"))
+            table = Table(box=None, padding=(0, 2), show_header=False, show_edge=False)
+            table.add_column()
+            table.add_column()
+            for action in actions:
+                style = {"open": "", "done": "green", "dropped": "dim strike"}[action.status]
+                table.add_row(Text(action.status, style=style), Text(action_summary(action, goals)))
+            parts.append(table)
+
+    if record.goals:
+        parts.append(Rule("Goals", align="left"))
+        table = Table(box=None, padding=(0, 2), show_edge=False)
+        table.add_column("Goal")
+        table.add_column("Status")
+        table.add_column("This session", justify="right")
+        table.add_column("Before", justify="right")
+        table.add_column("Latest", justify="right")
+        for p in record.goals:
+            table.add_row(
+                Text(p.goal.specific),
+                p.goal.status,
+                *(
+                    ("" if s is None else f"{s}/10")
+                    for s in (p.score, p.previous_score, p.last_score)
+                ),
+            )
+        parts.append(table)
+
+    if record.takeaways:
+        parts.append(Rule("Takeaways", align="left"))
+        for takeaway in record.takeaways:
+            parts.append(Text(f"  • {takeaway.text}"))
+    return parts
