@@ -54,10 +54,9 @@ def _progress_line(progress: GoalProgress) -> str:
     if change is None:
         line += " (first score)"
     elif change == 0:
-        line += " (the same as last time)"
+        line += f" (unchanged from {progress.previous_score})"
     else:
-        points = "point" if abs(change) == 1 else "points"
-        line += f" ({'up' if change > 0 else 'down'} {abs(change)} {points} since last time)"
+        line += f" ({'up' if change > 0 else 'down'} {abs(change)} from {progress.previous_score})"
     return line
 
 
@@ -102,13 +101,13 @@ def build_recap(record: SessionRecord) -> str:
 
     agreement = session.agreement
     out += _section(
-        "What you wanted from this session",
+        "Our agreement for this session",
         [
             f"- **{label}:** {_one_line(value)}"
             for label, value in (
                 ("Topic", agreement.topic),
                 ("Desired outcome", agreement.desired_outcome),
-                ("How you would know", agreement.measure_of_success),
+                ("Measure of success", agreement.measure_of_success),
             )
             if _keep(value)
         ],
@@ -126,14 +125,15 @@ def build_recap(record: SessionRecord) -> str:
     actions = [_action_line(action, goals) for action in stored]
     if draft:
         actions += _draft_actions(record, stored)
-    out += _section("Your actions until next time", actions)
+    final = record.protocol is not None and record.protocol.kind == "closing"
+    out += _section("Your next steps" if final else "Actions before our next session", actions)
 
     followed = [
         f"- {_one_line(a.text)} — {'done' if a.status == 'done' else 'carried forward'}"
         for a in record.actions_reviewed
         if a.status != "dropped" and _keep(a.text)
     ]
-    out += _section("Actions from last time", followed)
+    out += _section("Following up on earlier actions", followed)
 
     out += _section(
         "Goal progress",
@@ -142,7 +142,12 @@ def build_recap(record: SessionRecord) -> str:
     if session.next_session_on is not None:
         out += _section("Next session", [long_date(session.next_session_on) + "."])
 
-    if actions:
+    if final:
+        closing = (
+            "Thank you for your trust and for the work you have put into our coaching. "
+            "I wish you every success with what comes next."
+        )
+    elif actions:
         closing = (
             "Every step you take before we meet again, even an imperfect one, is something to "
             "learn from. I look forward to hearing how it goes."

@@ -97,7 +97,7 @@ def test_full_recap_of_a_finished_session() -> None:
         "- Draft the meeting opening — you, by Monday 30 November 2026 "
         "(goal: Lead the weekly team meeting without notes)",
         "- Send the article on openings — me (your coach)",
-        "- **Lead the weekly team meeting without notes**: 6/10 (up 2 points since last time)",
+        "- **Lead the weekly team meeting without notes**: 6/10 (up 2 from 4)",
         "## Next session\n\nWednesday 9 December 2026.",
         "I look forward to hearing how it goes.",
     ):
@@ -163,7 +163,7 @@ def test_draft_recap_lists_open_note_items_as_actions() -> None:
     )
     recap = build_recap(record)
     assert recap.startswith("# Draft session recap — Ana, Wednesday 25 November 2026")
-    section = recap.split("## Your actions until next time\n\n")[1].split("\n\n")[0]
+    section = recap.split("## Actions before our next session\n\n")[1].split("\n\n")[0]
     assert section.splitlines() == [
         "- Draft the meeting opening — you",
         "- Call Marc about the agenda",
@@ -182,11 +182,11 @@ def test_finished_recap_uses_only_the_confirmed_actions() -> None:
 def test_empty_sections_are_left_out() -> None:
     recap = build_recap(make_record(finished=False))
     for heading in (
-        "## What you wanted",
+        "## Our agreement",
         "## Your takeaways",
         "## Insights",
-        "## Your actions",
-        "## Actions from last time",
+        "## Actions before",
+        "## Following up",
         "## Goal progress",
         "## Next session",
     ):
@@ -222,8 +222,8 @@ def test_goal_progress_wording() -> None:
     ]
     recap = build_recap(make_record(goals=goals))
     assert "**First**: 3/10 (first score)" in recap
-    assert "**Same**: 5/10 (the same as last time)" in recap
-    assert "**Down**: 4/10 (down 1 point since last time)" in recap
+    assert "**Same**: 5/10 (unchanged from 5)" in recap
+    assert "**Down**: 4/10 (down 1 from 5)" in recap
     assert "Unscored" not in recap
 
 
@@ -234,3 +234,14 @@ def test_recap_filename() -> None:
     assert recap_filename(accented) == "2026-11-25-jose-muller-nandu-session-1.md"
     assert recap_filename(make_record(name="李雷")) == "2026-11-25-client-1-session-3.md"
     assert recap_filename(make_record(name="../../etc/passwd")).count("/") == 0
+
+
+def test_closing_session_says_goodbye_without_promising_another(protocols) -> None:
+    record = make_record(actions=[action("Keep the weekly review")])
+    closing = record.model_copy(update={"protocol": protocols.get("closing")})
+    assert "I look forward to hearing how it goes." in build_recap(record)
+    recap = build_recap(closing)
+    assert "before we meet again" not in recap
+    assert "next session" not in recap.lower()
+    assert "## Your next steps\n\n- Keep the weekly review — you" in recap
+    assert "I wish you every success with what comes next." in recap
