@@ -6,15 +6,27 @@ import json
 import subprocess
 import sys
 import textwrap
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from companion import __version__
 from companion.cli import cli
-from companion.protocols import builtin_protocols_dir, user_protocols_dir
-from companion.store import Store
+from companion.cli.common import (
+    DATE,
+    CompanionGroup,
+    Practice,
+    UserError,
+    client_or_fail,
+    echo_json,
+    pass_practice,
+)
+from companion.models import Client
+from companion.protocols import ProtocolError, builtin_protocols_dir, user_protocols_dir
+from companion.store import Store, StoreError
 
 GOOD = (builtin_protocols_dir() / "grow.toml").read_text(encoding="utf-8")
 
@@ -372,3 +384,93 @@ def test_commands_without_a_screen_never_import_textual(args: list[str]) -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- what every command shares (cli/common.py) ----------------------------------------------
+
+
+@pytest.fixture
+def toy() -> click.Group:
+    """A throwaway command group built like `companion`, to test the shared error handling."""
+
+    @click.group(cls=CompanionGroup)
+    @click.pass_context
+    def group(ctx: click.Context) -> None:
+        ctx.obj = Practice()
+        ctx.call_on_close(ctx.obj.close)
+
+    @group.command()
+    @click.argument("kind")
+    def fail(kind: str) -> None:
+        if kind == "store":
+            raise StoreError("no session with id 9")
+        if kind == "protocol":
+            raise ProtocolError("mine.toml: kind: bad\nvalue")
+        if kind == "record":
+            Client(name="  ")
+        if kind == "user":
+            raise UserError("that is not how it works")
+
+    @group.command()
+    @click.option("--on", type=DATE, required=True)
+    def when(on: date) -> None:
+        click.echo(on.isoformat())
+
+    @group.command()
+    @click.argument("name")
+    @pass_practice
+    def who(practice: Practice, name: str) -> None:
+        click.echo(client_or_fail(practice, name))
+
+    @group.command()
+    def dump() -> None:
+        echo_json([Client(id=1, name="Zoë", created_at=datetime(2026, 11, 2, 9))])
+
+    return group
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"),
+    [
+        ("store", "companion: no session with id 9\n"),
+        ("protocol", "companion: mine.toml: kind: bad value\n"),
+        ("record", "companion: invalid client: name: String should have at least 1 character"),
+        ("user", "companion: that is not how it works\n"),
+    ],
+)
+def test_errors_become_one_line_and_exit_2(toy: click.Group, kind: str, line: str) -> None:
+    result = CliRunner().invoke(toy, ["fail", kind], prog_name="companion")
+    assert_user_error(result)
+    assert result.stderr.startswith(line)
+
+
+def test_a_bad_date_is_one_line(toy: click.Group) -> None:
+    result = CliRunner().invoke(toy, ["when", "--on", "2026-13-01"], prog_name="companion")
+    assert_user_error(result, "'2026-13-01' is not a date: use YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("today", 0), ("Yesterday", -1), ("tomorrow", 1), ("2026-11-02", None)]
+)
+def test_dates_in_words_or_iso(toy: click.Group, text: str, days: int | None) -> None:
+    result = CliRunner().invoke(toy, ["when", "--on", text])
+    assert result.exit_code == 0
+    expected = date(2026, 11, 2) if days is None else date.today() + timedelta(days=days)
+    assert result.stdout == f"{expected.isoformat()}\n"
+
+
+def test_client_or_fail_names_the_clients_there_are(toy: click.Group, store: Store) -> None:
+    ana = store.add_client(Client(name="Ana Lopez"))
+    store.add_client(Client(name="Bruno"))
+    runner = CliRunner()
+    assert runner.invoke(toy, ["who", "ana lopez"]).stdout == f"{ana.id}\n"
+    result = runner.invoke(toy, ["who", "Carla"], prog_name="companion")
+    assert_user_error(result, "no client called 'Carla' (clients: Ana Lopez, Bruno)")
+
+
+def test_echo_json_prints_models(toy: click.Group) -> None:
+    result = CliRunner().invoke(toy, ["dump"])
+    assert json.loads(result.stdout) == [
+        {"id": 1, "name": "Zoë", "contact": "", "created_at": "2026-11-02T09:00:00"}
+    ]
+    assert "Zoë" in result.stdout  # not escaped
