@@ -6,10 +6,14 @@ Textual is imported only inside these functions, so the other commands start fas
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import Practice, UserError, client_or_fail, pass_practice
+
+if TYPE_CHECKING:
+    from companion.tui.app import CompanionApp
 
 
 def _needs_terminal() -> None:
@@ -30,13 +34,8 @@ def no_command(ctx: click.Context) -> None:
     CompanionApp(practice.store, practice.protocols, start_with="home").run()
 
 
-@click.command()
-@click.option("--client", "client_name", metavar="NAME", help="Open this client's timeline.")
-@pass_practice
-def review(practice: Practice, client_name: str | None) -> None:
-    """Browse past sessions: clients, their timeline, a session in full, and search."""
-    client_id = client_or_fail(practice, client_name) if client_name is not None else None
-    _needs_terminal()
+def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
+    """The app opened on the review, on one client's timeline if CLIENT_ID is given."""
     import inspect
 
     from companion.tui.app import CompanionApp
@@ -52,4 +51,14 @@ def review(practice: Practice, client_name: str | None) -> None:
                 client_id, self._first_client_id = self._first_client_id, None
             super().open_review(client_id)
 
-    ReviewApp(practice.store, practice.protocols, start_with="review").run()
+    return ReviewApp(practice.store, practice.protocols, start_with="review")
+
+
+@click.command()
+@click.option("--client", "client_name", metavar="NAME", help="Open this client's timeline.")
+@pass_practice
+def review(practice: Practice, client_name: str | None) -> None:
+    """Browse past sessions: clients, their timeline, a session in full, and search."""
+    client_id = client_or_fail(practice, client_name) if client_name is not None else None
+    _needs_terminal()
+    review_app(practice, client_id).run()
