@@ -179,6 +179,16 @@ def test_sessions_listing_newest_first_and_filters(store: Store, client: Client)
     assert store.previous_session(older) is None
 
 
+def test_sessions_started_in_the_same_second_keep_their_order(store: Store, client: Client) -> None:
+    assert client.id is not None
+    first = store.add_session(Session(client_id=client.id, protocol_id="first", started_at=T0))
+    second = store.add_session(Session(client_id=client.id, protocol_id="grow", started_at=T0))
+    assert store.previous_session(first) is None
+    assert store.previous_session(second) == first
+    assert (store.session_number(first), store.session_number(second)) == (1, 2)
+    assert [s.id for s in store.sessions(client.id)] == [second.id, first.id]
+
+
 def test_notes_round_trip(store: Store, session: Session) -> None:
     assert session.id is not None
     assert store.get_notes(session.id).text == ""  # every session starts with empty notes

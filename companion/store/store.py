@@ -389,10 +389,11 @@ class Store:
 
     @_locked
     def previous_session(self, session: Session) -> Session | None:
-        """The client's session before this one, if any."""
+        """The client's session before this one, if any (two started in one second: by id)."""
+        started = session.started_at.isoformat()
         rows = self.db["sessions"].rows_where(
-            "client_id = ? AND id != ? AND started_at <= ?",
-            [session.client_id, session.id, session.started_at.isoformat()],
+            "client_id = ? AND (started_at < ? OR (started_at = ? AND id < ?))",
+            [session.client_id, started, started, session.id],
             order_by="started_at DESC, id DESC",
             limit=1,
         )
