@@ -128,6 +128,7 @@ class HomeScreen(Screen[None]):
         self._highlight(clients, keep)
 
         unfinished = self.query_one("#unfinished", OptionList)
+        keep_session = unfinished.highlighted_option.id if unfinished.highlighted_option else None
         unfinished.set_options(
             Option(
                 Content.assemble(
@@ -140,12 +141,15 @@ class HomeScreen(Screen[None]):
         )
         if not data.unfinished:
             unfinished.add_option(Option("None: every session was closed", disabled=True))
+        self._highlight(unfinished, keep_session)
         self.query_one("#unfinished-box").set_class(not data.unfinished, "-empty")
 
         due = self.query_one("#due", OptionList)
+        keep_action = due.highlighted_option.id if due.highlighted_option else None
         due.set_options(self._due_option(action, name) for action, name in data.due)
         if not data.due:
             due.add_option(Option("Nothing due this week", disabled=True))
+        self._highlight(due, keep_action)
         self.refresh_bindings()
 
     @staticmethod

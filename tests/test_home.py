@@ -1,0 +1,170 @@
+"""The home screen through Pilot: what is due, what is unfinished, and every way in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from review_practice import TODAY, ReviewPractice, build_review_practice
+from test_review import RecordingApp, settle, sync
+from textual.content import Content
+from textual.widgets import Input, OptionList, Select
+
+from companion.protocols import ProtocolLibrary
+from companion.store import Store
+from companion.tui.screens.home import HomeScreen, load_home
+from companion.tui.screens.review import ReviewScreen, TimelineScreen
+from companion.tui.widgets import review_format as fmt
+from companion.tui.widgets.review_commands import screen_commands
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def practice(store: Store, protocols: ProtocolLibrary) -> ReviewPractice:
+    return build_review_practice(store, protocols)
+
+
+def home_app(store: Store, protocols: ProtocolLibrary) -> RecordingApp:
+    return RecordingApp(store, protocols, start_with="home")
+
+
+def styled(content: Any, style_part: str) -> list[str]:
+    """The pieces of an option's text whose style mentions STYLE_PART."""
+    assert isinstance(content, Content)
+    return [
+        content.plain[span.start : span.end]
+        for span in content.spans
+        if style_part in str(span.style)
+    ]
+
+
+def test_home_data_lists_due_and_overdue_actions_only(
+    store: Store, practice: ReviewPractice
+) -> None:
+    data = load_home(store)
+    assert [action.text for action, _ in data.due] == [
+        "Ask two colleagues for feedback",  # overdue
+        "List the tasks to delegate",  # due in two days
+    ]  # not the one due in March, not the done one
+    assert [client for _, client in data.due] == ["Ana Lopez", "Ana Lopez"]
+    assert [session.id for session, _, _ in data.unfinished] == [practice.unfinished.id]
+    assert data.unfinished[0][2] == "Short check-in · step 1 of 5"
+
+
+@sync
+async def test_home_shows_what_is_due_with_the_overdue_highlighted(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        due = screen.query_one("#due", OptionList)
+        prompts = [due.get_option_at_index(i).prompt for i in range(due.option_count)]
+        assert "Ask two colleagues for feedback" in str(prompts[0])
+        assert styled(prompts[0], "error") == ["2026-11-20 · overdue 5 d"]
+        assert "List the tasks to delegate" in str(prompts[1])
+        assert styled(prompts[1], "error") == []
+        assert styled(prompts[1], "warning") == ["2026-11-27 · in 2 d"]
+
+        unfinished = screen.query_one("#unfinished", OptionList)
+        assert unfinished.option_count == 1
+        assert "Ben Okafor · 2026-11-24 16:00" in str(unfinished.get_option_at_index(0).prompt)
+
+        titles = {title for title, _, _ in screen_commands(screen)}
+        assert {"Start session", "New client", "Protocol", "Resume", "Review"} <= titles
+
+
+@sync
+async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clients = app.screen.query_one("#clients", OptionList)
+        assert app.focused is clients
+        await pilot.press("enter")  # Ana, default protocol
+        assert app.started == [("Ana Lopez", None)]
+        assert store.sessions(practice.ana.id)[0].protocol_id == "grow"
+
+        app.screen.query_one("#protocol", Select).value = "life-purpose"
+        await pilot.press("down", "s")  # Ben, a chosen protocol, by the key
+        assert app.started[-1] == ("Ben Okafor", "life-purpose")
+        newest = store.sessions(practice.ben.id)[0]
+        assert newest.protocol_id == "life-purpose"
+        assert app.opened[-1] == newest.id
+
+
+@sync
+async def test_a_new_client_by_name_gets_a_first_session(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        new_client = app.screen.query_one("#new-client", Input)
+        assert app.focused is new_client
+        await pilot.press("enter")  # nothing typed: nothing started
+        assert app.started == []
+        await pilot.press(*"Dana Ito", "enter")
+        assert app.started == [("Dana Ito", None)]
+        dana = store.find_client("Dana Ito")
+        assert dana is not None and dana.id is not None
+        assert store.sessions(dana.id)[0].protocol_id == "first"
+        assert new_client.value == ""
+
+
+@sync
+async def test_resume_opens_the_unfinished_session(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        assert app.opened == [practice.unfinished.id]
+
+
+@sync
+async def test_review_from_home_and_escape_back(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+        await pilot.press("a", "enter")  # a due action opens its client's timeline
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert app.screen.client_id == practice.ana.id
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_home_of_an_empty_practice_says_what_to_do(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clients = app.screen.query_one("#clients", OptionList)
+        assert "press n to add one" in str(clients.get_option_at_index(0).prompt)
+        await pilot.press("s")  # no client to start with: go and type one
+        assert app.focused is app.screen.query_one("#new-client", Input)
+        await pilot.press("u")
+        assert app.opened == []
