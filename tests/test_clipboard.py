@@ -140,6 +140,20 @@ def test_silent_backend_failure_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_
     assert result.path is not None and result.path.read_text(encoding="utf-8") == TEXT
 
 
+def test_slow_wsl_backend_is_not_read_back(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    copied: list[str] = []
+
+    def copy_wsl(text: str) -> None:  # named as pyperclip names its WSL backend
+        copied.append(text)
+
+    def paste_wsl() -> str:
+        raise AssertionError("WSL's paste is slow: it must not be called")
+
+    monkeypatch.setattr(pyperclip, "determine_clipboard", lambda: (copy_wsl, paste_wsl))
+    result = copy_text(TEXT, fallback_dir=tmp_path / "recaps")
+    assert result.method == "clipboard" and copied == [TEXT]
+
+
 def test_raising_backend_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     use_backend(monkeypatch, FakeBackend(fail=True))
     assert copy_text(TEXT, fallback_dir=tmp_path).method == "file"
