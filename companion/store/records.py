@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from companion.models import GoalProgress, Session, SessionRecord
+from companion.models import Action, GoalProgress, Session, SessionRecord
 from companion.protocols import Protocol, protocol_from_snapshot
 
 from .store import Store
@@ -30,9 +30,15 @@ def load_session_record(store: Store, session_id: int) -> SessionRecord:
             if session.engagement_id is not None
             else None
         )
-        # Sessions in order of start, ties broken by id (as the store numbers them).
-        order = {s.id: (s.started_at, s.id or 0) for s in store.sessions(session.client_id)}
-        here = (session.started_at, session.id or 0)
+        # Sessions in order of start, ties broken by id (as the store numbers them). Only the
+        # two columns: a client may have hundreds of sessions, each with a protocol snapshot.
+        order: dict[int, tuple[str, int]] = {
+            row[0]: (row[1], row[0])
+            for row in store.db.execute(
+                "SELECT id, started_at FROM sessions WHERE client_id = ?", [session.client_id]
+            ).fetchall()
+        }
+        here = (session.started_at.isoformat(), session_id)
         goals: list[GoalProgress] = []
         for goal in store.goals(session.client_id):
             assert goal.id is not None
@@ -52,9 +58,12 @@ def load_session_record(store: Store, session_id: int) -> SessionRecord:
                 )
             )
         reviewed = [
-            action
-            for action in store.actions(session.client_id)
-            if action.reviewed_session_id == session_id and action.session_id != session_id
+            Action.model_validate(row)
+            for row in store.db["actions"].rows_where(
+                "reviewed_session_id = ? AND (session_id IS NULL OR session_id != ?)",
+                [session_id, session_id],
+                order_by="due_on IS NULL, due_on, id",
+            )
         ]
         return SessionRecord(
             session=session,
