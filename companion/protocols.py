@@ -189,6 +189,7 @@ class ProtocolEntry:
     protocol: Protocol
     path: Path
     origin: Origin
+    replaces: ProtocolEntry | None = None  # the protocol with the same id found earlier
 
 
 @dataclass
@@ -227,7 +228,8 @@ class ProtocolLibrary:
                     )
                     continue
                 in_this_folder[protocol.id] = path
-                library.entries[protocol.id] = ProtocolEntry(protocol, path, origin)
+                replaces = library.entries.get(protocol.id)
+                library.entries[protocol.id] = ProtocolEntry(protocol, path, origin, replaces)
         return library
 
     def get(self, protocol_id: str) -> Protocol:

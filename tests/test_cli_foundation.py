@@ -144,7 +144,9 @@ def test_a_user_protocol_replaces_a_builtin_and_says_so(runner: CliRunner) -> No
     assert result.exit_code == 0
     grow = next(line for line in result.stdout.splitlines() if line.startswith("grow "))
     assert "My own GROW" in grow
-    assert f"[user: {user / 'grow.toml'}]" in grow
+    assert f"[user: {user / 'grow.toml'}, replaces the built-in one]" in grow
+    first = next(line for line in result.stdout.splitlines() if line.startswith("first "))
+    assert first.endswith(f"[built-in: {builtin_protocols_dir() / 'first.toml'}]")
     assert "first " in result.stdout  # the broken file hides nothing
     assert result.stderr.startswith(f"skipped: {user / 'broken.toml'}: not valid TOML: ")
     assert result.stderr.count("\n") == 1
@@ -161,6 +163,7 @@ def test_protocols_dir_option_is_searched_last(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0
     grow = next(item for item in json.loads(result.stdout) if item["id"] == "grow")
     assert (grow["name"], grow["origin"]) == ("Team GROW", "extra")
+    assert grow["replaces"] == str(user / "grow.toml")
 
 
 def test_protocols_show(runner: CliRunner) -> None:
@@ -222,6 +225,15 @@ def test_protocols_validate_bad_file(
     assert line.count("\n") == 1 and line.startswith(f"companion: {path}: ")
     for word in words:
         assert word in line
+
+
+def test_protocols_validate_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "protocols", "validate", builtin_protocols_dir())
+    assert result.exit_code == 0
+    assert result.stdout.count(": ok (") == len(list(builtin_protocols_dir().glob("*.toml")))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_user_error(run(runner, "protocols", "validate", empty), "no .toml files in this folder")
 
 
 def test_protocols_validate_reports_each_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -336,6 +336,11 @@ def test_search_path_builtin_then_user_then_extra(tmp_path: Path) -> None:
     assert entries["sprint"].origin == "extra"
     assert entries["first"].origin == "built-in"
     assert entries["first"].path == builtin_protocols_dir() / "first.toml"
+    assert entries["grow"].replaces is not None
+    assert entries["grow"].replaces.origin == "built-in"
+    assert entries["walk"].replaces is not None
+    assert entries["walk"].replaces.path == user / "walk.toml"
+    assert entries["first"].replaces is None
 
     without_user = ProtocolLibrary.discover([extra], include_user=False)
     assert without_user.entries["grow"].origin == "built-in"

@@ -30,6 +30,7 @@ def list_protocols(practice: Practice, as_json: bool) -> None:
                     "steps": len(entry.protocol.steps),
                     "origin": entry.origin,
                     "path": str(entry.path),
+                    "replaces": str(entry.replaces.path) if entry.replaces else None,
                 }
                 for entry in library
             ]
@@ -38,9 +39,10 @@ def list_protocols(practice: Practice, as_json: bool) -> None:
         width = max((len(entry.protocol.id) for entry in library), default=2)
         for entry in library:
             p = entry.protocol
+            replaces = f", replaces the {entry.replaces.origin} one" if entry.replaces else ""
             click.echo(
                 f"{p.id:<{width}}  {p.kind:<8} {p.duration_minutes:>3} min  "
-                f"{len(p.steps):>2} steps  {p.name}  [{entry.origin}: {entry.path}]"
+                f"{len(p.steps):>2} steps  {p.name}  [{entry.origin}: {entry.path}{replaces}]"
             )
     for problem in library.errors:
         click.echo(f"skipped: {problem}", err=True)
@@ -82,12 +84,27 @@ def describe(protocol: Protocol) -> str:
     return "\n".join(lines).rstrip()
 
 
+def _protocol_files(paths: tuple[Path, ...], problems: list[str]) -> list[Path]:
+    """The files named, with each folder replaced by the .toml files in it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(path.glob("*.toml"))
+            if not inside:
+                problems.append(f"{path}: no .toml files in this folder")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return found
+
+
 @protocols.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check protocol files; each problem names the file, the field and what is wrong."""
+    """Check protocol files (or every .toml in a folder); each problem names the file, the field
+    and what is wrong."""
     problems = []
-    for path in files:
+    for path in _protocol_files(files, problems):
         try:
             protocol = load_protocol_file(path)
         except ProtocolError as error:

@@ -34,7 +34,10 @@ def create_private_file(path: Path) -> None:
         folder.mkdir(parents=True, mode=0o700)
         os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
     if not path.exists():
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # another companion created it a moment ago: theirs is fine
+            return
         try:
             os.fchmod(descriptor, 0o600)
         finally:
