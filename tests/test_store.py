@@ -510,6 +510,13 @@ def test_path_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert default_db_path() == tmp_path / "data" / "companion" / "companion.db"
 
 
+def test_paths_may_start_with_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_db_path("~/coaching/practice.db") == tmp_path / "coaching" / "practice.db"
+    monkeypatch.setenv("COMPANION_DB", "~/env.db")
+    assert resolve_db_path() == tmp_path / "env.db"
+
+
 def test_default_database_is_created_in_the_user_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
