@@ -190,7 +190,9 @@ async def test_timeline_shows_goal_progress_and_what_to_bring_next(
         assert {"Back", "Next session", "Search"} <= set(titles)
 
         sessions_before = len(store.sessions(practice.ana.id))
-        await pilot.press("n")
+        await pilot.press("ctrl+p", *"next session")  # the palette offers the screen's keys
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert app.started == [("Ana Lopez", None)]
         assert len(store.sessions(practice.ana.id)) == sessions_before + 1

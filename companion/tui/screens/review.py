@@ -84,6 +84,7 @@ class ReviewScreen(ReviewBase):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Leave the search, or the review"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
+        Binding("o", "open", "Open", show=False, tooltip="Open the chosen client or search hit"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Read the practice again"),
     ]
 
@@ -235,6 +236,16 @@ class ReviewScreen(ReviewBase):
     def action_refresh(self) -> None:
         self.load()
 
+    def action_open(self) -> None:
+        if self.query_one("#review-switcher", ContentSwitcher).current == "hits":
+            hits = self.query_one("#hits", OptionList)
+            if hits.highlighted is not None:
+                hits.action_select()
+            return
+        table = self.query_one("#clients", DataTable)
+        if table.row_count:
+            table.action_select_cursor()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             search = self.query_one("#search", Input)
@@ -335,6 +346,9 @@ class TimelineScreen(ReviewBase):
         Binding("escape", "back", "Back", tooltip="Back to the clients"),
         Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
+        Binding("o", "open", "Open session", show=False, tooltip="Open the chosen session"),
+        Binding("pagedown", "scroll(1)", "Scroll down", show=False, priority=True),
+        Binding("pageup", "scroll(-1)", "Scroll up", show=False, priority=True),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -478,6 +492,19 @@ class TimelineScreen(ReviewBase):
     def _session_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(SessionScreen(int(event.row_key.value)))
+
+    def action_open(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count:
+            table.action_select_cursor()
+
+    def action_scroll(self, pages: int) -> None:
+        """Page the whole timeline (the table keeps the arrow keys)."""
+        timeline = self.query_one("#timeline", VerticalScroll)
+        if pages > 0:
+            timeline.scroll_page_down()
+        else:
+            timeline.scroll_page_up()
 
     def action_next_session(self) -> None:
         if self.data is None:
