@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 
 from companion.models import Action, Client, Engagement, Goal, SearchHit, Session, SessionRecord
 from companion.notes import is_private
+from companion.session_view import step_spent
 from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.records import load_session_record
@@ -557,30 +558,25 @@ def session_title(record: SessionRecord) -> str:
 
 
 def step_lines(record: SessionRecord) -> Content:
-    """Each step's time against its timebox: 'Reality  15:00 / 12:00  over 3:00'."""
-    if record.protocol is None:
-        return Content("The protocol of this session was not kept.")
-    spent: dict[str, float] = {}
-    running: set[str] = set()
-    for timing in record.step_timings:
-        if timing.seconds is None:
-            running.add(timing.step_id)
-        spent[timing.step_id] = spent.get(timing.step_id, 0.0) + (timing.seconds or 0.0)
-    width = min(19, max(len(step.title) for step in record.protocol.steps))
+    """Each step's time against its timebox: 'Reality  15:00/12:00 over 3:00'."""
+    rows = step_spent(record)
+    if not rows:
+        return Content.styled("The protocol of this session was not kept.", "$text-muted")
+    width = min(19, max(len(row.title) for row in rows))
     parts: list[str | tuple[str, str]] = []
-    for index, step in enumerate(record.protocol.steps):
-        box = step.minutes * 60
-        title = step.title if len(step.title) <= width else step.title[: width - 1] + "…"
+    for index, row in enumerate(rows):
+        title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
         parts.append(("\n" if index else "") + f"{title:<{width}} ")
-        if step.id not in spent:
-            parts.append((f"{'—':>5}/{fmt.clock(box)} not reached", "$text-muted"))
+        box = "—" if row.timebox_minutes is None else fmt.clock(row.timebox_minutes * 60)
+        if not row.visits:
+            parts.append((f"{'—':>5}/{box} not reached", "$text-muted"))
             continue
-        used = spent[step.id]
-        parts.append(f"{fmt.clock(used):>5}/{fmt.clock(box)}")
-        if step.id in running:
+        parts.append(f"{fmt.clock(row.seconds):>5}/{box}")
+        if row.open:
             parts.append((" running", "$text-warning"))
-        elif used > box + 59:
-            parts.append((f" over {fmt.clock(used - box)}", "bold $text-error"))
+        elif row.over and row.timebox_minutes is not None:
+            over = row.seconds - row.timebox_minutes * 60
+            parts.append((f" over {fmt.clock(over)}", "bold $text-error"))
     return Content.assemble(*parts)
 
 
