@@ -176,7 +176,7 @@ async def test_timeline_shows_goal_progress_and_what_to_bring_next(
         charts = list(timeline.query(".goal-chart"))
         assert len(charts) == 2
         first_scores = text_of(charts[0].query_one(".goal-scores", Label))
-        assert first_scores.startswith("4 → 6 → 7 /10")
+        assert first_scores == "4 → 6 → 7 /10"
         assert list(charts[0].query_one(".goal-sparkline").data) == [4, 6, 7]  # type: ignore[attr-defined]
         last = text_of(timeline.query_one("#last-agreement", Label))
         assert "Delegation without guilt" in last and "Two tasks to hand over" in last

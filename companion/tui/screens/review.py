@@ -364,10 +364,11 @@ class TimelineScreen(ReviewBase):
             with Vertical(classes="main-column"):
                 yield Label("", id="contract", classes="box")
                 yield SessionsTable(id="sessions", cursor_type="row", classes="box")
+            with Vertical(classes="side-column"):
+                with Vertical(id="next", classes="box"):
+                    yield Label("", id="last-agreement")
+                    yield Label("", id="open-actions")
                 yield Vertical(id="goals", classes="box")
-            with Vertical(id="next", classes="side-column box"):
-                yield Label("", id="last-agreement")
-                yield Label("", id="open-actions")
         yield Footer()
 
     def on_mount(self) -> None:

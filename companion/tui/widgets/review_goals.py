@@ -91,10 +91,10 @@ class GoalChart(Vertical):
 
     def compose(self) -> ComposeResult:
         due = f" · due {fmt.day(self.goal.timely)}" if self.goal.timely else ""
-        yield Label(Content(self.goal.specific), classes="goal-text")
+        yield Label(
+            Content.assemble(self.goal.specific, (f"  {self.goal.status}{due}", "$text-muted")),
+            classes="goal-text",
+        )
         with Horizontal(classes="goal-plot"):
             yield ScoreSparkline(self.scores, classes="goal-sparkline")
-            yield Label(
-                Content(f"{score_trail(self.scores)}  ({self.goal.status}{due})"),
-                classes="goal-scores",
-            )
+            yield Label(Content(score_trail(self.scores)), classes="goal-scores")
