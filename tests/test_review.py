@@ -271,12 +271,23 @@ async def test_review_for_one_client_opens_on_the_timeline(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
     app = review_app(Practice(_store=store, _protocols=protocols), practice.ben.id)
+    app.opened = []  # type: ignore[attr-defined]
+    app.open_session = app.opened.append  # type: ignore[method-assign,attr-defined]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
         assert app.screen.client_id == practice.ben.id
         contract = text_of(app.screen.query_one("#contract", Label))
         assert "pro bono · group of 4" in contract
+        await pilot.press("enter")  # Ben's only session, not finished: it can be resumed
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        title = text_of(app.screen.query_one("#session-title", Label))
+        assert "(not finished) · Short check-in · 30 min planned" in title
+        await pilot.press("u")
+        assert app.opened == [practice.unfinished.id]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)

@@ -551,10 +551,14 @@ def session_title(record: SessionRecord) -> str:
     planned = record.engagement.sessions_planned if record.engagement else None
     number = f"session {record.session_number}" + (f" of {planned}" if planned else "")
     protocol = record.protocol.name if record.protocol else session.protocol_id
-    ended = f"–{session.ended_at:%H:%M}" if session.ended_at else " (not finished)"
+    if session.ended_at is None:
+        ended, length = " (not finished)", f"{session.planned_minutes} min planned"
+    else:
+        ended = f"–{session.ended_at:%H:%M}"
+        length = f"{fmt.minutes(session)} of {session.planned_minutes} planned"
     return (
         f"{record.client.name} · {number} · {fmt.day_and_time(session.started_at)}{ended} · "
-        f"{protocol} · {fmt.minutes(session)} of {session.planned_minutes} planned · {session.mode}"
+        f"{protocol} · {length} · {session.mode}"
     )
 
 
@@ -647,6 +651,7 @@ class SessionScreen(ReviewBase):
             key_display="]",
             tooltip="The client's session after this one",
         ),
+        Binding("u", "resume", "Resume", tooltip="Go back into this unfinished session"),
         Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
     ]
@@ -748,7 +753,13 @@ class SessionScreen(ReviewBase):
         if self.view is not None:
             self.app.start_session(self.view.record.client.name)  # type: ignore[attr-defined]
 
+    def action_resume(self) -> None:
+        if self.view is not None and not self.view.record.is_finished:
+            self.app.open_session(self.session_id)  # type: ignore[attr-defined]
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.view is not None and not self.view.record.is_finished
         if action == "previous":
             return None if self.view is None or self.view.previous_id is None else True
         if action == "next":
