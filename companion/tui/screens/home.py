@@ -106,9 +106,9 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Home"
         self.query_one("#clients", OptionList).focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        """Read the practice each time home shows: a session may have just ended."""
         self.load()
 
     @work(thread=True, exclusive=True, group="home-load")

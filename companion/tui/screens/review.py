@@ -113,11 +113,11 @@ class ReviewScreen(ReviewBase):
         table.add_column("Last session", key="last")
         table.add_column("Open actions", key="open")
         table.focus()
-        self.load()
         if self.initial_client_id is not None:
             self.app.push_screen(TimelineScreen(self.initial_client_id))
 
     def on_screen_resume(self) -> None:
+        """Read the practice each time the list shows: a session may have just ended."""
         self.load()
 
     @work(thread=True, exclusive=True, group="review-load")
@@ -378,9 +378,9 @@ class TimelineScreen(ReviewBase):
         self.query_one("#next").border_title = "Before the next session"
         self.query_one("#next").border_subtitle = "n starts it"
         self.query_one("#sessions", DataTable).focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        """Read the timeline each time it shows: the next session may have just ended."""
         self.load()
 
     @work(thread=True, exclusive=True, group="timeline-load")
