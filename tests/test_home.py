@@ -94,7 +94,9 @@ async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
         assert store.sessions(practice.ana.id)[0].protocol_id == "grow"
 
         app.screen.query_one("#protocol", Select).value = "life-purpose"
-        await pilot.press("down", "s")  # Ben, a chosen protocol, by the key
+        await pilot.press("down", "s")  # Ben has a session not finished: first it says so
+        assert len(app.started) == 1
+        await pilot.press("s")  # asked again: a new session, with the chosen protocol
         assert app.started[-1] == ("Ben Okafor", "life-purpose")
         newest = store.sessions(practice.ben.id)[0]
         assert newest.protocol_id == "life-purpose"

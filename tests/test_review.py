@@ -272,14 +272,35 @@ async def test_review_for_one_client_opens_on_the_timeline(
 ) -> None:
     app = review_app(Practice(_store=store, _protocols=protocols), practice.ben.id)
     app.opened = []  # type: ignore[attr-defined]
+    app.started = []  # type: ignore[attr-defined]
     app.open_session = app.opened.append  # type: ignore[method-assign,attr-defined]
+    start = app.start_session
+
+    def record_start(name: str, **options: Any) -> None:
+        app.started.append((name, options.get("protocol_id")))  # type: ignore[attr-defined]
+        start(name, **options)
+
+    app.start_session = record_start  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
         assert app.screen.client_id == practice.ben.id
         contract = text_of(app.screen.query_one("#contract", Label))
         assert "pro bono · group of 4" in contract
-        await pilot.press("enter")  # Ben's only session, not finished: it can be resumed
+        await pilot.press("n")  # Ben has a session not finished: the first n only says so
+        assert app.started == []  # type: ignore[attr-defined]
+        await pilot.press("u")
+        assert app.opened == [practice.unfinished.id]  # type: ignore[attr-defined]
+        await pilot.press("n", "n")
+        await settle(pilot)
+        assert app.started == [("Ben Okafor", None)]  # type: ignore[attr-defined]
+        assert app.opened[-1] == store.sessions(practice.ben.id)[0].id  # type: ignore[attr-defined]
+        app.opened.clear()  # type: ignore[attr-defined]
+        app.screen.on_screen_resume()  # as when the live screen closes
+        await settle(pilot)
+        assert app.screen.query_one("#sessions", DataTable).row_count == 2
+        await pilot.press("down")  # the older one, not finished
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         title = text_of(app.screen.query_one("#session-title", Label))

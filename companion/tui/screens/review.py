@@ -63,8 +63,24 @@ class ReviewBase(Screen[None]):
     def compose_header(self) -> ComposeResult:
         yield Header()
 
+    _confirm_new_for: int | None = None
+
     def action_back(self) -> None:
         self.dismiss()
+
+    def start_next_session(self, client: Client, unfinished: Session | None) -> None:
+        """Start the client's next session; with one left unfinished, ask for the key again."""
+        if unfinished is not None and self._confirm_new_for != client.id:
+            self._confirm_new_for = client.id
+            self.notify(
+                f"{client.name} has a session from {fmt.day_and_time(unfinished.started_at)} "
+                "not finished: u resumes it, n again starts a new one.",
+                title="Unfinished session",
+                timeout=8,
+            )
+            return
+        self._confirm_new_for = None
+        self.app.start_session(client.name)  # type: ignore[attr-defined]
 
     def action_search(self) -> None:
         """Back to the top of the review, with the cursor in the search box."""
@@ -293,6 +309,11 @@ class TimelineData:
     open_actions: list[Action]
     last_finished: Session | None = None
 
+    @property
+    def unfinished(self) -> Session | None:
+        """The client's latest session not finished, if any."""
+        return next((s for s, _ in self.sessions if not s.is_finished), None)
+
 
 def load_timeline(store: Store, client_id: int) -> TimelineData:
     client = store.get_client(client_id)
@@ -346,6 +367,7 @@ class TimelineScreen(ReviewBase):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the clients"),
         Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
+        Binding("u", "resume", "Resume", tooltip="Go back into the session not finished"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
         Binding("o", "open", "Open session", show=False, tooltip="Open the chosen session"),
         Binding("pagedown", "scroll(1)", "Scroll down", show=False, priority=True),
@@ -422,6 +444,7 @@ class TimelineScreen(ReviewBase):
 
         self.query_one("#last-agreement", Label).update(self._last_agreement(data))
         self.query_one("#open-actions", Label).update(self._open_actions(data))
+        self.refresh_bindings()
 
     def _fill_sessions(self) -> None:
         """(Re)build the sessions table so the agreement column takes the width that is left."""
@@ -509,9 +532,18 @@ class TimelineScreen(ReviewBase):
             timeline.scroll_page_up()
 
     def action_next_session(self) -> None:
-        if self.data is None:
-            return
-        self.app.start_session(self.data.client.name)  # type: ignore[attr-defined]
+        if self.data is not None:
+            self.start_next_session(self.data.client, self.data.unfinished)
+
+    def action_resume(self) -> None:
+        unfinished = self.data.unfinished if self.data else None
+        if unfinished is not None and unfinished.id is not None:
+            self.app.open_session(unfinished.id)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.data is not None and self.data.unfinished is not None
+        return True
 
 
 # -- level 3: one session in full --------------------------------------------------------------
@@ -525,6 +557,7 @@ class SessionView:
     numbers: dict[int, int]  # session id -> its number in its engagement, for "reviewed in"
     previous_id: int | None
     next_id: int | None
+    unfinished: Session | None  # the client's latest session not finished, if any
 
 
 def load_session_view(store: Store, session_id: int) -> SessionView:
@@ -543,6 +576,7 @@ def load_session_view(store: Store, session_id: int) -> SessionView:
         numbers=numbers,
         previous_id=ids[here + 1] if here + 1 < len(ids) else None,
         next_id=ids[here - 1] if here > 0 else None,
+        unfinished=next((s for s in sessions if not s.is_finished), None),
     )
 
 
@@ -751,7 +785,7 @@ class SessionScreen(ReviewBase):
 
     def action_next_session(self) -> None:
         if self.view is not None:
-            self.app.start_session(self.view.record.client.name)  # type: ignore[attr-defined]
+            self.start_next_session(self.view.record.client, self.view.unfinished)
 
     def action_resume(self) -> None:
         if self.view is not None and not self.view.record.is_finished:
