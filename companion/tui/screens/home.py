@@ -87,8 +87,11 @@ class HomeScreen(Screen[None]):
             yield Select[str](
                 [("Default: first session, else GROW", DEFAULT_PROTOCOL)]
                 + [
-                    (f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)", key)
-                    for key, entry in sorted(self.app.protocols.entries.items())  # type: ignore[attr-defined]
+                    (
+                        f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)",
+                        entry.protocol.id,
+                    )
+                    for entry in self.app.protocols  # type: ignore[attr-defined]
                 ],
                 value=DEFAULT_PROTOCOL,
                 allow_blank=False,
