@@ -77,7 +77,14 @@ async def test_home_shows_what_is_due_with_the_overdue_highlighted(
         assert "Ben Okafor · 2026-11-24 16:00" in str(unfinished.get_option_at_index(0).prompt)
 
         titles = {title for title, _, _ in screen_commands(screen)}
-        assert {"Start session", "New client", "Protocol", "Resume", "Review"} <= titles
+        assert {
+            "Start session",
+            "Find or add",
+            "Add as new client",
+            "Protocol",
+            "Resume",
+            "Review",
+        } <= titles
 
 
 @sync
@@ -121,6 +128,32 @@ async def test_a_new_client_by_name_gets_a_first_session(
         assert dana is not None and dana.id is not None
         assert store.sessions(dana.id)[0].protocol_id == "first"
         assert new_client.value == ""
+
+
+@sync
+async def test_typing_finds_a_client_before_adding_one(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clients = app.screen.query_one("#clients", OptionList)
+        await pilot.press("n", "o")  # in all three names
+        assert clients.option_count == 3
+        await pilot.press("enter")  # several match: pick one in the list, nothing started
+        assert app.started == [] and app.focused is clients
+        await pilot.press("n", "backspace", *"LOP")
+        assert [str(clients.get_option_at_index(0).prompt)] == ["Ana Lopez"]
+        assert clients.option_count == 1
+        await pilot.press("enter")  # one match: that client, not a new "LOP"
+        assert app.started == [("Ana Lopez", None)]
+        assert store.find_client("LOP") is None
+
+        assert app.screen.query_one("#new-client", Input).value == ""
+        await pilot.press(*"Ana", "ctrl+n")  # exactly as typed: a new client
+        assert app.started[-1] == ("Ana", None)
+        assert store.find_client("Ana") is not None
+        assert len(store.clients()) == 4
 
 
 @sync

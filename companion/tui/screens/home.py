@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.models import Action, Client, Session
 from companion.protocols import ProtocolError, protocol_from_snapshot
@@ -64,7 +64,14 @@ class HomeScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start session", tooltip="Start a session with the chosen client"),
-        Binding("n", "new_client", "New client", tooltip="Type a new client's name to start"),
+        Binding("n", "new_client", "Find or add", tooltip="Find a client, or type a new name"),
+        Binding(
+            "ctrl+n",
+            "add_as_typed",
+            "Add as new client",
+            show=False,
+            tooltip="Start with the name exactly as typed, even if it is part of another",
+        ),
         Binding("p", "protocol", "Protocol", tooltip="Choose the protocol for the next session"),
         Binding("u", "resume", "Resume", tooltip="Resume the chosen unfinished session"),
         Binding("r", "review", "Review", tooltip="Browse past sessions and search them"),
@@ -82,10 +89,10 @@ class HomeScreen(Screen[None]):
         with Vertical(id="start") as start:
             start.border_title = "Start a session"
             start.border_subtitle = "Enter starts"
+            yield Input(placeholder="Find, or type a new name", id="new-client")
             yield OptionList(id="clients")
-            yield Input(placeholder="New client's name, Enter starts", id="new-client")
             yield Select[str](
-                [("Default: first session, else GROW", DEFAULT_PROTOCOL)]
+                [("Default (first, else GROW)", DEFAULT_PROTOCOL)]
                 + [
                     (
                         f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)",
@@ -122,14 +129,7 @@ class HomeScreen(Screen[None]):
 
     def show(self, data: HomeData) -> None:
         self.data = data
-        clients = self.query_one("#clients", OptionList)
-        keep = clients.highlighted_option.id if clients.highlighted_option else None
-        clients.set_options(
-            Option(Content(client.name), id=f"client-{client.id}") for client in data.clients
-        )
-        if not data.clients:
-            clients.add_option(Option("No clients yet: press n to add one", disabled=True))
-        self._highlight(clients, keep)
+        self._fill_clients()
 
         unfinished = self.query_one("#unfinished", OptionList)
         keep_session = unfinished.highlighted_option.id if unfinished.highlighted_option else None
@@ -156,13 +156,29 @@ class HomeScreen(Screen[None]):
         self._highlight(due, keep_action)
         self.refresh_bindings()
 
+    def _matching_clients(self) -> list[Client]:
+        typed = " ".join(self.query_one("#new-client", Input).value.split()).casefold()
+        return [c for c in self.data.clients if typed in c.name.casefold()]
+
+    def _fill_clients(self) -> None:
+        """The client list, narrowed to the names holding what is typed in the box."""
+        clients = self.query_one("#clients", OptionList)
+        keep = clients.highlighted_option.id if clients.highlighted_option else None
+        shown = self._matching_clients()
+        clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in shown)
+        if not self.data.clients:
+            clients.add_option(Option("No clients yet: press n to add one", disabled=True))
+        elif not shown:
+            clients.add_option(Option("No client by that name: Enter adds one", disabled=True))
+        self._highlight(clients, keep)
+
     @staticmethod
     def _highlight(option_list: OptionList, option_id: str | None) -> None:
         if option_id is not None:
             try:
                 option_list.highlighted = option_list.get_option_index(option_id)
                 return
-            except LookupError:
+            except OptionDoesNotExist:
                 pass
         if option_list.option_count and not option_list.get_option_at_index(0).disabled:
             option_list.highlighted = 0
@@ -273,11 +289,33 @@ class HomeScreen(Screen[None]):
         if action is not None:
             self.app.open_review(client_id=action.client_id)  # type: ignore[attr-defined]
 
-    @on(Input.Submitted, "#new-client")
-    def _new_client(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
+    def action_add_as_typed(self) -> None:
+        box = self.query_one("#new-client", Input)
+        name = " ".join(box.value.split())
         if not name:
-            self.notify("Type the client's name first.", severity="warning")
+            box.focus()
+            self.notify("Type the new client's name first.", severity="warning")
+        elif self._start(name):
+            box.clear()
+
+    @on(Input.Changed, "#new-client")
+    def _typed(self) -> None:
+        self._fill_clients()
+
+    @on(Input.Submitted, "#new-client")
+    def _find_or_add(self, event: Input.Submitted) -> None:
+        """One match (or the exact name) starts that client; no match adds a new one."""
+        name = " ".join(event.value.split())
+        if not name:
+            self.notify("Type a name first.", severity="warning")
+            return
+        matches = self._matching_clients()
+        exact = [c for c in matches if c.name.casefold() == name.casefold()]
+        if len(exact) == 1 or len(matches) == 1:
+            name = (exact or matches)[0].name
+        elif matches:
+            self.query_one("#clients", OptionList).focus()
+            self.notify(f"{len(matches)} clients match: pick one and press Enter.")
             return
         if self._start(name):
             event.input.clear()
