@@ -142,6 +142,10 @@ async def test_typing_finds_a_client_before_adding_one(
         assert clients.option_count == 3
         await pilot.press("enter")  # several match: pick one in the list, nothing started
         assert app.started == [] and app.focused is clients
+        await pilot.press("n", *"xyz")
+        assert "Enter adds one" in str(clients.get_option_at_index(0).prompt)
+        await pilot.press("escape")  # empties the box: every client again
+        assert clients.option_count == 3 and app.focused is clients
         await pilot.press("n", "backspace", *"LOP")
         assert [str(clients.get_option_at_index(0).prompt)] == ["Ana Lopez"]
         assert clients.option_count == 1

@@ -75,6 +75,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "protocol", "Protocol", tooltip="Choose the protocol for the next session"),
         Binding("u", "resume", "Resume", tooltip="Resume the chosen unfinished session"),
         Binding("r", "review", "Review", tooltip="Browse past sessions and search them"),
+        Binding("escape", "clear_find", "Clear", show=False, tooltip="Empty the name box"),
         Binding("a", "actions", "Due actions", show=False, tooltip="Go to the due actions"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Read the practice again"),
     ]
@@ -268,6 +269,9 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_find":
+            box = self.query_one("#new-client", Input)
+            return bool(box.value or box.has_focus)
         if action == "resume" and not self.data.unfinished:
             return None  # shown dimmed: there is nothing to resume
         return True
@@ -288,6 +292,11 @@ class HomeScreen(Screen[None]):
         action = next((a for a, _ in self.data.due if a.id == action_id), None)
         if action is not None:
             self.app.open_review(client_id=action.client_id)  # type: ignore[attr-defined]
+
+    def action_clear_find(self) -> None:
+        box = self.query_one("#new-client", Input)
+        box.clear()
+        self.query_one("#clients", OptionList).focus()
 
     def action_add_as_typed(self) -> None:
         box = self.query_one("#new-client", Input)
