@@ -432,8 +432,9 @@ class TimelineScreen(ReviewBase):
         self.query_one("#contract", Label).update(_text("\n".join(lines)))
 
         self._fill_sessions()
-        if not data.sessions:
-            self.query_one("#sessions").border_subtitle = "none yet: press n to start one"
+        self.query_one("#sessions").border_subtitle = (
+            "" if data.sessions else "none yet: press n to start one"
+        )
 
         goals = self.query_one("#goals", Vertical)
         goals.remove_children()
