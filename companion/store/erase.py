@@ -1,0 +1,99 @@
+"""Forgetting a client: every record of theirs removed, and no trace of their words left behind.
+
+Deleting rows is not enough for a coach's duty of erasure: SQLite leaves deleted text in free
+pages, the full-text indexes keep old tokens in segments until they are merged, and the WAL file
+holds copies of changed pages. So the delete runs with secure_delete on, every FTS index is
+rebuilt and optimized, the WAL is checkpointed and truncated, and the file is VACUUMed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pydantic import BaseModel, Field
+
+from companion.models import Client
+
+from .schema import SEARCHABLE
+from .store import Store, StoreError
+
+
+class ForgetSummary(BaseModel):
+    """What forgetting a client removed, and whether the file was wiped clean afterwards."""
+
+    client: Client
+    removed: dict[str, int] = Field(default_factory=dict)
+    wiped: bool = Field(
+        default=True,
+        description="False when another program held the database open, so old pages may "
+        "remain until it closes and the database is compacted again.",
+    )
+
+
+# Counted before the delete: what the coach is told will go (and went).
+_COUNTS: dict[str, str] = {
+    "engagements": "SELECT count(*) FROM engagements WHERE client_id = :c",
+    "goals": "SELECT count(*) FROM goals WHERE client_id = :c",
+    "sessions": "SELECT count(*) FROM sessions WHERE client_id = :c",
+    "actions": "SELECT count(*) FROM actions WHERE client_id = :c",
+    "goal_scores": "SELECT count(*) FROM goal_scores WHERE goal_id IN "
+    "(SELECT id FROM goals WHERE client_id = :c) OR session_id IN "
+    "(SELECT id FROM sessions WHERE client_id = :c)",
+    "takeaways": "SELECT count(*) FROM takeaways WHERE session_id IN "
+    "(SELECT id FROM sessions WHERE client_id = :c)",
+}
+
+
+def client_footprint(store: Store, client_id: int) -> dict[str, int]:
+    """How many records of each kind belong to the client."""
+    with store._lock:
+        return {
+            kind: int(store.db.execute(sql, {"c": client_id}).fetchone()[0])
+            for kind, sql in _COUNTS.items()
+        }
+
+
+def forget_client(store: Store, client_id: int) -> ForgetSummary:
+    """Remove the client and everything of theirs, then wipe the file of their text."""
+    with store._lock:
+        client = store.get_client(client_id)  # NotFound for a wrong id
+        removed = client_footprint(store, client_id)
+        db = store.db
+        previous = db.execute("PRAGMA secure_delete").fetchone()[0]
+        db.execute("PRAGMA secure_delete = ON")
+        try:
+            with db.atomic():
+                # ON DELETE CASCADE (foreign keys are on) takes every record of theirs along,
+                # and the FTS triggers delete their rows from the search indexes.
+                db.execute("DELETE FROM clients WHERE id = ?", [client_id])
+                if db.execute("SELECT 1 FROM clients WHERE id = ?", [client_id]).fetchone():
+                    raise StoreError(f"could not forget {client.name!r}")
+                for table in SEARCHABLE:
+                    # An external-content index keeps deleted tokens in old segments: rebuild
+                    # it from the remaining rows, then merge it into one fresh segment.
+                    db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+                    db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('optimize')")
+            wiped = _compact(store)
+        finally:
+            db.execute(f"PRAGMA secure_delete = {int(previous)}")
+    return ForgetSummary(client=client, removed=removed, wiped=wiped)
+
+
+def _compact(store: Store) -> bool:
+    """Checkpoint the WAL, VACUUM, and checkpoint again; False if another reader got in the way."""
+    db = store.db
+    if store.path is None:  # an in-memory practice has no file to wipe
+        return True
+    try:
+        busy = _checkpoint(db.conn)
+        db.execute("VACUUM")  # outside any transaction: rewrites the file without free pages
+        busy = _checkpoint(db.conn) or busy
+    except sqlite3.OperationalError:
+        return False
+    return not busy
+
+
+def _checkpoint(connection: sqlite3.Connection) -> bool:
+    """Copy the WAL into the database and truncate it to nothing; True if it could not."""
+    busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy)
