@@ -1,0 +1,152 @@
+"""One Markdown file per session, with YAML front matter, for a notes vault (Obsidian and alike).
+
+Pure: a SessionRecord in, a file name and text out. The body is the session as the coach reads
+it back (session_view.session_markdown). The front matter is written by hand, every string double
+quoted and escaped, so no YAML library is needed and no text a coach typed can break it.
+
+A copy for the client (`client_copy=True`) leaves out every private line, wherever it was typed:
+notes, agreement, goals, actions, takeaways.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from companion.models import SessionRecord
+from companion.notes import is_private, without_private
+from companion.session_view import session_markdown
+
+FrontValue = str | int | float | bool | date | datetime | list[str] | None
+
+
+def slug(text: str) -> str:
+    """'Zoë O'Brien' -> 'zoe-o-brien': ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def session_filename(record: SessionRecord) -> str:
+    """'2026-11-25-ana-lopez-session-12.md': stable (the session id), sorts by date, ASCII."""
+    client = slug(record.client.name) or f"client-{record.client.id}"
+    day = record.session.started_at.date().isoformat()
+    return f"{day}-{client}-session-{record.session.id}.md"
+
+
+# -- YAML by hand ------------------------------------------------------------------------------
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar (also valid JSON): quotes, backslashes, controls escaped."""
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif unicodedata.category(char) == "Cc" or char in "\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def yaml_value(value: FrontValue) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "".join(f"\n  - {yaml_string(item)}" for item in value) or "[]"
+    return yaml_string(value)
+
+
+def front_matter(fields: dict[str, FrontValue]) -> str:
+    """'---' fenced YAML: one `key: value` a line, lists as block sequences."""
+    lines = ["---"]
+    for key, value in fields.items():
+        text = yaml_value(value)
+        lines.append(f"{key}:{text}" if text.startswith("\n") else f"{key}: {text}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+# -- the session -------------------------------------------------------------------------------
+
+
+def _public(text: str) -> str:
+    return without_private(text).strip()
+
+
+def client_record(record: SessionRecord) -> SessionRecord:
+    """The session with every private line (and every record typed as private) left out."""
+    session = record.session
+    agreement = session.agreement.model_copy(
+        update={
+            "topic": _public(session.agreement.topic),
+            "desired_outcome": _public(session.agreement.desired_outcome),
+            "measure_of_success": _public(session.agreement.measure_of_success),
+        }
+    )
+    goals = [p for p in record.goals if not is_private(p.goal.specific)]
+    return record.model_copy(
+        update={
+            "session": session.model_copy(update={"agreement": agreement}),
+            "notes": record.notes.model_copy(update={"text": without_private(record.notes.text)}),
+            "actions_set": [a for a in record.actions_set if not is_private(a.text)],
+            "actions_reviewed": [a for a in record.actions_reviewed if not is_private(a.text)],
+            "goals": goals,
+            "takeaways": [t for t in record.takeaways if not is_private(t.text)],
+        }
+    )
+
+
+def session_front_matter(
+    record: SessionRecord, *, client_copy: bool = False
+) -> dict[str, FrontValue]:
+    session = record.session
+    duration = session.duration_minutes
+    engagement = record.engagement
+    protocol_name = record.protocol.name if record.protocol else session.protocol_id
+    tags = ["coaching", "companion", f"protocol/{slug(session.protocol_id) or 'other'}"]
+    tags.append(f"client/{slug(record.client.name) or record.client.id}")
+    return {
+        "title": f"{record.client.name}, {session.started_at:%Y-%m-%d} ({protocol_name})",
+        "client": record.client.name,
+        "date": session.started_at.date(),
+        "started": session.started_at,
+        "ended": session.ended_at,
+        "duration_minutes": None if duration is None else round(duration),
+        "planned_minutes": session.planned_minutes,
+        "protocol": session.protocol_id,
+        "protocol_name": protocol_name,
+        "mode": session.mode,
+        "status": "finished" if session.is_finished else "unfinished",
+        "session_id": session.id,
+        "session_number": record.session_number,
+        "sessions_planned": engagement.sessions_planned if engagement else None,
+        "sponsor": engagement.sponsor_name or None if engagement else None,
+        "agreement_topic": session.agreement.topic or None,
+        "desired_outcome": session.agreement.desired_outcome or None,
+        "measure_of_success": session.agreement.measure_of_success or None,
+        "next_session": session.next_session_on,
+        "client_copy": client_copy,
+        "tags": tags,
+    }
+
+
+def session_document(record: SessionRecord, *, client_copy: bool = False) -> str:
+    """The whole Markdown file: front matter, then the session (private lines kept by default)."""
+    if client_copy:
+        record = client_record(record)
+    body = session_markdown(record, private=not client_copy)
+    if client_copy:  # a last guard: no line that reads as private leaves, whatever its source
+        body = without_private(body)
+    return front_matter(session_front_matter(record, client_copy=client_copy)) + "\n" + body

@@ -1,0 +1,502 @@
+"""Exports and imports of a whole practice (or one client of it) as one JSON document.
+
+The document is a `PracticeExport`: a header saying what it is, then every record, each in the
+shape of its model in companion.models. Importing adds to the current database and never loses
+or duplicates anything, so importing the same file twice changes nothing the second time:
+
+- ids are the exporting database's; every record gets a new id here and every reference to it
+  (client, engagement, goal, session) is rewritten to the new id;
+- a client is the same as one already here when the names match, ignoring case;
+- an engagement is the same when client, start date and sponsor match;
+- a goal is the same when client and goal text match, ignoring case;
+- a session is the same when client, start time and protocol match; a session already here is
+  kept as it is, with its notes, step timings, scores and takeaways (the file's are skipped);
+- an action is the same when client, text and creation time match;
+- a goal score is the same when goal and session match.
+
+What is already in the database wins: an import only ever adds. The whole import is one
+transaction, and the file is checked completely (header, version, every record, every reference)
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from companion.models import (
+    Action,
+    Client,
+    Engagement,
+    Goal,
+    GoalScore,
+    Notes,
+    Record,
+    Session,
+    StepTiming,
+    Takeaway,
+    now,
+)
+from companion.notes import without_private
+
+from .schema import migrations
+from .store import Store, StoreError, _integrity, _row, _session, _session_row
+
+EXPORT_FORMAT = "companion-export"
+EXPORT_VERSION = 1
+
+
+class ExportError(StoreError):
+    """A file that cannot be imported; the message says why in one line."""
+
+
+class PracticeExport(BaseModel):
+    """Everything a practice (or one client of it) holds, as exported to JSON."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    format: Literal["companion-export"] = EXPORT_FORMAT
+    version: Literal[1] = EXPORT_VERSION
+    schema_: list[str] = Field(
+        default_factory=list,
+        alias="schema",
+        description="The database migrations applied where the export was made.",
+    )
+    exported_at: datetime = Field(default_factory=now)
+    client_copy: bool = Field(
+        default=False, description="True for a copy for the client: private lines left out."
+    )
+    clients: list[Client] = Field(default_factory=list)
+    engagements: list[Engagement] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    sessions: list[Session] = Field(default_factory=list)
+    notes: list[Notes] = Field(default_factory=list)
+    step_timings: list[StepTiming] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    goal_scores: list[GoalScore] = Field(default_factory=list)
+    takeaways: list[Takeaway] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+
+class ImportSummary(BaseModel):
+    """What an import added and what it found already there, per kind of record."""
+
+    added: dict[str, int] = Field(default_factory=dict)
+    skipped: dict[str, int] = Field(default_factory=dict)
+
+    def count(self, kind: str, added: bool) -> None:
+        bucket = self.added if added else self.skipped
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+
+KINDS: tuple[str, ...] = (
+    "clients",
+    "engagements",
+    "goals",
+    "sessions",
+    "notes",
+    "step_timings",
+    "actions",
+    "goal_scores",
+    "takeaways",
+)
+
+
+def applied_migrations(store: Store) -> list[str]:
+    rows = store.db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
+        [migrations.name],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_practice(
+    store: Store, *, client_id: int | None = None, client_copy: bool = False
+) -> PracticeExport:
+    """Every record (of one client, if given), read in one consistent go."""
+    with store._lock, store.db.atomic():
+        clients = [
+            Client.model_validate(row)
+            for row in store.db["clients"].rows_where(
+                None if client_id is None else "id = ?",
+                [] if client_id is None else [client_id],
+                order_by="id",
+            )
+        ]
+        own = "" if client_id is None else "client_id = :client"
+        by_session = (
+            ""
+            if client_id is None
+            else "session_id IN (SELECT id FROM sessions WHERE client_id = :client)"
+        )
+        by_goal = (
+            ""
+            if client_id is None
+            else "goal_id IN (SELECT id FROM goals WHERE client_id = :client)"
+        )
+        args = {"client": client_id}
+
+        def rows(table: str, where: str, order: str = "id") -> Iterable[dict[str, Any]]:
+            return store.db[table].rows_where(where or None, args, order_by=order)
+
+        document = PracticeExport(
+            schema=applied_migrations(store),
+            client_copy=client_copy,
+            clients=clients,
+            engagements=[Engagement.model_validate(r) for r in rows("engagements", own)],
+            goals=[Goal.model_validate(r) for r in rows("goals", own)],
+            sessions=[_session(r) for r in rows("sessions", own)],
+            notes=[Notes.model_validate(r) for r in rows("notes", by_session, "session_id")],
+            step_timings=[StepTiming.model_validate(r) for r in rows("step_timings", by_session)],
+            actions=[Action.model_validate(r) for r in rows("actions", own)],
+            goal_scores=[GoalScore.model_validate(r) for r in rows("goal_scores", by_goal)],
+            takeaways=[Takeaway.model_validate(r) for r in rows("takeaways", by_session)],
+        )
+    return for_client(document) if client_copy else document
+
+
+def _public(text: str) -> str:
+    """Text with its private lines left out, without a trailing newline added or lost."""
+    return without_private(text)
+
+
+def for_client(document: PracticeExport) -> PracticeExport:
+    """The export with every private line left out, wherever it was typed.
+
+    A record whose whole text is private (an action or takeaway typed as `// ...`) is left out;
+    a private goal takes its scores with it, and actions keep no link to it.
+    """
+    goals = [g.model_copy(update=_clean(g, _GOAL_TEXT)) for g in document.goals]
+    kept_goals = [g for g in goals if g.specific.strip()]
+    kept_goal_ids = {g.id for g in kept_goals}
+    actions = []
+    for action in document.actions:
+        text = _public(action.text).strip()
+        if not text:
+            continue
+        update: dict[str, Any] = {"text": text}
+        if action.goal_id not in kept_goal_ids:
+            update["goal_id"] = None
+        actions.append(action.model_copy(update=update))
+    sessions = [
+        s.model_copy(
+            update={"agreement": s.agreement.model_copy(update=_clean(s.agreement, _AGREEMENT))}
+        )
+        for s in document.sessions
+    ]
+    return document.model_copy(
+        update={
+            "client_copy": True,
+            "clients": [c.model_copy(update=_clean(c, ("contact",))) for c in document.clients],
+            "engagements": [
+                e.model_copy(update=_clean(e, _ENGAGEMENT_TEXT)) for e in document.engagements
+            ],
+            "goals": kept_goals,
+            "sessions": sessions,
+            "notes": [n.model_copy(update={"text": _public(n.text)}) for n in document.notes],
+            "actions": actions,
+            "goal_scores": [s for s in document.goal_scores if s.goal_id in kept_goal_ids],
+            "takeaways": [
+                t.model_copy(update={"text": _public(t.text).strip()})
+                for t in document.takeaways
+                if _public(t.text).strip()
+            ],
+        }
+    )
+
+
+_GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
+_AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
+_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+
+
+def _clean(record: BaseModel, fields: Iterable[str]) -> dict[str, str]:
+    return {name: _public(getattr(record, name)).strip() for name in fields}
+
+
+# -- reading a file ----------------------------------------------------------------------------
+
+
+def read_export(text: str | bytes) -> PracticeExport:
+    """The export in TEXT, checked through; ExportError (one line) for anything else."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise ExportError("not a companion export: the file is not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ExportError(
+            "not a companion export: it has no 'format': 'companion-export' header "
+            "(make one with `companion export --format json`)"
+        )
+    version = data.get("version")
+    if version != EXPORT_VERSION:
+        raise ExportError(
+            f"this companion export is version {version!r}; this companion reads version "
+            f"{EXPORT_VERSION}"
+        )
+    try:
+        document = PracticeExport.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        more = f" (and {error.error_count() - 1} more problems)" if error.error_count() > 1 else ""
+        raise ExportError(
+            f"invalid companion export: {where}: {first['msg']}{more}; nothing was imported"
+        ) from None
+    _check_schema(document)
+    _check_references(document)
+    return document
+
+
+def _known_migrations() -> set[str]:
+    return {migration.name for migration in migrations._migrations}
+
+
+def _check_schema(document: PracticeExport) -> None:
+    names = _known_migrations()
+    newer = [name for name in document.schema_ if name not in names]
+    if newer:
+        raise ExportError(
+            "this export was made by a newer companion (its database has "
+            f"{', '.join(newer)}): update companion to import it"
+        )
+
+
+def _check_references(document: PracticeExport) -> None:
+    """Every id present and unique, every reference pointing at a record in the file."""
+    ids: dict[str, set[int]] = {}
+    for kind in ("clients", "engagements", "goals", "sessions", "step_timings", "actions"):
+        seen: set[int] = set()
+        for index, record in enumerate(getattr(document, kind)):
+            if record.id is None or record.id in seen:
+                problem = "has no id" if record.id is None else f"repeats id {record.id}"
+                raise ExportError(f"invalid companion export: {kind}.{index} {problem}")
+            seen.add(record.id)
+        ids[kind] = seen
+
+    def check(kind: str, field: str, target: str, optional: bool = False) -> None:
+        for index, record in enumerate(getattr(document, kind)):
+            value = getattr(record, field)
+            if value is None and optional:
+                continue
+            if value not in ids[target]:
+                raise ExportError(
+                    f"invalid companion export: {kind}.{index}.{field} refers to "
+                    f"{target} id {value}, which is not in the file"
+                )
+
+    check("engagements", "client_id", "clients")
+    check("goals", "client_id", "clients")
+    check("goals", "engagement_id", "engagements", optional=True)
+    check("sessions", "client_id", "clients")
+    check("sessions", "engagement_id", "engagements", optional=True)
+    check("notes", "session_id", "sessions")
+    check("step_timings", "session_id", "sessions")
+    check("actions", "client_id", "clients")
+    check("actions", "session_id", "sessions", optional=True)
+    check("actions", "reviewed_session_id", "sessions", optional=True)
+    check("actions", "goal_id", "goals", optional=True)
+    check("goal_scores", "goal_id", "goals")
+    check("goal_scores", "session_id", "sessions")
+    check("takeaways", "session_id", "sessions")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def import_practice(store: Store, document: PracticeExport) -> ImportSummary:
+    """Add what the export holds that this database lacks, all or nothing (see module doc)."""
+    summary = ImportSummary()
+    with store._lock, store.db.atomic():
+        _Importer(store, summary).run(document)
+    return summary
+
+
+def _key_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class _Importer:
+    """One import: the id maps from the file's ids to this database's."""
+
+    def __init__(self, store: Store, summary: ImportSummary) -> None:
+        self.store = store
+        self.db = store.db
+        self.summary = summary
+        self.clients: dict[int, int] = {}
+        self.engagements: dict[int, int] = {}
+        self.goals: dict[int, int] = {}
+        self.sessions: dict[int, int] = {}
+        self.new_sessions: set[int] = set()
+
+    def _find(self, sql: str, args: list[Any]) -> int | None:
+        row = self.db.execute(sql, args).fetchone()
+        return None if row is None else int(row[0])
+
+    def _insert(self, table: str, what: str, row: dict[str, Any]) -> int:
+        row = {key: value for key, value in row.items() if key != "id"}
+        with _integrity(what):
+            return int(self.db[table].insert(row).last_pk)
+
+    def _place(
+        self,
+        kind: str,
+        what: str,
+        record: Record,
+        find: Callable[[], int | None],
+        row: Callable[[], dict[str, Any]],
+    ) -> int:
+        found = find()
+        self.summary.count(kind, found is None)
+        return found if found is not None else self._insert(kind, what, row())
+
+    @staticmethod
+    def _day(value: date | datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def run(self, document: PracticeExport) -> None:
+        for client in document.clients:
+            assert client.id is not None
+            self.clients[client.id] = self._place(
+                "clients",
+                "client",
+                client,
+                lambda c=client: self._find(
+                    "SELECT id FROM clients WHERE name = ? COLLATE NOCASE", [c.name]
+                ),
+                lambda c=client: _row(c),
+            )
+        for engagement in document.engagements:
+            assert engagement.id is not None
+            mapped = engagement.model_copy(update={"client_id": self.clients[engagement.client_id]})
+            self.engagements[engagement.id] = self._place(
+                "engagements",
+                "engagement",
+                mapped,
+                lambda e=mapped: self._find(
+                    "SELECT id FROM engagements WHERE client_id = ? AND start_date = ? "
+                    "AND sponsor_name = ? COLLATE NOCASE ORDER BY id",
+                    [e.client_id, e.start_date.isoformat(), e.sponsor_name],
+                ),
+                lambda e=mapped: _row(e),
+            )
+        for goal in document.goals:
+            assert goal.id is not None
+            mapped_goal = goal.model_copy(
+                update={
+                    "client_id": self.clients[goal.client_id],
+                    "engagement_id": self._maybe(self.engagements, goal.engagement_id),
+                }
+            )
+            self.goals[goal.id] = self._place(
+                "goals",
+                "goal",
+                mapped_goal,
+                lambda g=mapped_goal: self._same_goal(g),
+                lambda g=mapped_goal: _row(g),
+            )
+        for session in document.sessions:
+            assert session.id is not None
+            mapped_session = session.model_copy(
+                update={
+                    "client_id": self.clients[session.client_id],
+                    "engagement_id": self._maybe(self.engagements, session.engagement_id),
+                }
+            )
+            found = self._find(
+                "SELECT id FROM sessions WHERE client_id = ? AND started_at = ? "
+                "AND protocol_id = ? ORDER BY id",
+                [
+                    mapped_session.client_id,
+                    mapped_session.started_at.isoformat(),
+                    mapped_session.protocol_id,
+                ],
+            )
+            self.summary.count("sessions", found is None)
+            if found is None:
+                found = self._insert("sessions", "session", _session_row(mapped_session))
+                self.new_sessions.add(session.id)
+            self.sessions[session.id] = found
+        self._session_parts(document)
+        self._actions(document)
+
+    def _maybe(self, ids: dict[int, int], old: int | None) -> int | None:
+        return None if old is None else ids[old]
+
+    def _same_goal(self, goal: Goal) -> int | None:
+        rows = self.db.execute(
+            "SELECT id, specific FROM goals WHERE client_id = ? ORDER BY id", [goal.client_id]
+        ).fetchall()
+        wanted = _key_text(goal.specific)
+        return next((int(row[0]) for row in rows if _key_text(row[1]) == wanted), None)
+
+    def _session_parts(self, document: PracticeExport) -> None:
+        """Notes, step timings and takeaways come with a new session, never into an old one."""
+        for notes in document.notes:
+            new = notes.session_id in self.new_sessions
+            self.summary.count("notes", new)
+            if new:
+                row = _row(notes.model_copy(update={"session_id": self.sessions[notes.session_id]}))
+                with _integrity("notes"):
+                    self.db["notes"].insert(row)
+        for timing in document.step_timings:
+            new = timing.session_id in self.new_sessions
+            self.summary.count("step_timings", new)
+            if new:
+                mapped = timing.model_copy(update={"session_id": self.sessions[timing.session_id]})
+                self._insert("step_timings", "step timing", _row(mapped))
+        for takeaway in document.takeaways:
+            new = takeaway.session_id in self.new_sessions
+            self.summary.count("takeaways", new)
+            if new:
+                mapped_takeaway = takeaway.model_copy(
+                    update={"session_id": self.sessions[takeaway.session_id]}
+                )
+                self._insert("takeaways", "takeaway", _row(mapped_takeaway))
+        for score in document.goal_scores:
+            goal_id, session_id = self.goals[score.goal_id], self.sessions[score.session_id]
+            found = self._find(
+                "SELECT id FROM goal_scores WHERE goal_id = ? AND session_id = ?",
+                [goal_id, session_id],
+            )
+            self.summary.count("goal_scores", found is None)
+            if found is None:
+                mapped_score = score.model_copy(
+                    update={"goal_id": goal_id, "session_id": session_id}
+                )
+                self._insert("goal_scores", "goal score", _row(mapped_score))
+        # A session created by add_session always has a notes row; keep that true here.
+        for old_id in self.new_sessions:
+            new_id = self.sessions[old_id]
+            if self._find("SELECT session_id FROM notes WHERE session_id = ?", [new_id]) is None:
+                self.db["notes"].insert(_row(Notes(session_id=new_id)))
+
+    def _actions(self, document: PracticeExport) -> None:
+        for action in document.actions:
+            mapped = action.model_copy(
+                update={
+                    "client_id": self.clients[action.client_id],
+                    "session_id": self._maybe(self.sessions, action.session_id),
+                    "reviewed_session_id": self._maybe(self.sessions, action.reviewed_session_id),
+                    "goal_id": self._maybe(self.goals, action.goal_id),
+                }
+            )
+            self._place(
+                "actions",
+                "action",
+                mapped,
+                lambda a=mapped: self._find(
+                    "SELECT id FROM actions WHERE client_id = ? AND text = ? AND created_at = ?",
+                    [a.client_id, a.text, a.created_at.isoformat()],
+                ),
+                lambda a=mapped: _row(a),
+            )
