@@ -59,6 +59,11 @@ def forget_client(store: Store, client_id: int) -> ForgetSummary:
         client = store.get_client(client_id)  # NotFound for a wrong id
         removed = client_footprint(store, client_id)
         db = store.db
+        if store.path is not None and _checkpoint(db.conn):
+            raise StoreError(
+                "another program has the practice database open (companion in another "
+                "window?): close it and try again; nothing was deleted"
+            )
         previous = db.execute("PRAGMA secure_delete").fetchone()[0]
         db.execute("PRAGMA secure_delete = ON")
         try:
