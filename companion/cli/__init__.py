@@ -12,6 +12,7 @@ import click
 from companion import __version__
 
 from . import browse, clients, protocols
+from . import exchange as exchange_commands
 from . import sessions as session_commands
 from .common import CompanionGroup, Practice
 
@@ -47,6 +48,9 @@ cli.add_command(session_commands.sessions)
 cli.add_command(session_commands.show)
 cli.add_command(session_commands.recap)
 cli.add_command(browse.review)
+cli.add_command(exchange_commands.export)
+cli.add_command(exchange_commands.import_)
+cli.add_command(exchange_commands.forget)
 
 
 def main() -> None:
