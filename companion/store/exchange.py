@@ -10,11 +10,13 @@ or duplicates anything, so importing the same file twice changes nothing the sec
 - an engagement is the same when client, start date and sponsor match;
 - a goal is the same when client and goal text match, ignoring case;
 - a session is the same when client, start time and protocol match; a session already here is
-  kept as it is, with its notes, step timings, scores and takeaways (the file's are skipped);
+  kept as it is, with its notes, step timings and takeaways (the file's are skipped);
 - an action is the same when client, text and creation time match;
-- a goal score is the same when goal and session match.
+- a goal score is the same when goal and session match (there is one score per pair).
 
-What is already in the database wins: an import only ever adds. The whole import is one
+What is already in the database wins: an import only ever adds, never changes a record that is
+there (a client's contact, an action's status). The ids in the file only link its records to
+each other; every record must name ids that the file holds. The whole import is one
 transaction, and the file is checked completely (header, version, every record, every reference)
 before anything is written.
 """
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,7 +37,6 @@ from companion.models import (
     Goal,
     GoalScore,
     Notes,
-    Record,
     Session,
     StepTiming,
     Takeaway,
@@ -351,7 +352,6 @@ class _Importer:
         self,
         kind: str,
         what: str,
-        record: Record,
         find: Callable[[], int | None],
         row: Callable[[], dict[str, Any]],
     ) -> int:
@@ -359,17 +359,12 @@ class _Importer:
         self.summary.count(kind, found is None)
         return found if found is not None else self._insert(kind, what, row())
 
-    @staticmethod
-    def _day(value: date | datetime | None) -> str | None:
-        return None if value is None else value.isoformat()
-
     def run(self, document: PracticeExport) -> None:
         for client in document.clients:
             assert client.id is not None
             self.clients[client.id] = self._place(
                 "clients",
                 "client",
-                client,
                 lambda c=client: self._find(
                     "SELECT id FROM clients WHERE name = ? COLLATE NOCASE", [c.name]
                 ),
@@ -381,7 +376,6 @@ class _Importer:
             self.engagements[engagement.id] = self._place(
                 "engagements",
                 "engagement",
-                mapped,
                 lambda e=mapped: self._find(
                     "SELECT id FROM engagements WHERE client_id = ? AND start_date = ? "
                     "AND sponsor_name = ? COLLATE NOCASE ORDER BY id",
@@ -400,7 +394,6 @@ class _Importer:
             self.goals[goal.id] = self._place(
                 "goals",
                 "goal",
-                mapped_goal,
                 lambda g=mapped_goal: self._same_goal(g),
                 lambda g=mapped_goal: _row(g),
             )
@@ -493,7 +486,6 @@ class _Importer:
             self._place(
                 "actions",
                 "action",
-                mapped,
                 lambda a=mapped: self._find(
                     "SELECT id FROM actions WHERE client_id = ? AND text = ? AND created_at = ?",
                     [a.client_id, a.text, a.created_at.isoformat()],
