@@ -204,3 +204,18 @@ def test_forget_without_a_yes_deletes_nothing(
 def test_forget_unknown_client(runner: CliRunner, practice: Store) -> None:
     one_line_error(run(runner, "forget", "--client", "Nobody", "--yes"), 2, "Nobody")
     one_line_error(run(runner, "forget", "--yes"), 2, "--client")
+
+
+def test_sample_markdown_keeps_private_lines_unless_client_copy(
+    runner: CliRunner, sample, tmp_path: Path
+) -> None:
+    for flag, folder in (((), "coach"), (("--client-copy",), "client")):
+        result = run(runner, "export", "--format", "markdown", "--out", tmp_path / folder, *flag)
+        assert result.exit_code == 0, result.output
+    (coach,) = (tmp_path / "coach").glob("*.md")
+    (client,) = (tmp_path / "client").glob("*.md")
+    assert coach.name == client.name
+    assert "// seems tired" in coach.read_text(encoding="utf-8")
+    text = client.read_text(encoding="utf-8")
+    assert "seems tired" not in text
+    assert "Wants to open the meeting calmly." in text and "I know how I want to start" in text

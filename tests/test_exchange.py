@@ -481,3 +481,16 @@ def test_markdown_file_names_are_stable_and_ascii(practice: Store) -> None:
         names.append(name)
     assert len(set(names)) == len(names)
     assert "2026-10-05-zoe-o-brien-z-session-4.md" in names
+
+
+def test_client_copy_drops_a_goal_typed_as_private(practice: Store) -> None:
+    ana = practice.client_named("Ana Lopez")
+    goal = next(g for g in practice.goals(ana.id) if g.specific == "Lead the meeting")
+    practice.save_goal(goal.model_copy(update={"specific": "// Lead the meeting, says HR"}))
+    document = export_practice(practice, client_copy=True)
+    assert "says HR" not in document.to_json()
+    assert all(score.goal_id != goal.id for score in document.goal_scores)
+    assert all(action.goal_id != goal.id for action in document.actions)
+    read_export(document.to_json())  # still a valid export: no reference left dangling
+    coach = export_practice(practice)
+    assert any(score.goal_id == goal.id for score in coach.goal_scores)
