@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from companion.models import Action, Agreement, Client, Engagement, Goal, Session
-from companion.store import NotFound, Store
+from companion.store import NotFound, Store, StoreError
 from companion.store.erase import client_footprint, forget_client
 from companion.store.schema import SEARCHABLE
 
@@ -144,3 +145,21 @@ def test_forget_in_memory_practice() -> None:
     assert client.id is not None
     summary = forget_client(store, client.id)
     assert summary.wiped and store.clients() == []
+
+
+def test_forget_refuses_while_another_program_reads(
+    store: Store, db_path: Path, two_clients
+) -> None:
+    """A reader elsewhere would keep old pages alive in the WAL: refuse, delete nothing."""
+    forgotten, _kept = two_clients
+    store.db.execute("PRAGMA busy_timeout = 50")  # don't wait the usual 10 s in a test
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM notes").fetchone()
+        with pytest.raises(StoreError, match="another program"):
+            forget_client(store, forgotten)
+    finally:
+        reader.close()
+    assert store.get_client(forgotten).name == SECRETS["name"]
+    assert forget_client(store, forgotten).wiped  # once the other program has let go
