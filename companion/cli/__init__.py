@@ -12,7 +12,10 @@ import click
 from companion import __version__
 
 from . import browse, clients, protocols
+from . import demo as demo_commands
 from . import exchange as exchange_commands
+from . import log as log_commands
+from . import review_cmds
 from . import sessions as session_commands
 from .common import CompanionGroup, Practice
 
@@ -51,6 +54,11 @@ cli.add_command(browse.review)
 cli.add_command(exchange_commands.export)
 cli.add_command(exchange_commands.import_)
 cli.add_command(exchange_commands.forget)
+cli.add_command(review_cmds.search)
+cli.add_command(review_cmds.actions)
+cli.add_command(review_cmds.goals)
+cli.add_command(log_commands.log)
+cli.add_command(demo_commands.demo)
 
 
 def main() -> None:

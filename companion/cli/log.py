@@ -1,0 +1,111 @@
+"""`companion log`: the coaching-hours log for an ICF credential application."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from companion.hours import HoursLog, format_hours, log_csv
+
+from .common import DATE, Practice, UserError, echo_json, pass_practice
+
+
+@click.command("log")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="A table to read, CSV for a spreadsheet or the ICF form, or JSON.",
+)
+@click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Only sessions on or before this date (YYYY-MM-DD).")
+@pass_practice
+def log(practice: Practice, output: str, since: date | None, until: date | None) -> None:
+    """The coaching-hours log for an ICF credential (ACC, PCC, MCC).
+
+    One row per client engagement, with the ICF Client Coaching Log's columns: client name,
+    contact, individual or group (and the number in the group), start and end date (first and
+    last session in the period), paid and pro bono hours; then the totals (hours, paid, pro bono,
+    number of clients).
+
+    Hours come from the recorded times of FINISHED sessions (end minus start); a session never
+    finished is left out. Time is summed in exact seconds and shown rounded to 0.01 hour; the
+    totals are rounded from the exact sum. Paid or pro bono comes from the engagement's billing.
+    """
+    from companion.store.hours import hours_log
+
+    if since is not None and until is not None and until < since:
+        raise UserError(f"--until {until} is before --since {since}")
+    found = hours_log(practice.store, since=since, until=until)
+    if output == "json":
+        echo_json(found)
+    elif output == "csv":
+        click.echo(log_csv(found), nl=False)
+    else:
+        _print_table(found)
+
+
+def _period(found: HoursLog) -> str:
+    if found.since and found.until:
+        return f"from {found.since} to {found.until}"
+    if found.since:
+        return f"since {found.since}"
+    if found.until:
+        return f"until {found.until}"
+    return "all sessions"
+
+
+_SHORT_HEADERS = ("Client", "Contact", "Kind", "Group", "Start", "End", "Paid h", "Pro bono h")
+
+
+def _print_table(found: HoursLog) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if not found.rows:
+        console.print(f"No finished sessions ({_period(found)}): no coaching hours to log.")
+        return
+    table = Table(
+        title=f"Coaching hours, {_period(found)}",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+    )
+    table.add_column("Client", overflow="fold", ratio=1)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    table.add_column("Sessions", justify="right", no_wrap=True)
+    table.add_column("Paid h", justify="right", no_wrap=True)
+    table.add_column("Pro bono h", justify="right", no_wrap=True)
+    for row in found.rows:
+        who = Text(row.client_name)
+        if row.contact:
+            who.append(f"\n{row.contact}", style="dim")
+        kind = (
+            f"group of {row.group_size}"
+            if row.format == "group" and row.group_size
+            else (row.kind.lower())
+        )
+        table.add_row(
+            who,
+            kind,
+            row.start_date.isoformat(),
+            row.end_date.isoformat(),
+            str(row.sessions),
+            format_hours(row.paid_hours),
+            format_hours(row.pro_bono_hours),
+        )
+    console.print(table)
+    clients = f"{found.clients} client" + ("" if found.clients == 1 else "s")
+    console.print(
+        f"Total: {format_hours(found.total_hours)} hours "
+        f"(paid {format_hours(found.paid_hours)}, pro bono {format_hours(found.pro_bono_hours)}), "
+        f"{clients}, {found.sessions} sessions"
+    )

@@ -1,0 +1,1105 @@
+"""A fictional coaching practice, for a first look at the review and for benchmarks.
+
+Every person and company here is invented; contacts use example.org and the UK's range of phone
+numbers kept for drama (020 7946 0xxx). The same seed on the same day gives the same practice:
+dates are laid out backwards from today, so that actions can be open, due soon and overdue.
+
+What a practice holds: one engagement per client (paid or pro bono, individual or group, some
+three-party with a sponsor), SMARTE goals scored over the sessions (rising, with noise), sessions
+following the built-in protocols (a first session, regular GROW / life-purpose / check-in ones,
+reviews, a closing one for engagements that ended), step timings, notes with step headings and
+the three markers, agreements, actions done, dropped, open and overdue, and takeaways. The last
+session of the first client is left unfinished, as if the coach had quit mid-session: the home
+screen offers to resume it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from pydantic import BaseModel
+
+from companion.models import (
+    Action,
+    ActionOwner,
+    ActionStatus,
+    Agreement,
+    Client,
+    Engagement,
+    Goal,
+    GoalScore,
+    GoalStatus,
+    Notes,
+    Session,
+    SessionMode,
+    StepTiming,
+    Takeaway,
+)
+from companion.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
+from companion.protocols import Protocol, ProtocolLibrary
+from companion.store import Store, StoreError
+from companion.store.bulk import Batch, insert_batch, next_ids
+
+DEFAULT_SESSIONS = 120
+
+
+def default_clients(sessions: int) -> int:
+    """About ten sessions per client (a typical engagement), at least eight clients."""
+    return max(8, round(sessions / 10))
+
+
+class DemoRefused(StoreError):
+    """The database already holds a practice: fictional clients must not mix with real ones."""
+
+
+class DemoSummary(BaseModel):
+    clients: int
+    engagements: int
+    sessions: int
+    unfinished: int
+    goals: int
+    goal_scores: int
+    actions: int
+    open_actions: int
+    overdue_actions: int
+    takeaways: int
+    step_timings: int
+
+
+# -- the fictional content -----------------------------------------------------------------------
+
+FIRST_NAMES = (
+    "Aline",
+    "Bastien",
+    "Carmen",
+    "Dario",
+    "Elif",
+    "Fintan",
+    "Greta",
+    "Hamid",
+    "Ines",
+    "Jonas",
+    "Kaori",
+    "Lionel",
+    "Maren",
+    "Nikhil",
+    "Oona",
+    "Pavel",
+    "Quilla",
+    "Rosalind",
+    "Soren",
+    "Talia",
+    "Ugo",
+    "Vesna",
+    "Wendell",
+    "Ximena",
+    "Yusuf",
+    "Zelda",
+    "Amara",
+    "Bruno",
+    "Cosima",
+    "Dmitri",
+    "Esme",
+    "Florin",
+    "Gaia",
+    "Hugo",
+    "Ilse",
+    "Joaquin",
+    "Kirsi",
+    "Lorcan",
+    "Mireille",
+    "Nuno",
+    "Odile",
+    "Priya",
+    "Rafferty",
+    "Saskia",
+    "Tobias",
+    "Ulla",
+    "Valentin",
+    "Wilma",
+    "Yara",
+    "Zeno",
+)
+SURNAMES = (
+    "Ashdown",
+    "Brennick",
+    "Castellano",
+    "Delacroix-Vey",
+    "Eberhart",
+    "Fairclough",
+    "Gorsky",
+    "Halvorsen",
+    "Ibarrola",
+    "Jessup",
+    "Kowalczyk",
+    "Lindqvist",
+    "Marchetti",
+    "Nakashima",
+    "Oyelaran",
+    "Pellegrin",
+    "Quennell",
+    "Rautio",
+    "Szabados",
+    "Trevanion",
+    "Underhill",
+    "Valcourt",
+    "Whitlock",
+    "Yilmazer",
+    "Zabrodin",
+    "Achterberg",
+    "Belmonte",
+    "Carrow",
+    "Duquesne",
+    "Esterhazy",
+    "Fenwick-Hale",
+    "Grimaldo",
+    "Hartigan",
+    "Ivanescu",
+    "Jaramillo",
+    "Kettering",
+    "Lafleur",
+    "Moravec",
+    "Nettleton",
+    "Orsini",
+)
+COMPANIES = (
+    "Northwind Logistics",
+    "Bluefield Health",
+    "Quarry & Finch",
+    "Larkspur Software",
+    "Tidewater Energy",
+    "Halden Insurance",
+    "Oakum Publishing",
+    "Verrine Foods",
+)
+SPONSOR_ROLES = ("Head of HR", "HR business partner", "Line manager", "Managing director")
+GROUP_NAMES = (
+    "New managers circle",
+    "Women in leadership cohort",
+    "Founders' peer group",
+    "Team leads circle",
+    "Career changers group",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What a client comes to coaching for: the words their goals, notes and actions use."""
+
+    objective: str
+    goals: tuple[tuple[str, str, str, str, str], ...]  # specific, measurable, achievable, ...
+    topics: tuple[str, ...]
+    reality: tuple[str, ...]
+    options: tuple[str, ...]
+    actions: tuple[str, ...]
+    insights: tuple[str, ...]
+
+
+THEMES: tuple[Theme, ...] = (
+    Theme(
+        objective="Step into the team-lead role with confidence",
+        goals=(
+            (
+                "Lead the weekly team meeting without notes",
+                "Three meetings in a row, feedback from two colleagues",
+                "Has led smaller project meetings before",
+                "The team meets weekly; the manager backs the change",
+                "Preparation fits in working hours, evenings stay free",
+            ),
+            (
+                "Delegate two recurring tasks to the team",
+                "Two tasks handed over and not taken back for a month",
+                "The team has the skills; one person asked for more scope",
+                "Frees about four hours a week",
+                "Nobody on the team is overloaded by it",
+            ),
+        ),
+        topics=(
+            "Preparing Monday's team meeting",
+            "Letting go of the reporting",
+            "A hard conversation with a senior colleague",
+            "Saying no to the extra project",
+        ),
+        reality=(
+            "Still rewrites the slides the team prepares.",
+            "Feels the team waits for answers.",
+            "Meeting last week ran 20 minutes over.",
+            "Manager gave positive feedback on Tuesday.",
+        ),
+        options=(
+            "Ask the team to run the first agenda item.",
+            "Block an hour for preparation.",
+            "Write down what 'good enough' looks like.",
+            "Ask a peer how they delegate.",
+        ),
+        actions=(
+            "Draft the meeting opening",
+            "Hand the weekly report to Sam with a checklist",
+            "Ask two colleagues for feedback after the meeting",
+            "Block Thursday 9-10 for preparation",
+            "List the tasks only I can do",
+        ),
+        insights=(
+            "Delegating is part of my job, not a favour",
+            "I prepare more when I feel unsure",
+            "The team wants more room, not less",
+            "Silence in a meeting is not a failure",
+        ),
+    ),
+    Theme(
+        objective="Find work that fits my values again",
+        goals=(
+            (
+                "Name my five core values and test my job against them",
+                "A written list and a 0-10 fit score for each value",
+                "Has done values work in a workshop before",
+                "An hour a week is available",
+                "Shared with my partner, who supports it",
+            ),
+            (
+                "Run two small experiments toward a new direction",
+                "Two experiments done and reviewed",
+                "Network includes people in both fields",
+                "Fits around the current job",
+                "No financial risk before the experiments say more",
+            ),
+        ),
+        topics=(
+            "What the values exercise showed",
+            "The informational interview",
+            "Fear of starting over",
+            "Which experiment to try first",
+        ),
+        reality=(
+            "Energy drops on Sunday evenings.",
+            "Enjoyed the volunteering day most this month.",
+            "Has been thinking about a change for two years.",
+            "Family expects stability.",
+        ),
+        options=(
+            "Shadow someone in the new field for a day.",
+            "Take a short evening course.",
+            "Talk to three people who made a similar move.",
+            "Rewrite the CV around values.",
+        ),
+        actions=(
+            "Book an informational interview",
+            "Write the values list and score the job",
+            "Spend a Saturday morning volunteering",
+            "Ask three friends when they see me at my best",
+            "Research two evening courses",
+        ),
+        insights=(
+            "Autonomy matters more to me than status",
+            "I have been waiting for permission",
+            "Small experiments feel less scary than one big leap",
+            "My values were there all along",
+        ),
+    ),
+    Theme(
+        objective="A sustainable pace between work and home",
+        goals=(
+            (
+                "Leave work by 18:00 four days a week",
+                "Counted in a weekly log",
+                "Did it for a month last year",
+                "The team's hours allow it",
+                "More time with the children; the manager is informed",
+            ),
+            (
+                "Protect two evenings a week without email",
+                "No email after 19:00 on two evenings, eight weeks in a row",
+                "Phone settings can enforce it",
+                "Urgent issues go to the on-call colleague",
+                "Partner is involved and glad of it",
+            ),
+        ),
+        topics=(
+            "Evenings swallowed by email",
+            "The week that went wrong",
+            "Guilt about leaving on time",
+            "Planning a calmer quarter",
+        ),
+        reality=(
+            "Answered email until 22:00 three nights.",
+            "Sleep has improved since the walks.",
+            "Says yes to meetings before checking the calendar.",
+            "Takes no lunch break.",
+        ),
+        options=(
+            "Turn off notifications after 19:00.",
+            "A ten-minute shutdown ritual.",
+            "Decline meetings without an agenda.",
+            "Tell the team about the new hours.",
+        ),
+        actions=(
+            "Set the phone to do-not-disturb at 19:00",
+            "Keep a log of leaving times",
+            "Take a real lunch break three times",
+            "Decline one meeting without an agenda",
+            "Plan Sunday evening off",
+        ),
+        insights=(
+            "Nobody asked me to answer at night",
+            "Rest makes me better at my job",
+            "Being busy was part of how I saw myself",
+            "Boundaries can be kind",
+        ),
+    ),
+    Theme(
+        objective="Speak up and be heard in senior meetings",
+        goals=(
+            (
+                "Make one contribution in every leadership meeting",
+                "Tracked over six meetings",
+                "Prepares well and knows the subject",
+                "Sits on the leadership meeting already",
+                "Authentic to my own style, not louder than I want",
+            ),
+            (
+                "Present the quarterly results to the board",
+                "Presentation given; board asks follow-up questions",
+                "Has presented to smaller groups",
+                "The slot is planned for March",
+                "Preparation kept within work hours",
+            ),
+        ),
+        topics=(
+            "Being interrupted in meetings",
+            "Preparing the board presentation",
+            "Nerves before speaking",
+            "Feedback from the last leadership meeting",
+        ),
+        reality=(
+            "Spoke twice in Tuesday's meeting.",
+            "Heart races before speaking.",
+            "Colleague repeated the idea and got credit.",
+            "The director asked for an opinion.",
+        ),
+        options=(
+            "Prepare one point before each meeting.",
+            "Speak in the first ten minutes.",
+            "Rehearse with a trusted colleague.",
+            "Ask for the agenda in advance.",
+        ),
+        actions=(
+            "Prepare one point for Tuesday's meeting",
+            "Rehearse the presentation with Jo",
+            "Speak in the first ten minutes of the meeting",
+            "Ask the chair for the agenda a day early",
+            "Note what happens in the body before speaking",
+        ),
+        insights=(
+            "Preparing one point is enough",
+            "My silence is read as agreement",
+            "The nerves fade after the first sentence",
+            "I can take my space without apology",
+        ),
+    ),
+    Theme(
+        objective="Launch my own practice this year",
+        goals=(
+            (
+                "Sign the first three paying clients",
+                "Three signed agreements",
+                "Has a network from fifteen years in the sector",
+                "Savings cover six months",
+                "Family agreed to the plan and its limits",
+            ),
+            (
+                "Publish a simple website with my offer",
+                "Site online and shown to five people for feedback",
+                "A friend offered to help with the design",
+                "Two weekends are enough",
+                "Keeps costs low",
+            ),
+        ),
+        topics=(
+            "Pricing the first offer",
+            "Doubts after the first no",
+            "Telling my network",
+            "What to do first this month",
+        ),
+        reality=(
+            "Two prospects asked for a proposal.",
+            "Has not told former colleagues yet.",
+            "Spends evenings on the logo instead of calls.",
+            "First workshop sold out.",
+        ),
+        options=(
+            "Call five former colleagues.",
+            "Write a one-page offer.",
+            "Set a price and test it on two prospects.",
+            "Join a local business network.",
+        ),
+        actions=(
+            "Call five former colleagues about the offer",
+            "Write the one-page offer",
+            "Send the proposal to the two prospects",
+            "Set the price and say it out loud",
+            "Draft the website's home page",
+        ),
+        insights=(
+            "A no is about the offer, not about me",
+            "I undercharge when I feel unsure",
+            "My network wants to help",
+            "Done is better than perfect",
+        ),
+    ),
+)
+
+GENERIC_LINES: dict[str, tuple[str, ...]] = {
+    "agreement": (
+        "Wants to leave with a clear next step on {topic_lc}.",
+        "Today: {topic_lc}. Will know it worked if there is one concrete step.",
+        "Chose {topic_lc} over the other topic on the list.",
+    ),
+    "actions-review": (
+        "{done} of the last actions done; talked about what got in the way of the rest.",
+        "Proud of one action; the other felt too big.",
+        "Carried one action forward with a new date.",
+    ),
+    "getting-to-know": (
+        "{years} years in the sector, {context}.",
+        "Came through a recommendation from a colleague.",
+    ),
+    "motivations": (
+        "Wants change now because {why}.",
+        "Expects a thinking partner more than advice.",
+    ),
+    "coaching-approach": ("Explained the process and the client's role in it.",),
+    "confidentiality": (
+        "Agreed: content stays between us; progress on goals is shared at the reviews.",
+    ),
+    "three-party": (
+        "{sponsor_line}",
+        "Roles and the review rhythm agreed with the sponsor.",
+    ),
+    "logistics": ("Sessions every two to three weeks, video, an hour.",),
+    "feedback": (
+        "Likes the challenge; would like more silence to think.",
+        "Finds the scaling questions useful.",
+    ),
+    "sponsor": ("Sponsor update planned for next month.", "{sponsor_line}"),
+    "motivation": ("Long-term motivation: {objective_lc}.",),
+    "routines": ("A weekly review on Friday keeps things on track.",),
+    "relapse-prevention": (
+        "Early sign of slipping back: skipping the weekly review.",
+        "Plan for a hard week: one small step, not none.",
+    ),
+    "ending": ("Thanked each other; door open for a follow-up in six months.",),
+}
+
+PRIVATE_LINES = (
+    "seems tired today, check energy next time",
+    "noticed a shift in tone when the manager came up",
+    "my own reaction to the topic: stay curious, not advising",
+    "possible pattern: says yes first, regrets later",
+    "ask about the family situation only if they bring it",
+    "I talked too much in the options step",
+)
+TAKEAWAYS = (
+    "I know what I want to try first",
+    "It is fine to go step by step",
+    "Asking for help is a strength",
+    "I am further along than I thought",
+    "One clear priority for the next two weeks",
+    "I can decide what good enough means",
+)
+CONTEXTS = (
+    "recently promoted",
+    "back after parental leave",
+    "new in the company",
+    "considering a change",
+    "leading a growing team",
+)
+WHYS = (
+    "the role changed",
+    "a review was a wake-up call",
+    "the family situation changed",
+    "the current pace is not sustainable",
+    "a long-held wish feels urgent now",
+)
+
+PROTOCOL_MIX: tuple[tuple[str, int], ...] = (("grow", 6), ("life-purpose", 2), ("check-in", 2))
+
+
+# -- generation ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ids:
+    """The next id of each table, handed out as records are made."""
+
+    next: dict[str, int]
+
+    def take(self, table: str) -> int:
+        value = self.next[table]
+        self.next[table] = value + 1
+        return value
+
+
+@dataclass
+class _ClientPlan:
+    index: int
+    name: str
+    contact: str
+    theme: Theme
+    sessions: int
+    billing: str
+    format: str
+    group_size: int | None
+    sponsor: tuple[str, str] | None
+    closed: bool
+    last_day: date
+    dates: list[date] = field(default_factory=list)
+
+
+class _Generator:
+    def __init__(
+        self, protocols: ProtocolLibrary, seed: int, today: date, ids: dict[str, int]
+    ) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.ids = _Ids(dict(ids))
+        self.batch = Batch()
+        self.protocols = {
+            pid: protocols.get(pid)
+            for pid in ("first", "grow", "life-purpose", "check-in", "review", "closing")
+            if pid in protocols.entries
+        }
+        if not self.protocols:
+            self.protocols = {entry.protocol.id: entry.protocol for entry in protocols}
+        self.snapshots = {pid: p.model_dump_json() for pid, p in self.protocols.items()}
+        self.used_names: set[str] = set()
+
+    # -- plans -----------------------------------------------------------------------------
+
+    def _name(self, index: int, group: bool) -> str:
+        rng = self.rng
+        if group:
+            name = f"{rng.choice(GROUP_NAMES)}, {rng.choice(COMPANIES)}"
+        else:
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        if name in self.used_names:
+            name = f"{name} {index + 1}" if group else self._initialled(name, index)
+        self.used_names.add(name)
+        return name
+
+    def _initialled(self, name: str, index: int) -> str:
+        first, _, last = name.partition(" ")
+        for letter in "ABCDEFGHJKLMNPRSTVW":
+            candidate = f"{first} {letter}. {last}"
+            if candidate not in self.used_names:
+                return candidate
+        return f"{name} ({index + 1})"
+
+    def _contact(self, name: str, group: bool) -> str:
+        if group or self.rng.random() < 0.25:
+            return f"+44 20 7946 0{self.rng.randrange(1000):03d}"
+        local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
+        return f"{local.replace('..', '.')}@example.org"
+
+    def _split(self, sessions: int, clients: int) -> list[int]:
+        """SESSIONS shared among CLIENTS, unevenly, exactly adding up."""
+        weights = [self.rng.uniform(0.4, 1.6) for _ in range(clients)]
+        total = sum(weights)
+        counts = [int(sessions * w / total) for w in weights]
+        order = sorted(range(clients), key=lambda i: -weights[i])
+        for i in range(sessions - sum(counts)):
+            counts[order[i % clients]] += 1
+        return counts
+
+    def plans(self, clients: int, sessions: int) -> list[_ClientPlan]:
+        rng = self.rng
+        span = max(120, sessions * 2 // 3)  # days of practice history behind today
+        plans = []
+        for index, count in enumerate(self._split(sessions, clients)):
+            # The first three clients make sure the variety is there even in a small practice.
+            group = index == 2 or (index > 2 and rng.random() < 0.08)
+            billing = "pro_bono" if index == 1 or (index > 2 and rng.random() < 0.15) else "paid"
+            three_party = index == 0 or (index > 2 and not group and rng.random() < 0.35)
+            closed = index > 2 and count >= 4 and rng.random() < 0.35
+            last_day = (
+                self.today - timedelta(days=rng.randint(30, span))
+                if closed
+                else self.today - timedelta(days=rng.randint(1, 20))
+            )
+            name = self._name(index, group)
+            plans.append(
+                _ClientPlan(
+                    index=index,
+                    name=name,
+                    contact=self._contact(name, group),
+                    theme=THEMES[index % len(THEMES)]
+                    if index < len(THEMES)
+                    else rng.choice(THEMES),
+                    sessions=count,
+                    billing=billing,
+                    format="group" if group else "individual",
+                    group_size=rng.randint(3, 8) if group else None,
+                    sponsor=(
+                        (
+                            f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+                            f"{rng.choice(SPONSOR_ROLES)}, {rng.choice(COMPANIES)}",
+                        )
+                        if three_party
+                        else None
+                    ),
+                    closed=closed,
+                    last_day=last_day,
+                )
+            )
+        return plans
+
+    def _dates(self, plan: _ClientPlan) -> list[date]:
+        """Session days, going back from the last one every one to three weeks, on weekdays."""
+        days = [plan.last_day]
+        for _ in range(plan.sessions - 1):
+            days.append(days[-1] - timedelta(days=self.rng.choice((7, 14, 14, 14, 21))))
+        if plan.index == 0 and plan.sessions >= 2:
+            days[0] = self.today - timedelta(days=1)  # the unfinished one: yesterday
+            days[1] = days[0] - timedelta(days=14)
+            for i in range(2, len(days)):
+                days[i] = days[i - 1] - timedelta(days=14)
+        weekday = [d - timedelta(days=max(0, d.weekday() - 4)) for d in days]
+        return sorted(weekday)
+
+    # -- one client ------------------------------------------------------------------------
+
+    def client(self, plan: _ClientPlan) -> None:
+        rng, batch = self.rng, self.batch
+        plan.dates = self._dates(plan) if plan.sessions else []
+        start = plan.dates[0] if plan.dates else self.today
+        client = Client(
+            id=self.ids.take("clients"),
+            name=plan.name,
+            contact=plan.contact,
+            created_at=datetime.combine(start - timedelta(days=rng.randint(3, 20)), time(12)),
+        )
+        batch.clients.append(client)
+        sponsor_name, sponsor_role = plan.sponsor or ("", "")
+        engagement = Engagement(
+            id=self.ids.take("engagements"),
+            client_id=client.id,  # type: ignore[arg-type]
+            sponsor_name=sponsor_name,
+            sponsor_role=sponsor_role,
+            start_date=start,
+            end_date=plan.dates[-1] if plan.closed and plan.dates else None,
+            sessions_planned=max(plan.sessions, 6 + 2 * rng.randint(0, 3), 1),
+            confidentiality=(
+                "Session content stays between coach and coachee; the sponsor hears progress "
+                "on the goals at the three-party reviews."
+                if plan.sponsor
+                else "Everything said in sessions stays between coach and client."
+            ),
+            billing=plan.billing,  # type: ignore[arg-type]
+            format=plan.format,  # type: ignore[arg-type]
+            group_size=plan.group_size,
+            objective=plan.theme.objective,
+            status="closed" if plan.closed else "open",
+        )
+        batch.engagements.append(engagement)
+        goals = self._goals(plan, client, engagement, start)
+        self._sessions(plan, client, engagement, goals)
+
+    def _goals(
+        self, plan: _ClientPlan, client: Client, engagement: Engagement, start: date
+    ) -> list[tuple[Goal, int, int]]:
+        """The client's goals, each with the score it starts from and the one it heads for."""
+        rng = self.rng
+        count = 2 if plan.index == 0 else rng.choice((1, 1, 2, 2, 3))
+        found = []
+        templates = list(plan.theme.goals)
+        rng.shuffle(templates)
+        for n in range(count):
+            specific, measurable, achievable, realistic, ecological = templates[n % len(templates)]
+            if n >= len(templates):
+                specific = f"{specific} (second round)"
+            status: GoalStatus = "active"
+            if plan.closed:
+                status = rng.choice(("achieved", "achieved", "achieved", "adjusted"))
+            elif n == 2:
+                status = rng.choice(("active", "adjusted", "dropped"))
+            goal = Goal(
+                id=self.ids.take("goals"),
+                client_id=client.id,  # type: ignore[arg-type]
+                engagement_id=engagement.id,
+                specific=specific,
+                measurable=measurable,
+                achievable=achievable,
+                realistic=realistic,
+                timely=start + timedelta(days=rng.choice((90, 120, 150, 180))),
+                ecological=ecological,
+                status=status,
+                created_at=datetime.combine(start, time(10)),
+            )
+            self.batch.goals.append(goal)
+            found.append((goal, rng.randint(1, 4), rng.randint(7, 10)))
+        return found
+
+    def _protocol_for(self, plan: _ClientPlan, number: int) -> Protocol:
+        """First session first, a review every fifth, closing last for an ended engagement."""
+        wanted = None
+        if number == 0:
+            wanted = "first"
+        elif plan.closed and number == plan.sessions - 1:
+            wanted = "closing"
+        elif number % 5 == 4:
+            wanted = "review"
+        if wanted not in self.protocols:
+            ids = [pid for pid, _ in PROTOCOL_MIX if pid in self.protocols]
+            weights = [w for pid, w in PROTOCOL_MIX if pid in self.protocols]
+            wanted = (
+                self.rng.choices(ids, weights)[0] if ids else self.rng.choice(list(self.protocols))
+            )
+        return self.protocols[wanted]
+
+    def _sessions(
+        self,
+        plan: _ClientPlan,
+        client: Client,
+        engagement: Engagement,
+        goals: list[tuple[Goal, int, int]],
+    ) -> None:
+        rng, batch = self.rng, self.batch
+        unfinished_last = plan.index == 0 and plan.sessions >= 2
+        open_from_before: list[Action] = []
+        count = len(plan.dates)
+        for number, day in enumerate(plan.dates):
+            protocol = self._protocol_for(plan, number)
+            unfinished = unfinished_last and number == count - 1
+            started = datetime.combine(
+                day, time(rng.choice((8, 9, 10, 11, 13, 14, 15, 16, 17)), rng.choice((0, 30)))
+            )
+            planned = protocol.duration_minutes
+            minutes = max(20, planned + rng.randint(-10, 8))
+            ended = None if unfinished else started + timedelta(minutes=minutes)
+            next_day = plan.dates[number + 1] if number + 1 < count else None
+            theme = plan.theme
+            topic = rng.choice(theme.topics)
+            agreement = Agreement(
+                topic=topic,
+                desired_outcome=rng.choice(
+                    (
+                        "A clear next step",
+                        "A plan for the coming two weeks",
+                        "Clarity on options",
+                        "Know what to say",
+                        "A decision",
+                    )
+                ),
+                measure_of_success=rng.choice(
+                    (
+                        "Can name the first step",
+                        "Feels ready to act",
+                        "Has written it down",
+                        "Knows the first three sentences",
+                        "Chose one option",
+                    )
+                ),
+            )
+            current = min(3, len(protocol.steps) - 1) if unfinished else len(protocol.steps) - 1
+            session = Session(
+                id=self.ids.take("sessions"),
+                client_id=client.id,  # type: ignore[arg-type]
+                engagement_id=engagement.id,
+                protocol_id=protocol.id,
+                protocol_snapshot=self.snapshots[protocol.id],
+                planned_minutes=planned,
+                mode=self._mode(plan),
+                started_at=started,
+                ended_at=ended,
+                agreement=agreement,
+                current_step=current,
+                next_session_on=(
+                    next_day if next_day else (None if plan.closed else day + timedelta(days=14))
+                ),
+            )
+            batch.sessions.append(session)
+            assert session.id is not None
+            # Follow up what the last session set, in this one (not in an unfinished one).
+            done = 0
+            if not unfinished:
+                for action in open_from_before:
+                    status: ActionStatus = rng.choices(("done", "dropped", "open"), (75, 10, 15))[0]
+                    done += status == "done"
+                    action.status = status
+                    action.reviewed_session_id = session.id
+                    action.closed_at = None if status == "open" else started + timedelta(minutes=10)
+                open_from_before = [a for a in open_from_before if a.status == "open"]
+            timings = self._timings(session, protocol, minutes, current, unfinished)
+            texts = [] if unfinished else rng.sample(theme.actions, rng.choice((1, 2, 2, 3)))
+            insight = rng.choice(theme.insights)
+            private = rng.random() < 0.4 or number == 0
+            batch.notes.append(
+                Notes(
+                    session_id=session.id,
+                    text=self._notes(
+                        plan,
+                        protocol,
+                        timings,
+                        topic,
+                        texts,
+                        insight,
+                        private,
+                        done,
+                        reality=rng.choice(theme.reality),
+                        option=rng.choice(theme.options),
+                    ),
+                    updated_at=ended or started + timedelta(minutes=25),
+                )
+            )
+            if unfinished:
+                continue
+            last_finished = number == count - 1 or (unfinished_last and number == count - 2)
+            for i, text in enumerate(texts):
+                action = self._action(
+                    plan, client, session, goals, text, next_day, last_finished, i
+                )
+                batch.actions.append(action)
+                if action.status == "open" and not last_finished:
+                    open_from_before.append(action)
+            self._scores(session, protocol, goals, number, count)
+            for text in rng.sample(TAKEAWAYS, rng.choice((1, 1, 2))):
+                batch.takeaways.append(
+                    Takeaway(id=self.ids.take("takeaways"), session_id=session.id, text=text)
+                )
+        if plan.closed:  # the engagement ended: nothing is left hanging
+            for action in open_from_before:
+                action.status = "done"
+
+    def _mode(self, plan: _ClientPlan) -> SessionMode:
+        if plan.format == "group":
+            return self.rng.choice(("in-person", "video"))
+        return self.rng.choices(("video", "phone", "in-person"), (70, 15, 15))[0]
+
+    def _timings(
+        self, session: Session, protocol: Protocol, minutes: int, current: int, unfinished: bool
+    ) -> list[StepTiming]:
+        """When each step was entered and left: the planned minutes, stretched with noise."""
+        steps = protocol.steps if not unfinished else protocol.steps[: current + 1]
+        weights = [step.minutes * self.rng.uniform(0.7, 1.35) for step in protocol.steps]
+        scale = minutes * 60 / sum(weights)
+        at = session.started_at
+        timings = []
+        for index, step in enumerate(steps):
+            left = at + timedelta(seconds=round(weights[index] * scale))
+            if index == len(steps) - 1:
+                left = session.ended_at if not unfinished else None  # type: ignore[assignment]
+            timing = StepTiming(
+                id=self.ids.take("step_timings"),
+                session_id=session.id,  # type: ignore[arg-type]
+                step_index=index,
+                step_id=step.id,
+                entered_at=at,
+                left_at=left,
+            )
+            timings.append(timing)
+            if left is not None:
+                at = left
+        self.batch.step_timings.extend(timings)
+        return timings
+
+    def _notes(
+        self,
+        plan: _ClientPlan,
+        protocol: Protocol,
+        timings: list[StepTiming],
+        topic: str,
+        actions: list[str],
+        insight: str,
+        private: bool,
+        done: int,
+        *,
+        reality: str,
+        option: str,
+    ) -> str:
+        rng = self.rng
+        first = plan.name.split(" ")[0]
+        sponsor = plan.sponsor[0] if plan.sponsor else ""
+        values = {
+            "topic_lc": topic[0].lower() + topic[1:],
+            "done": str(done),
+            "years": str(rng.randint(3, 25)),
+            "context": rng.choice(CONTEXTS),
+            "why": rng.choice(WHYS),
+            "objective_lc": plan.theme.objective[0].lower() + plan.theme.objective[1:],
+            "sponsor_line": (
+                f"Three-party meeting with {sponsor}: objectives confirmed."
+                if sponsor
+                else "No sponsor: the client is the only party to the contract."
+            ),
+        }
+        private_step = rng.randrange(len(timings)) if private else -1
+        insight_step = max(0, min(len(timings) - 1, protocol.closing_index - 1))
+        lines: list[str] = []
+        for index, timing in enumerate(timings):
+            step = protocol.steps[timing.step_index]
+            lines.append(step_heading(step.title, timing.entered_at))
+            capture = step.capture
+            if capture == "actions":
+                lines.extend(f"{ACTION_MARK}{text}" for text in actions)
+                if not actions:
+                    lines.append("Thinking about what to commit to.")
+            elif capture == "takeaways":
+                lines.append(f"Takeaway: {rng.choice(TAKEAWAYS).lower()}.")
+            elif capture == "scaling":
+                lines.append(f"Scaled the goals; {first} sees real movement on the first one.")
+            elif step.id in ("reality", "focus", "resources-obstacles", "progress", "assessment"):
+                lines.append(reality)
+            elif step.id in ("options", "vision", "objectives", "adjust-objectives", "capitalise"):
+                lines.append(option)
+                lines.append(f"Also: {rng.choice(plan.theme.options).lower()}")
+            elif step.id in GENERIC_LINES:
+                lines.append(rng.choice(GENERIC_LINES[step.id]).format_map(values))
+            elif step.id == "goal":
+                lines.append(f"Wants: {plan.theme.objective.lower()}.")
+            else:
+                lines.append(f"{first} talked it through; stayed with the question.")
+            if index == insight_step:
+                lines.append(f"{INSIGHT_MARK}{insight}")
+            if index == private_step:
+                lines.append(f"{PRIVATE_MARK}{rng.choice(PRIVATE_LINES)}")
+            lines.append("")
+        return "\n".join(lines)
+
+    def _action(
+        self,
+        plan: _ClientPlan,
+        client: Client,
+        session: Session,
+        goals: list[tuple[Goal, int, int]],
+        text: str,
+        next_day: date | None,
+        last_finished: bool,
+        position: int,
+    ) -> Action:
+        rng = self.rng
+        start = session.started_at.date()
+        due: date | None = next_day or start + timedelta(days=rng.choice((7, 10, 14)))
+        if last_finished and plan.closed:
+            due = None  # commitments going forward, after the closing session: the client's own
+        if last_finished and plan.index == 0:
+            # The first client shows both kinds of open action: one overdue, one due soon.
+            due = self.today + (timedelta(days=-3) if position == 0 else timedelta(days=6))
+        owner: ActionOwner = "coach" if rng.random() < 0.08 else "coachee"
+        goal = rng.choice(goals)[0] if goals and rng.random() < 0.6 else None
+        return Action(
+            id=self.ids.take("actions"),
+            client_id=client.id,  # type: ignore[arg-type]
+            session_id=session.id,
+            text=text,
+            owner=owner,
+            due_on=due,
+            goal_id=goal.id if goal else None,
+            status="open",
+            created_at=session.ended_at or session.started_at,
+        )
+
+    def _scores(
+        self,
+        session: Session,
+        protocol: Protocol,
+        goals: list[tuple[Goal, int, int]],
+        number: int,
+        count: int,
+    ) -> None:
+        """Scores that rise from where the client starts toward where they head, with noise."""
+        scaling = any(step.capture == "scaling" for step in protocol.steps)
+        if not (scaling or number == 0 or self.rng.random() < 0.6):
+            return
+        progress = number / max(1, count - 1)
+        for goal, begin, target in goals:
+            if goal.status == "dropped" and progress > 0.5:
+                continue
+            score = round(begin + (target - begin) * progress**0.8 + self.rng.gauss(0, 0.8))
+            self.batch.goal_scores.append(
+                GoalScore(
+                    id=self.ids.take("goal_scores"),
+                    goal_id=goal.id,  # type: ignore[arg-type]
+                    session_id=session.id,  # type: ignore[arg-type]
+                    score=max(0, min(10, score)),
+                    created_at=session.ended_at or session.started_at,
+                )
+            )
+
+
+def build_practice(
+    protocols: ProtocolLibrary,
+    *,
+    clients: int,
+    sessions: int,
+    seed: int = 1,
+    today: date | None = None,
+    first_ids: dict[str, int] | None = None,
+) -> Batch:
+    """The records of a fictional practice, ids set from FIRST_IDS (1 for an empty database)."""
+    if clients < 1:
+        raise ValueError("a demo practice needs at least one client")
+    ids = first_ids or {table: 1 for table in _TABLES_WITH_IDS}
+    generator = _Generator(protocols, seed, today or date.today(), ids)
+    for plan in generator.plans(clients, sessions):
+        generator.client(plan)
+    return generator.batch
+
+
+_TABLES_WITH_IDS = (
+    "clients",
+    "engagements",
+    "goals",
+    "sessions",
+    "step_timings",
+    "actions",
+    "goal_scores",
+    "takeaways",
+)
+
+
+def summarize(batch: Batch, today: date) -> DemoSummary:
+    return DemoSummary(
+        clients=len(batch.clients),
+        engagements=len(batch.engagements),
+        sessions=len(batch.sessions),
+        unfinished=sum(1 for s in batch.sessions if s.ended_at is None),
+        goals=len(batch.goals),
+        goal_scores=len(batch.goal_scores),
+        actions=len(batch.actions),
+        open_actions=sum(1 for a in batch.actions if a.status == "open"),
+        overdue_actions=sum(1 for a in batch.actions if a.is_overdue(today)),
+        takeaways=len(batch.takeaways),
+        step_timings=len(batch.step_timings),
+    )
+
+
+def fill_demo(
+    store: Store,
+    protocols: ProtocolLibrary,
+    *,
+    clients: int,
+    sessions: int,
+    seed: int = 1,
+    today: date | None = None,
+) -> DemoSummary:
+    """Fill an EMPTY practice database with a fictional practice, in one transaction."""
+    existing = store.db.execute("SELECT count(*) FROM clients").fetchone()[0]
+    if existing:
+        where = f" {store.path}" if store.path else ""
+        raise DemoRefused(
+            f"the database{where} already holds {existing} client"
+            f"{'' if existing == 1 else 's'}: the demo only fills an empty one, so fictional "
+            "clients never mix with real ones (use --db NEW.db)"
+        )
+    day = today or date.today()
+    batch = build_practice(
+        protocols,
+        clients=clients,
+        sessions=sessions,
+        seed=seed,
+        today=day,
+        first_ids=next_ids(store),
+    )
+    insert_batch(store, batch)
+    return summarize(batch, day)

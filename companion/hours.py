@@ -1,0 +1,178 @@
+"""The coaching-hours log a coach submits for an ICF credential (ACC, PCC, MCC): pure, no I/O.
+
+One row per client engagement, with the columns of the ICF "Client Coaching Log": client name,
+contact information, individual or group (and the number in the group), start and end date,
+paid hours and pro bono hours. Time is kept in exact seconds; hours are shown rounded to 0.01 h,
+and the totals are rounded from the exact sum, not summed from the rounded rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from companion.models import Billing, EngagementFormat
+
+HOURS_DECIMALS = 2
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "Client Name",
+    "Contact Information",
+    "Individual/Group",
+    "Number in Group",
+    "Start Date",
+    "End Date",
+    "Paid Hours",
+    "Pro Bono Hours",
+)
+
+
+def hours(seconds: int) -> float:
+    """Seconds as hours, rounded to 0.01 h (36 seconds): what the log shows."""
+    return round(seconds / 3600, HOURS_DECIMALS)
+
+
+class EngagementHours(BaseModel):
+    """One engagement's line in the log: its finished sessions in the period, timed exactly."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: int
+    client_name: str
+    contact: str = ""
+    engagement_id: int | None = Field(
+        default=None, description="None for sessions recorded outside any engagement."
+    )
+    format: EngagementFormat = "individual"
+    group_size: int | None = None
+    billing: Billing = "paid"
+    sponsor_name: str = ""
+    start_date: date = Field(description="The first finished session in the period.")
+    end_date: date = Field(description="The last finished session in the period.")
+    sessions: int = Field(ge=1)
+    seconds: int = Field(ge=0, description="Exact coaching time: the sum of ended - started.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paid_seconds(self) -> int:
+        return self.seconds if self.billing == "paid" else 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pro_bono_seconds(self) -> int:
+        return self.seconds if self.billing == "pro_bono" else 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paid_hours(self) -> float:
+        return hours(self.paid_seconds)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pro_bono_hours(self) -> float:
+        return hours(self.pro_bono_seconds)
+
+    @property
+    def kind(self) -> Literal["Individual", "Group"]:
+        return "Group" if self.format == "group" else "Individual"
+
+
+class HoursLog(BaseModel):
+    """The whole log for a period, with the totals an ICF application asks for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: date | None = None
+    until: date | None = None
+    rows: list[EngagementHours] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def clients(self) -> int:
+        """Distinct clients (a client with two engagements counts once)."""
+        return len({row.client_id for row in self.rows})
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def sessions(self) -> int:
+        return sum(row.sessions for row in self.rows)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_seconds(self) -> int:
+        return sum(row.seconds for row in self.rows)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paid_seconds(self) -> int:
+        return sum(row.paid_seconds for row in self.rows)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pro_bono_seconds(self) -> int:
+        return sum(row.pro_bono_seconds for row in self.rows)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_hours(self) -> float:
+        return hours(self.total_seconds)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paid_hours(self) -> float:
+        return hours(self.paid_seconds)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pro_bono_hours(self) -> float:
+        return hours(self.pro_bono_seconds)
+
+
+def format_hours(value: float) -> str:
+    return f"{value:.{HOURS_DECIMALS}f}"
+
+
+def row_cells(row: EngagementHours) -> list[str]:
+    """A row as the ICF log's cells, in CSV_COLUMNS order."""
+    return [
+        row.client_name,
+        row.contact,
+        row.kind,
+        str(row.group_size) if row.format == "group" and row.group_size else "",
+        row.start_date.isoformat(),
+        row.end_date.isoformat(),
+        format_hours(row.paid_hours),
+        format_hours(row.pro_bono_hours),
+    ]
+
+
+def totals_cells(log: HoursLog) -> list[str]:
+    """The last line of the log: the totals, with the number of clients in the name column."""
+    clients = f"{log.clients} client" + ("" if log.clients == 1 else "s")
+    first = min((row.start_date for row in log.rows), default=None)
+    last = max((row.end_date for row in log.rows), default=None)
+    return [
+        f"Total: {format_hours(log.total_hours)} hours, {clients}",
+        "",
+        "",
+        "",
+        first.isoformat() if first else "",
+        last.isoformat() if last else "",
+        format_hours(log.paid_hours),
+        format_hours(log.pro_bono_hours),
+    ]
+
+
+def log_csv(log: HoursLog) -> str:
+    """The log as CSV (the ICF columns, then a totals line), ready for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in log.rows:
+        writer.writerow(row_cells(row))
+    writer.writerow(totals_cells(log))
+    return out.getvalue()
