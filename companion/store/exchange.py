@@ -344,9 +344,15 @@ class _Importer:
         return None if row is None else int(row[0])
 
     def _insert(self, table: str, what: str, row: dict[str, Any]) -> int:
+        """One plain INSERT (tables and columns are ours, never the file's): a new id here."""
         row = {key: value for key, value in row.items() if key != "id"}
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
         with _integrity(what):
-            return int(self.db[table].insert(row).last_pk)
+            cursor = self.db.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+            )
+        return int(cursor.lastrowid or 0)
 
     def _place(
         self,
@@ -439,8 +445,7 @@ class _Importer:
             self.summary.count("notes", new)
             if new:
                 row = _row(notes.model_copy(update={"session_id": self.sessions[notes.session_id]}))
-                with _integrity("notes"):
-                    self.db["notes"].insert(row)
+                self._insert("notes", "notes", row)
         for timing in document.step_timings:
             new = timing.session_id in self.new_sessions
             self.summary.count("step_timings", new)
@@ -471,7 +476,7 @@ class _Importer:
         for old_id in self.new_sessions:
             new_id = self.sessions[old_id]
             if self._find("SELECT session_id FROM notes WHERE session_id = ?", [new_id]) is None:
-                self.db["notes"].insert(_row(Notes(session_id=new_id)))
+                self._insert("notes", "notes", _row(Notes(session_id=new_id)))
 
     def _actions(self, document: PracticeExport) -> None:
         for action in document.actions:
