@@ -142,3 +142,9 @@ def m003_indexes(db: Database) -> None:
     db.execute("CREATE INDEX step_timings_session ON step_timings (session_id)")
     db.execute("CREATE INDEX goal_scores_session ON goal_scores (session_id)")
     db.execute("CREATE INDEX takeaways_session ON takeaways (session_id)")
+
+
+@migrations()
+def m004_sessions_by_engagement(db: Database) -> None:
+    """Counting a session's number within its engagement must not scan every session."""
+    db.execute("CREATE INDEX sessions_engagement_started ON sessions (engagement_id, started_at)")
