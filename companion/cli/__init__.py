@@ -14,6 +14,7 @@ from companion import __version__
 from . import browse, clients, protocols
 from . import demo as demo_commands
 from . import exchange as exchange_commands
+from . import live as live_commands
 from . import log as log_commands
 from . import review_cmds
 from . import sessions as session_commands
@@ -58,6 +59,7 @@ cli.add_command(review_cmds.search)
 cli.add_command(review_cmds.actions)
 cli.add_command(review_cmds.goals)
 cli.add_command(log_commands.log)
+cli.add_command(live_commands.start)
 cli.add_command(demo_commands.demo)
 
 

@@ -1,0 +1,72 @@
+"""`companion start`: open the live session screen for a client, straight away.
+
+Everything that can be refused is checked before the screen opens (one line, exit 2); Textual is
+imported only here, inside the command, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from companion.models import SESSION_MODES
+
+from .browse import _needs_terminal
+from .common import Practice, UserError, pass_practice
+
+
+@click.command()
+@click.option("--client", "client_name", required=True, metavar="NAME", help="The client's name.")
+@click.option(
+    "--protocol",
+    "protocol_id",
+    metavar="ID",
+    help="The session protocol (default: 'first' for a new client, else GROW).",
+)
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 600),
+    help="Planned length (default: the protocol's duration).",
+)
+@click.option("--mode", type=click.Choice(SESSION_MODES), default="video", show_default=True)
+@click.option(
+    "--nudge-minutes",
+    type=click.IntRange(0, 120),
+    default=10,
+    show_default=True,
+    help="Nudge towards the closing steps when this many minutes remain (0: never).",
+)
+@pass_practice
+def start(
+    practice: Practice,
+    client_name: str,
+    protocol_id: str | None,
+    minutes: int | None,
+    mode: str,
+    nudge_minutes: int,
+) -> None:
+    """Start (or resume) a session with a client: protocol, clock, notes and sidebar.
+
+    If the client has a session that was not closed, the screen first offers to resume it.
+    """
+    if not client_name.strip():
+        raise UserError("--client needs a name")
+    if protocol_id is not None:
+        practice.protocols.get(protocol_id)  # unknown id: one line, exit 2, before any screen
+    _needs_terminal()
+    store = practice.store  # opening errors are reported before the screen too
+
+    from companion.tui.app import CompanionApp, SessionStart
+
+    start_request = SessionStart(
+        client_name=client_name.strip(),
+        protocol_id=protocol_id,
+        minutes=minutes,
+        mode=mode,  # type: ignore[arg-type]
+    )
+    CompanionApp(
+        store,
+        practice.protocols,
+        start_with="session",
+        start=start_request,
+        nudge_minutes=nudge_minutes,
+    ).run()

@@ -1,0 +1,716 @@
+"""The live session: protocol pane, notes, clock and sidebar, beside the video call.
+
+The notes are the one thing that must never be lost. They are saved from a thread (the typing path
+only sets a flag): at most AUTOSAVE_SECONDS after the first unsaved keystroke, on every step change,
+before the closing screen and on exit. A failed save keeps the text, says so, and tries again.
+Forms, the closing screen, the recap and the clipboard are imported when first used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from companion.models import Action, Agreement, Client, Goal, Session, StepTiming, now
+from companion.notes import LEGEND, step_heading
+from companion.protocols import Protocol, protocol_from_snapshot
+from companion.store import Store, StoreError
+from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
+from companion.tui.widgets.notes_pane import NotesArea
+from companion.tui.widgets.protocol_pane import ProtocolPane
+from companion.tui.widgets.sidebar import ReviewList, Sidebar, SidebarData
+
+if TYPE_CHECKING:
+    from companion.clipboard import CopyResult
+
+AUTOSAVE_SECONDS = 0.75
+"""Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
+RETRY_SECONDS = 3.0
+"""After a failed save, try again this often while the text is still unsaved."""
+NUDGE_MINUTES = 10
+"""The default for when the clock starts nudging towards the closing steps."""
+WIDE_ENOUGH_FOR_SIDEBAR = 100
+"""Below this many columns the sidebar starts hidden (ctrl+t shows it)."""
+
+# (title in the palette, help, action): every action of the screen under a plain name.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("Next step", "Move to the protocol's next step (ctrl+n)", "next_step"),
+    ("Previous step", "Go back one step (ctrl+o)", "previous_step"),
+    ("Jump to step…", "Choose any step by number (ctrl+g)", "jump"),
+    ("Set session agreement", "Topic, desired outcome, measure of success (f2)", "agreement"),
+    ("Add action", "An action the client commits to (f4)", "add_action"),
+    ("Add goal", "A SMARTE goal for the client (f5)", "add_goal"),
+    ("Follow up earlier actions", "Mark them done, dropped or carried forward (ctrl+r)", "review"),
+    ("Save notes now", "Write the notes to disk (ctrl+s; they autosave anyway)", "save_notes"),
+    ("Copy recap", "Copy the draft recap for the client (f8)", "copy_recap"),
+    ("End session", "Actions, scores, takeaways, next date; then the recap (f10)", "end_session"),
+    ("Toggle sidebar", "Show or hide the engagement, goals and actions (ctrl+t)", "toggle_sidebar"),
+    ("Show keys", "Every key of this screen (f1)", "show_keys"),
+    ("Focus notes", "Back to typing (ctrl+l)", "focus_notes"),
+]
+
+REVIEW_COMMANDS: list[tuple[str, str, str]] = [
+    ("Mark action done", "The highlighted earlier action (d)", "review('done')"),
+    ("Mark action dropped", "The highlighted earlier action (x)", "review('dropped')"),
+    ("Carry action forward", "Keep the highlighted action open (c)", "review('carried')"),
+]
+
+
+class LiveCommands(Provider):
+    """The live screen's actions in the command palette, and 'Step N: title' for each step."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        assert isinstance(screen, LiveScreen)
+        found = [(t, h, partial(screen.run_action, a)) for t, h, a in COMMANDS]
+        if screen.review_list.highlighted_option is not None:
+            found += [
+                (t, h, partial(screen.review_list.run_action, a)) for t, h, a in REVIEW_COMMANDS
+            ]
+        for index, step in enumerate(screen.protocol.steps):
+            found.append(
+                (f"Step {index + 1}: {step.title}", step.purpose, partial(screen.go_to, index))
+            )
+        return found
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            if not title.startswith("Step "):
+                yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class LiveScreen(Screen[None]):
+    """One session in progress. Reads the store on open; writes through it on each change."""
+
+    CSS_PATH: ClassVar[list[str]] = [  # type: ignore[misc]
+        "../widgets/protocol_pane.tcss",
+        "../widgets/sidebar.tcss",
+        "live.tcss",
+    ]
+    COMMANDS = Screen.COMMANDS | {LiveCommands}
+    AUTO_FOCUS = "#notes"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_step", "Next step", priority=True),
+        Binding("ctrl+o", "previous_step", "Prev step", priority=True),
+        Binding("f2", "agreement", "Agreement", priority=True),
+        Binding("f4", "add_action", "Action", priority=True),
+        Binding("f5", "add_goal", "Goal", priority=True),
+        Binding("f10", "end_session", "End", priority=True),
+        Binding("f1", "show_keys", "Keys", priority=True),
+        Binding("ctrl+g", "jump", "Jump to step", priority=True, show=False),
+        Binding("ctrl+r", "review", "Follow up actions", priority=True, show=False),
+        Binding("ctrl+t,f3", "toggle_sidebar", "Sidebar", priority=True, show=False),
+        Binding("ctrl+s", "save_notes", "Save", priority=True, show=False),
+        Binding("f8", "copy_recap", "Copy recap", priority=True, show=False),
+        Binding("ctrl+l", "focus_notes", "Notes", priority=True, show=False),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.session: Session
+        self.protocol: Protocol
+        self.client: Client
+        self.timing: StepTiming | None = None
+        self._dirty = False
+        self._save_timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._generation = 0  # bumps on every edit; a save records the one it wrote
+        self._saved_generation = 0
+        self._write_lock = threading.Lock()
+        self._failing = False
+        self._nudged = False
+        self._sidebar_choice: bool | None = None  # None: by the terminal's width
+        self._busy = False  # a form or the closing screen is open
+        self._notes_widget: NotesArea | None = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self.app.store  # type: ignore[attr-defined,no-any-return]
+
+    def clock(self) -> datetime:
+        """The time now; the app may replace it (snapshot tests freeze it)."""
+        clock: Callable[[], datetime] = getattr(self.app, "clock", now)
+        return clock()
+
+    @property
+    def nudge_minutes(self) -> int:
+        return int(getattr(self.app, "nudge_minutes", NUDGE_MINUTES))
+
+    @property
+    def review_list(self) -> ReviewList:
+        return self.query_one("#to-review", ReviewList)
+
+    @property
+    def notes(self) -> NotesArea:
+        assert self._notes_widget is not None
+        return self._notes_widget
+
+    def _load(self) -> str:
+        """The few reads the first paint needs; returns the notes text."""
+        self.session = self.store.get_session(self.session_id)
+        self.client = self.store.get_client(self.session.client_id)
+        self.protocol = protocol_from_snapshot(self.session.protocol_snapshot)
+        open_timings = [t for t in self.store.step_timings(self.session_id) if t.left_at is None]
+        self.timing = open_timings[-1] if open_timings else None
+        return self.store.get_notes(self.session_id).text
+
+    def sidebar_data(self) -> SidebarData:
+        store, session = self.store, self.session
+        engagement = store.get_engagement(session.engagement_id) if session.engagement_id else None
+        goals: list[tuple[Goal, int | None]] = []
+        for goal in store.goals(session.client_id, status="active"):
+            assert goal.id is not None
+            last = store.last_score(goal.id)
+            goals.append((goal, last.score if last else None))
+        return SidebarData(
+            session=session,
+            engagement=engagement,
+            session_number=store.session_number(session),
+            goals=goals,
+            to_review=store.actions_to_review(session),
+            set_today=store.actions(session_id=self.session_id),
+        )
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        text = self._load()
+        current = min(self.session.current_step, len(self.protocol.steps) - 1)
+        with Horizontal(id="top-bar"):
+            yield Static(self._title(), id="session-title")
+            yield SessionClock("", id="clock")
+        with Horizontal(id="body"):
+            yield ProtocolPane(self.protocol, current, id="protocol")
+            self._notes_widget = NotesArea(text, id="notes")
+            yield self._notes_widget
+            sidebar = Sidebar(id="sidebar")
+            sidebar.border_title = "Engagement · goals · actions"
+            yield sidebar
+        yield Footer(compact=True)
+
+    def _title(self) -> Content:
+        started = f"{self.session.started_at:%a %d %b %H:%M}"
+        return Content.assemble(
+            (self.client.name, "bold"), (f" · {self.protocol.name} · {started}", "dim")
+        )
+
+    def on_mount(self) -> None:
+        notes = self.notes
+        notes.move_cursor(notes.document.end)
+        notes.cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one(Sidebar).show(self.sidebar_data())
+        if self.timing is None:  # a new session: enter its first step
+            self.go_to(self.session.current_step, force=True)
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        self._apply_sidebar()
+        self._show_save_state()
+
+    def on_resize(self) -> None:
+        self._apply_sidebar()
+
+    def _apply_sidebar(self) -> None:
+        shown = self._sidebar_choice
+        if shown is None:
+            shown = self.app.size.width >= WIDE_ENOUGH_FOR_SIDEBAR
+        self.query_one(Sidebar).display = shown
+
+    # -- the clock ---------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        at = self.clock()
+        elapsed = (at - self.session.started_at).total_seconds()
+        current = self.query_one(ProtocolPane).current
+        reading = ClockReading(
+            elapsed=elapsed,
+            planned_minutes=self.session.planned_minutes,
+            nudge_minutes=self.nudge_minutes,
+            in_closing=current >= self.protocol.closing_index,
+        )
+        self.query_one(SessionClock).show(reading)
+        if reading.nudge and not self._nudged:
+            self._nudged = True
+            self.notify(
+                f"{mmss(reading.remaining)} left: time to move towards actions and the close.",
+                title="Wrap up soon",
+                timeout=8,
+            )
+        spent = (at - self.timing.entered_at).total_seconds() if self.timing else 0.0
+        self.query_one(ProtocolPane).show_time(spent)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def go_to(self, index: int, *, force: bool = False) -> None:
+        """Enter step INDEX: record the timing, add its heading to the notes, save the notes."""
+        pane = self.query_one(ProtocolPane)
+        if not 0 <= index < len(self.protocol.steps) or (index == pane.current and not force):
+            return
+        step = self.protocol.steps[index]
+        at = self.clock()
+        try:
+            self.timing = self.store.enter_step(self.session_id, index, step.id, at)
+        except StoreError as error:
+            self.notify(str(error), title="Step not recorded", severity="error")
+            return
+        self.session = self.session.model_copy(update={"current_step": index})
+        pane.show_step(index)
+        self.notes.append_heading(step_heading(step.title, at))
+        self._tick()
+        self.save_now()
+
+    def action_next_step(self) -> None:
+        current = self.query_one(ProtocolPane).current
+        if current + 1 >= len(self.protocol.steps):
+            self.notify("This is the last step: f10 ends the session.")
+            return
+        self.go_to(current + 1)
+
+    def action_previous_step(self) -> None:
+        current = self.query_one(ProtocolPane).current
+        if current > 0:
+            self.go_to(current - 1)
+
+    @on(ProtocolPane.StepChosen)
+    def _step_chosen(self, event: ProtocolPane.StepChosen) -> None:
+        self.go_to(event.index)
+        self.action_focus_notes()
+
+    def action_jump(self) -> None:
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.go_to(index)
+            self.action_focus_notes()
+
+        current = self.query_one(ProtocolPane).current
+        self.app.push_screen(StepPicker(self.protocol, current), chosen)
+
+    # -- notes -------------------------------------------------------------------------------
+
+    @on(NotesArea.Edited)
+    def _edited(self) -> None:
+        # The typing path: a counter and, once per burst, a timer. No text is read here.
+        self._generation += 1
+        self._dirty = True
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+        self._show_save_state()
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        if self._dirty:
+            self.save_now()
+
+    def save_now(self) -> None:
+        """Write the notes from a thread; the text is read here, on the event loop."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self._write(self.notes.text, self._generation)
+
+    @work(thread=True, group="autosave")
+    def _write(self, text: str, generation: int) -> None:
+        problem = ""
+        with self._write_lock:
+            if generation < self._saved_generation:
+                return  # a newer text is already on disk
+            try:
+                self.store.save_notes(self.session_id, text)
+                self._saved_generation = generation
+            except Exception as error:  # disk full, locked, gone: never lose the text
+                problem = str(error) if isinstance(error, StoreError) else type(error).__name__
+        # Outside the lock: flush_notes may be holding it on the event loop, waiting for us.
+        try:
+            if problem:
+                self.app.call_from_thread(self._save_failed, problem)
+            else:
+                self.app.call_from_thread(self._saved, generation)
+        except RuntimeError:  # the app is closing; flush_notes saves on the way out
+            pass
+
+    def _saved(self, generation: int) -> None:
+        if generation >= self._generation:
+            self._dirty = False
+        if self._failing:
+            self._failing = False
+            self.notify("The notes are saved again.", title="Notes saved")
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self._show_save_state()
+
+    def _save_failed(self, problem: str) -> None:
+        self._dirty = True
+        if not self._failing:
+            self._failing = True
+            self.notify(
+                f"The notes could not be saved ({problem}). They are kept here and saving is "
+                "retried; do not close the app until this clears.",
+                title="Notes NOT saved",
+                severity="error",
+                timeout=30,
+            )
+        if self._retry_timer is None:
+            self._retry_timer = self.set_interval(RETRY_SECONDS, self._retry)
+        self._show_save_state()
+
+    def _retry(self) -> None:
+        if self._dirty:
+            self.save_now()
+
+    def flush_notes(self) -> bool:
+        """Save now and wait for it (leaving the screen, quitting): True when on disk."""
+        if self._notes_widget is None:
+            return True
+        with self._write_lock:
+            if not self._dirty and self._saved_generation >= self._generation:
+                return True
+            try:
+                self.store.save_notes(self.session_id, self._notes_widget.text)
+            except Exception:
+                self._save_failed("the database refused the write")
+                return False
+            self._saved_generation = self._generation
+        self._saved(self._generation)
+        return True
+
+    def _show_save_state(self) -> None:
+        notes = self.notes
+        if self._failing:
+            state = "NOT SAVED · retrying"
+        elif self._dirty:
+            state = "editing"
+        else:
+            state = "saved"
+        notes.border_title = f"Notes · {state}"
+        notes.set_class(self._failing, "-save-failed")
+
+    def action_save_notes(self) -> None:
+        self.save_now()
+        self.notify("Notes saved.", timeout=2)
+
+    def action_focus_notes(self) -> None:
+        self.notes.focus()
+
+    def on_unmount(self) -> None:
+        self.flush_notes()
+
+    # -- agreement, goals, actions ------------------------------------------------------------
+
+    def refresh_sidebar(self) -> None:
+        self.session = self.store.get_session(self.session_id)
+        self.query_one(Sidebar).show(self.sidebar_data())
+
+    def _after_form(self) -> None:
+        self._busy = False
+        self.action_focus_notes()
+
+    def action_agreement(self) -> None:
+        from companion.tui.screens.forms import AgreementForm
+
+        def saved(agreement: Agreement | None) -> None:
+            if agreement is not None:
+                try:
+                    session = self.store.get_session(self.session_id)
+                    self.store.save_session(session.model_copy(update={"agreement": agreement}))
+                except StoreError as error:
+                    self.notify(str(error), title="Agreement not saved", severity="error")
+                self.refresh_sidebar()
+            self._after_form()
+
+        self._busy = True
+        self.app.push_screen(AgreementForm(self.session.agreement), saved)
+
+    def action_add_goal(self) -> None:
+        from companion.tui.screens.forms import GoalForm, new_goal
+
+        def saved(goal: Goal | None) -> None:
+            if goal is not None:
+                try:
+                    self.store.save_goal(goal)
+                except StoreError as error:
+                    self.notify(str(error), title="Goal not saved", severity="error")
+                self.refresh_sidebar()
+            self._after_form()
+
+        self._busy = True
+        draft = new_goal(self.session.client_id, self.session.engagement_id)
+        self.app.push_screen(GoalForm(draft), saved)
+
+    def action_add_action(self) -> None:
+        from companion.tui.screens.forms import ActionForm, new_action
+
+        def saved(action: Action | None) -> None:
+            if action is not None:
+                try:
+                    self.store.save_action(
+                        action.model_copy(
+                            update={
+                                "client_id": self.session.client_id,
+                                "session_id": self.session_id,
+                            }
+                        )
+                    )
+                except StoreError as error:
+                    self.notify(str(error), title="Action not saved", severity="error")
+                self.refresh_sidebar()
+            self._after_form()
+
+        self._busy = True
+        goals = self.store.goals(self.session.client_id, status="active")
+        draft = new_action(self.session.client_id, self.session_id)
+        self.app.push_screen(ActionForm(draft, goals), saved)
+
+    def action_review(self) -> None:
+        reviews = self.review_list
+        if not reviews.option_count:
+            self.notify("No earlier actions are open.")
+            return
+        self._sidebar_choice = True
+        self._apply_sidebar()
+        reviews.focus()
+
+    @on(ReviewList.Reviewed)
+    def _reviewed(self, event: ReviewList.Reviewed) -> None:
+        status = "open" if event.review == "carried" else event.review
+        try:
+            self.store.set_action_status(event.action_id, status, reviewed_in=self.session_id)
+        except StoreError as error:
+            self.notify(str(error), title="Action not updated", severity="error")
+        self.refresh_sidebar()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        self._sidebar_choice = not sidebar.display
+        self._apply_sidebar()
+        if not sidebar.display and sidebar.has_focus_within:
+            self.action_focus_notes()
+
+    def action_show_keys(self) -> None:
+        from companion.tui.widgets.keys_help import KeysHelp
+
+        keys: list[tuple[str, str]] = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            shown = " / ".join(
+                self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+            )
+            title = next((t for t, _, a in COMMANDS if a == binding.action), binding.description)
+            keys.append((shown, title))
+        keys += [
+            ("tab", "Next pane (steps, notes, sidebar)"),
+            ("d / x / c", "On an earlier action: done / dropped / carried forward"),
+            ("Enter", "On a step: jump to it"),
+            ("ctrl+p", "Command palette: every action by name"),
+            ("ctrl+q", "Quit (the notes are saved first)"),
+        ]
+        self.app.push_screen(KeysHelp(keys, LEGEND))
+
+    # -- recap and the end -------------------------------------------------------------------
+
+    def action_copy_recap(self) -> None:
+        self.flush_notes()
+        self._copy_draft_recap()
+
+    @work(thread=True, exclusive=True, group="recap")
+    def _copy_draft_recap(self) -> None:
+        from companion.clipboard import copy_text
+        from companion.recap import build_recap
+        from companion.store.records import load_session_record
+
+        try:
+            text = build_recap(load_session_record(self.store, self.session_id))
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        result = copy_text(
+            text,
+            osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
+            filename=f"recap-session-{self.session_id}-draft.md",
+        )
+        self.app.call_from_thread(self._copied, result)
+
+    def _copied(self, result: CopyResult) -> None:
+        self.notify(
+            result.message, title="Draft recap", severity="information" if result.ok else "error"
+        )
+
+    def action_end_session(self) -> None:
+        from companion.tui.screens.closing import ClosingScreen
+
+        if not self.flush_notes():
+            self.notify(
+                "The notes are not saved yet, so the session cannot be closed.",
+                severity="error",
+            )
+            return
+
+        def closed(done: bool | None) -> None:
+            self._busy = False
+            if done:
+                self.app.switch_screen(SessionClosed(self.session_id))
+            else:
+                self.action_focus_notes()
+
+        self._busy = True
+        self.app.push_screen(ClosingScreen(self.session_id), closed)
+
+
+class StepPicker(ModalScreen[int | None]):
+    """Jump to a step: its number, or arrows and Enter; Escape stays where you are."""
+
+    CSS_PATH = "live.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Stay"),
+        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, protocol: Protocol, current: int) -> None:
+        super().__init__()
+        self.protocol = protocol
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker") as box:
+            box.border_title = "Jump to step"
+            box.border_subtitle = "number or Enter · Esc stays"
+            yield OptionList(
+                *[
+                    Option(f"{i + 1}  {step.title}  ({step.minutes} min)", id=f"pick-{i}")
+                    for i, step in enumerate(self.protocol.steps)
+                ],
+                id="pick-list",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = self.current
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.protocol.steps):
+            self.dismiss(index)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+
+class ResumeOffer(ModalScreen[str | None]):
+    """The client has a session not finished: r resumes it, n starts a new one, Escape neither."""
+
+    CSS_PATH = "live.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "dismiss('resume')", "Resume it"),
+        Binding("n", "dismiss('new')", "Start a new one"),
+        Binding("escape", "dismiss(None)", "Cancel"),
+    ]
+
+    def __init__(self, client_name: str, session: Session, step_title: str) -> None:
+        super().__init__()
+        self.client_name = client_name
+        self.session = session
+        self.step_title = step_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume") as box:
+            box.border_title = "Session not finished"
+            yield Static(
+                Content.assemble(
+                    (self.client_name, "bold"),
+                    f" has a session started {self.session.started_at:%a %d %b %H:%M} "
+                    f"that was not closed (at step: {self.step_title}).",
+                )
+            )
+            with Horizontal(id="resume-buttons"):
+                yield Button("r  Resume it", variant="primary", id="resume-it")
+                yield Button("n  Start a new one", id="new-one")
+        yield Footer(compact=True)
+
+    @on(Button.Pressed, "#resume-it")
+    def _resume(self) -> None:
+        self.dismiss("resume")
+
+    @on(Button.Pressed, "#new-one")
+    def _new(self) -> None:
+        self.dismiss("new")
+
+
+class SessionClosed(Screen[None]):
+    """After the closing screen: the recap to read and copy, then home or quit."""
+
+    CSS_PATH = "live.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f8,c", "copy_recap", "Copy recap", priority=True),
+        Binding("h", "home", "Home", priority=True),
+        Binding("q", "app.quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.recap = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="closed-title")
+        recap = TextArea("", read_only=True, soft_wrap=True, id="recap")
+        recap.border_title = "Recap for the client"
+        recap.border_subtitle = "c copy · h home · q quit"
+        yield recap
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        from companion.recap import build_recap
+        from companion.store.records import load_session_record
+
+        store: Store = self.app.store  # type: ignore[attr-defined]
+        record = load_session_record(store, self.session_id)
+        self.recap = build_recap(record)
+        minutes = record.session.duration_minutes or 0
+        self.query_one("#closed-title", Static).update(
+            Content.assemble(
+                ("Session closed", "bold"),
+                f" · {record.client.name} · {minutes:.0f} min · "
+                f"{len(record.actions_set)} action(s)",
+            )
+        )
+        area = self.query_one("#recap", TextArea)
+        area.load_text(self.recap)
+        area.focus()
+
+    @work(thread=True, exclusive=True, group="recap")
+    def action_copy_recap(self) -> None:
+        from companion.clipboard import copy_text
+
+        result = copy_text(
+            self.recap,
+            osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
+            filename=f"recap-session-{self.session_id}.md",
+        )
+        self.app.call_from_thread(
+            self.notify, result.message, severity="information" if result.ok else "error"
+        )
+
+    def action_home(self) -> None:
+        self.app.return_home()  # type: ignore[attr-defined]

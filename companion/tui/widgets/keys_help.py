@@ -1,0 +1,39 @@
+"""F1: every key of the screen underneath, with what it does, in one small dialog."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class KeysHelp(ModalScreen[None]):
+    """Lists (key, what it does) pairs; any of Escape, F1 or q closes it."""
+
+    CSS_PATH = "keys_help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss(None)", "Close", priority=True),
+    ]
+
+    def __init__(self, keys: list[tuple[str, str]], footnote: str = "") -> None:
+        super().__init__()
+        self.keys = keys
+        self.footnote = footnote
+
+    def compose(self) -> ComposeResult:
+        width = max((len(key) for key, _ in self.keys), default=4) + 2
+        lines = [
+            Content.assemble((key.ljust(width), "bold $text-accent"), what)
+            for key, what in self.keys
+        ]
+        if self.footnote:
+            lines += [Content(""), Content.styled(self.footnote, "dim")]
+        with VerticalScroll(id="keys-dialog") as dialog:
+            dialog.border_title = "Keys"
+            dialog.border_subtitle = "Esc or F1 closes"
+            yield Static(Content("\n").join(lines))

@@ -1,0 +1,96 @@
+"""The protocol pane: the steps, and for the current one its purpose, prompts and timebox."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.protocols import Protocol, Step
+from companion.tui.widgets.clock import mmss
+
+
+class StepList(OptionList):
+    """The steps; Enter or a click on one jumps there."""
+
+
+def step_timebox(step: Step, spent: float) -> tuple[str, bool]:
+    """'3:12 of 15 min' and whether the step's timebox is used up."""
+    limit = step.minutes * 60
+    if spent >= limit:
+        return f"{mmss(spent)} · timebox of {step.minutes} min used up", True
+    return f"{mmss(spent)} of {step.minutes} min", False
+
+
+class ProtocolPane(Vertical):
+    """Shows the protocol; tells the screen which step the coach chose with StepChosen."""
+
+    class StepChosen(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, protocol: Protocol, current: int, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.protocol = protocol
+        self.current = current
+        self.border_title = protocol.name
+
+    def compose(self) -> ComposeResult:
+        yield StepList(*self._options(), id="steps")
+        with VerticalScroll(id="step-detail"):
+            yield Static("", id="step-title")
+            yield Static("", id="step-time")
+            yield Static("", id="step-purpose")
+            yield Static("", id="step-prompts")
+
+    def on_mount(self) -> None:
+        self.show_step(self.current)
+
+    def _label(self, index: int, step: Step) -> Content:
+        marker = "▶" if index == self.current else " "
+        label = Content.assemble(f"{marker}{index + 1} ", step.title, (f" {step.minutes}′", "dim"))
+        if index == self.current:
+            return label.stylize("bold")
+        return label
+
+    def _options(self) -> list[Option]:
+        return [
+            Option(self._label(i, step), id=f"step-{i}")
+            for i, step in enumerate(self.protocol.steps)
+        ]
+
+    def show_step(self, index: int) -> None:
+        """Mark step INDEX as the current one and show what it is for."""
+        previous, self.current = self.current, index
+        steps = self.query_one(StepList)
+        for i in {previous, index}:
+            if 0 <= i < len(self.protocol.steps):
+                steps.replace_option_prompt_at_index(i, self._label(i, self.protocol.steps[i]))
+        steps.highlighted = index
+        step = self.protocol.steps[index]
+        self.query_one("#step-title", Static).update(
+            Content.assemble(
+                (f"Step {index + 1} of {len(self.protocol.steps)}: ", "dim"), step.title
+            )
+        )
+        self.query_one("#step-purpose", Static).update(step.purpose)
+        self.query_one("#step-prompts", Static).update(
+            Content("\n").join(Content(f"• {prompt}") for prompt in step.prompts)
+        )
+        self.query_one("#step-detail", VerticalScroll).scroll_home(animate=False)
+
+    def show_time(self, spent: float) -> None:
+        text, used_up = step_timebox(self.protocol.steps[self.current], spent)
+        time = self.query_one("#step-time", Static)
+        time.update(text)
+        time.set_class(used_up, "-used-up")
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.StepChosen(event.option_index))

@@ -1,0 +1,172 @@
+"""The sidebar: the engagement, today's agreement, the client's goals, and actions to follow up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.models import Action, Agreement, Engagement, Goal, Session
+
+Review = Literal["done", "dropped", "carried"]
+
+
+@dataclass
+class SidebarData:
+    """What the sidebar shows, read from the store in one go by the screen."""
+
+    session: Session
+    engagement: Engagement | None
+    session_number: int
+    goals: list[tuple[Goal, int | None]] = field(default_factory=list)  # goal, last score
+    to_review: list[Action] = field(default_factory=list)
+    set_today: list[Action] = field(default_factory=list)
+
+
+def review_state(action: Action, session_id: int | None) -> str:
+    """How an earlier action stands in this session's check-in."""
+    if action.status == "done":
+        return "done"
+    if action.status == "dropped":
+        return "dropped"
+    if action.reviewed_session_id is not None and action.reviewed_session_id == session_id:
+        return "carried forward"
+    return "open"
+
+
+_STATE_MARK = {"done": "✓", "dropped": "✗", "carried forward": "→", "open": "•"}
+
+
+def action_label(action: Action, session_id: int | None, today: date | None = None) -> Content:
+    state = review_state(action, session_id)
+    parts: list[str | tuple[str, str]] = [f"{_STATE_MARK[state]} ", action.text]
+    if action.due_on is not None:
+        overdue = state == "open" and action.is_overdue(today)
+        parts.append((f" · due {action.due_on:%d %b}", "$text-warning" if overdue else "dim"))
+    if state != "open":
+        parts.append((f" · {state}", "$text-success" if state == "done" else "dim"))
+    return Content.assemble(*parts)
+
+
+def agreement_lines(agreement: Agreement) -> Content:
+    if agreement.is_empty:
+        return Content.styled("Not set yet: f2 sets it.", "dim italic")
+    rows = [
+        ("Topic", agreement.topic),
+        ("Outcome", agreement.desired_outcome),
+        ("Measure", agreement.measure_of_success),
+    ]
+    return Content("\n").join(
+        Content.assemble((f"{name}: ", "bold"), value or "—") for name, value in rows
+    )
+
+
+def engagement_lines(data: SidebarData) -> Content:
+    engagement = data.engagement
+    number = f"Session {data.session_number}"
+    if engagement is not None and engagement.sessions_planned:
+        number += f" of {engagement.sessions_planned}"
+    lines = [Content(number)]
+    if engagement is not None:
+        if engagement.sponsor_name:
+            sponsor = engagement.sponsor_name
+            if engagement.sponsor_role:
+                sponsor += f", {engagement.sponsor_role}"
+            lines.append(Content.assemble(("Sponsor: ", "bold"), sponsor))
+        if engagement.confidentiality:
+            lines.append(Content.styled(engagement.confidentiality, "dim"))
+    return Content("\n").join(lines)
+
+
+def goal_lines(goal: Goal, score: int | None) -> list[Content]:
+    """A SMARTE goal, compact: the goal in bold, then one short line per letter filled in."""
+    head = Content.assemble(("◆ ", "$text-accent"), (goal.specific, "bold"))
+    if score is not None:
+        head = head + Content.styled(f"  {score}/10", "$text-success")
+    lines = [head]
+    for letter, value in (
+        ("M", goal.measurable),
+        ("A", goal.achievable),
+        ("R", goal.realistic),
+        ("T", f"by {goal.timely:%d %b %Y}" if goal.timely else ""),
+        ("E", goal.ecological),
+    ):
+        if value:
+            lines.append(Content.assemble(("  " + letter + " ", "bold dim"), (value, "dim")))
+    return lines
+
+
+class ReviewList(OptionList):
+    """Earlier actions to follow up: d done, x dropped, c carried forward."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "review('done')", "Done", tooltip="Mark the highlighted action done"),
+        Binding("x", "review('dropped')", "Dropped", tooltip="Mark it dropped"),
+        Binding("c", "review('carried')", "Carried forward", tooltip="Keep it open for later"),
+        Binding("escape", "screen.focus_notes", "Back to notes", show=False),
+    ]
+
+    class Reviewed(Message):
+        def __init__(self, action_id: int, review: Review) -> None:
+            super().__init__()
+            self.action_id = action_id
+            self.review = review
+
+    def action_review(self, review: Review) -> None:
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return
+        self.post_message(self.Reviewed(int(option.id.removeprefix("action-")), review))
+
+
+class Sidebar(VerticalScroll):
+    """Reads nothing itself: the screen hands it a SidebarData."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Engagement", classes="heading")
+        yield Static("", id="engagement")
+        yield Label("Today's agreement", classes="heading")
+        yield Static("", id="agreement")
+        yield Label("Goals", classes="heading")
+        yield Static("", id="goals")
+        yield Label("Earlier actions", classes="heading")
+        yield Static("", id="review-hint")
+        yield ReviewList(id="to-review")
+        yield Label("Actions set today", classes="heading")
+        yield Static("", id="set-today")
+
+    def show(self, data: SidebarData) -> None:
+        self.query_one("#engagement", Static).update(engagement_lines(data))
+        self.query_one("#agreement", Static).update(agreement_lines(data.session.agreement))
+        goals: list[Content] = []
+        for goal, score in data.goals:
+            goals.extend(goal_lines(goal, score))
+        self.query_one("#goals", Static).update(
+            Content("\n").join(goals) if goals else Content.styled("None yet: f5 adds one.", "dim")
+        )
+        reviews = self.query_one("#to-review", ReviewList)
+        keep = reviews.highlighted
+        reviews.set_options(
+            Option(action_label(action, data.session.id), id=f"action-{action.id}")
+            for action in data.to_review
+        )
+        if data.to_review:
+            reviews.highlighted = min(keep or 0, len(data.to_review) - 1)
+        reviews.display = bool(data.to_review)
+        self.query_one("#review-hint", Static).update(
+            Content.styled("ctrl+r, then d done · x dropped · c carry", "dim")
+            if data.to_review
+            else Content.styled("None open.", "dim")
+        )
+        today = [Content(f"• {action.text}") for action in data.set_today]
+        self.query_one("#set-today", Static).update(
+            Content("\n").join(today) if today else Content.styled("None yet: f4 adds one.", "dim")
+        )
