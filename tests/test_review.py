@@ -347,7 +347,7 @@ def test_score_bars_stand_on_the_zero_to_ten_scale() -> None:
     assert draw([7, 8]) == ["▅ ▆ "]  # close scores look close, not empty and full
     assert draw([0, 10]) == ["▁ █ "]
     assert score_trail([]) == "not scored yet"
-    assert score_trail(list(range(10))) == "… → 2 → 3 → 4 → 5 → 6 → 7 → 8 → 9 /10"
+    assert score_trail(list(range(10))) == "… → 5 → 6 → 7 → 8 → 9 /10"
 
 
 def test_review_of_an_unknown_client_is_one_line_and_status_2(runner: CliRunner) -> None:

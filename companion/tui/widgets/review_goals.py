@@ -71,11 +71,11 @@ class ScoreSparkline(Sparkline):
 
 
 def score_trail(scores: Sequence[int]) -> str:
-    """The numbers behind the drawing: '4 → 6 → 7 /10', shortened to the last eight."""
+    """The numbers behind the drawing: '4 → 6 → 7 /10', shortened to the last five."""
     if not scores:
         return "not scored yet"
-    shown = [str(score) for score in scores[-8:]]
-    lead = "… → " if len(scores) > 8 else ""
+    shown = [str(score) for score in scores[-5:]]
+    lead = "… → " if len(scores) > 5 else ""
     return f"{lead}{' → '.join(shown)} /10"
 
 
