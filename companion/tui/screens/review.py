@@ -43,6 +43,9 @@ SEARCH_DELAY = 0.25
 
 BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
+OVER_GRACE_SECONDS = 60
+"""A step is flagged as over its timebox from one minute over: seconds are not worth a flag."""
+
 
 def _text(value: str) -> Content:
     """Text shown as typed: never read as markup."""
@@ -614,9 +617,10 @@ def step_lines(record: SessionRecord) -> Content:
         parts.append(f"{fmt.clock(row.seconds):>5}/{box}")
         if row.open:
             parts.append((" running", "$text-warning"))
-        elif row.over and row.timebox_minutes is not None:
+        elif row.timebox_minutes is not None:
             over = row.seconds - row.timebox_minutes * 60
-            parts.append((f" over {fmt.clock(over)}", "bold $text-error"))
+            if over >= OVER_GRACE_SECONDS:
+                parts.append((f" over {fmt.clock(over)}", "bold $text-error"))
     return Content.assemble(*parts)
 
 
