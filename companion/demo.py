@@ -42,7 +42,7 @@ from companion.protocols import Protocol, ProtocolLibrary
 from companion.store import Store, StoreError
 from companion.store.bulk import Batch, insert_batch, next_ids
 
-DEFAULT_SESSIONS = 120
+MAX_HISTORY_DAYS = 3650
 
 
 def default_clients(sessions: int) -> int:
@@ -456,11 +456,6 @@ GENERIC_LINES: dict[str, tuple[str, ...]] = {
         "Today: {topic_lc}. Will know it worked if there is one concrete step.",
         "Chose {topic_lc} over the other topic on the list.",
     ),
-    "actions-review": (
-        "{done} of the last actions done; talked about what got in the way of the rest.",
-        "Proud of one action; the other felt too big.",
-        "Carried one action forward with a new date.",
-    ),
     "getting-to-know": (
         "{years} years in the sector, {context}.",
         "Came through a recommendation from a colleague.",
@@ -614,7 +609,7 @@ class _Generator:
 
     def plans(self, clients: int, sessions: int) -> list[_ClientPlan]:
         rng = self.rng
-        span = max(120, sessions * 2 // 3)  # days of practice history behind today
+        span = min(MAX_HISTORY_DAYS, max(120, sessions * 2 // 3))  # days of history
         plans = []
         for index, count in enumerate(self._split(sessions, clients)):
             # The first three clients make sure the variety is there even in a small practice.
@@ -655,15 +650,18 @@ class _Generator:
         return plans
 
     def _dates(self, plan: _ClientPlan) -> list[date]:
-        """Session days, going back from the last one every one to three weeks, on weekdays."""
-        days = [plan.last_day]
-        for _ in range(plan.sessions - 1):
-            days.append(days[-1] - timedelta(days=self.rng.choice((7, 14, 14, 14, 21))))
-        if plan.index == 0 and plan.sessions >= 2:
-            days[0] = self.today - timedelta(days=1)  # the unfinished one: yesterday
-            days[1] = days[0] - timedelta(days=14)
-            for i in range(2, len(days)):
-                days[i] = days[i - 1] - timedelta(days=14)
+        """Session days, going back from the last one every one to three weeks, on weekdays.
+
+        A client with hundreds of sessions (only asked for by benchmarks) gets them closer
+        together, so that no history reaches back more than about ten years.
+        """
+        scale = min(1.0, MAX_HISTORY_DAYS / (14 * max(1, plan.sessions)))
+        days = [self.today - timedelta(days=1) if plan.index == 0 else plan.last_day]
+        for number in range(plan.sessions - 1):
+            # The first client's sessions are a steady fortnight apart, the last one yesterday
+            # (left unfinished), so the one before it set actions due around today.
+            gap = 14 if plan.index == 0 else self.rng.choice((7, 14, 14, 14, 21))
+            days.append(days[-1] - timedelta(days=round(gap * scale) if number else gap))
         weekday = [d - timedelta(days=max(0, d.weekday() - 4)) for d in days]
         return sorted(weekday)
 
@@ -821,11 +819,11 @@ class _Generator:
             batch.sessions.append(session)
             assert session.id is not None
             # Follow up what the last session set, in this one (not in an unfinished one).
-            done = 0
+            followed: list[ActionStatus] = []
             if not unfinished:
                 for action in open_from_before:
                     status: ActionStatus = rng.choices(("done", "dropped", "open"), (75, 10, 15))[0]
-                    done += status == "done"
+                    followed.append(status)
                     action.status = status
                     action.reviewed_session_id = session.id
                     action.closed_at = None if status == "open" else started + timedelta(minutes=10)
@@ -845,7 +843,7 @@ class _Generator:
                         texts,
                         insight,
                         private,
-                        done,
+                        followed,
                         reality=rng.choice(theme.reality),
                         option=rng.choice(theme.options),
                     ),
@@ -912,7 +910,7 @@ class _Generator:
         actions: list[str],
         insight: str,
         private: bool,
-        done: int,
+        followed: list[ActionStatus],
         *,
         reality: str,
         option: str,
@@ -922,7 +920,6 @@ class _Generator:
         sponsor = plan.sponsor[0] if plan.sponsor else ""
         values = {
             "topic_lc": topic[0].lower() + topic[1:],
-            "done": str(done),
             "years": str(rng.randint(3, 25)),
             "context": rng.choice(CONTEXTS),
             "why": rng.choice(WHYS),
@@ -945,18 +942,20 @@ class _Generator:
                 if not actions:
                     lines.append("Thinking about what to commit to.")
             elif capture == "takeaways":
-                lines.append(f"Takeaway: {rng.choice(TAKEAWAYS).lower()}.")
+                lines.append(f"Takeaway: {rng.choice(TAKEAWAYS)}.")
             elif capture == "scaling":
                 lines.append(f"Scaled the goals; {first} sees real movement on the first one.")
             elif step.id in ("reality", "focus", "resources-obstacles", "progress", "assessment"):
                 lines.append(reality)
             elif step.id in ("options", "vision", "objectives", "adjust-objectives", "capitalise"):
                 lines.append(option)
-                lines.append(f"Also: {rng.choice(plan.theme.options).lower()}")
+                lines.append(f"Another option: {rng.choice(plan.theme.options)}")
+            elif capture == "review_actions":
+                lines.append(_follow_up_line(followed))
             elif step.id in GENERIC_LINES:
                 lines.append(rng.choice(GENERIC_LINES[step.id]).format_map(values))
             elif step.id == "goal":
-                lines.append(f"Wants: {plan.theme.objective.lower()}.")
+                lines.append(f"Coaching objective: {plan.theme.objective}.")
             else:
                 lines.append(f"{first} talked it through; stayed with the question.")
             if index == insight_step:
@@ -1025,6 +1024,19 @@ class _Generator:
                     created_at=session.ended_at or session.started_at,
                 )
             )
+
+
+def _follow_up_line(statuses: list[ActionStatus]) -> str:
+    """What the check-in on last time's actions found, in the coach's shorthand."""
+    if not statuses:
+        return "Nothing open from last time; a quick look at the weeks since."
+    counts = {status: statuses.count(status) for status in ("done", "dropped", "open")}
+    parts = [f"{counts['done']} of {len(statuses)} actions done"]
+    if counts["dropped"]:
+        parts.append(f"{counts['dropped']} dropped, no longer useful")
+    if counts["open"]:
+        parts.append(f"{counts['open']} carried forward")
+    return "; ".join(parts) + "."
 
 
 def build_practice(

@@ -6,6 +6,8 @@ import click
 
 from .common import Practice, pass_practice
 
+DEFAULT_SESSIONS = 120
+
 
 @click.command("demo")
 @click.option(
@@ -16,13 +18,13 @@ from .common import Practice, pass_practice
 )
 @click.option(
     "--clients",
-    type=click.IntRange(1, 100_000),
+    type=click.IntRange(1, 20_000),
     help="How many clients (default: about one per ten sessions, at least 8).",
 )
 @click.option(
     "--sessions",
-    type=click.IntRange(0, 1_000_000),
-    default=120,
+    type=click.IntRange(0, 100_000),
+    default=DEFAULT_SESSIONS,
     show_default=True,
     help="How many sessions in all, shared unevenly among the clients.",
 )
