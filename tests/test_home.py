@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Select
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.screens.home import HomeScreen, load_home
+from companion.tui.screens.live import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
@@ -101,9 +102,12 @@ async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
         assert store.sessions(practice.ana.id)[0].protocol_id == "grow"
 
         app.screen.query_one("#protocol", Select).value = "life-purpose"
-        await pilot.press("down", "s")  # Ben has a session not finished: first it says so
+        await pilot.press("down", "s")  # Ben has a session not finished: resume it?
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeOffer)
         assert len(app.started) == 1
-        await pilot.press("s")  # asked again: a new session, with the chosen protocol
+        await pilot.press("n")  # no: a new session, with the chosen protocol
+        await settle(pilot)
         assert app.started[-1] == ("Ben Okafor", "life-purpose")
         newest = store.sessions(practice.ben.id)[0]
         assert newest.protocol_id == "life-purpose"
@@ -207,3 +211,20 @@ async def test_home_of_an_empty_practice_says_what_to_do(
         assert app.focused is app.screen.query_one("#new-client", Input)
         await pilot.press("u")
         assert app.opened == []
+
+
+@sync
+async def test_starting_from_home_opens_the_live_screen(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    from companion.tui.app import CompanionApp
+    from companion.tui.screens.live import LiveScreen
+
+    app = CompanionApp(store, protocols, start_with="home")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Ana, who has no session left unfinished
+        await settle(pilot)
+        assert isinstance(app.screen, LiveScreen)
+        newest = store.sessions(practice.ana.id)[0]
+        assert not newest.is_finished and newest.protocol_id == "grow"

@@ -22,6 +22,7 @@ from companion.models import SessionMode
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.screens.live import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
@@ -287,11 +288,16 @@ async def test_review_for_one_client_opens_on_the_timeline(
         assert app.screen.client_id == practice.ben.id
         contract = text_of(app.screen.query_one("#contract", Label))
         assert "pro bono · group of 4" in contract
-        await pilot.press("n")  # Ben has a session not finished: the first n only says so
-        assert app.started == []  # type: ignore[attr-defined]
-        await pilot.press("u")
+        await pilot.press("u")  # his session not finished, straight back in
         assert app.opened == [practice.unfinished.id]  # type: ignore[attr-defined]
-        await pilot.press("n", "n")
+        await pilot.press("n")  # the app offers to resume it instead
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeOffer)
+        assert app.started == []  # type: ignore[attr-defined]
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.opened[-1] == practice.unfinished.id  # type: ignore[attr-defined]
+        await pilot.press("n", "n")  # a new one after all
         await settle(pilot)
         assert app.started == [("Ben Okafor", None)]  # type: ignore[attr-defined]
         assert app.opened[-1] == store.sessions(practice.ben.id)[0].id  # type: ignore[attr-defined]

@@ -83,7 +83,6 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.data = HomeData([], [], [])
-        self._confirm_new_for: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,23 +211,12 @@ class HomeScreen(Screen[None]):
         return None if value in (DEFAULT_PROTOCOL, Select.NULL) else str(value)
 
     def _start(self, client_name: str) -> bool:
-        """Start a session, unless the client has one not finished and this is the first ask."""
-        wanted = " ".join(client_name.split()).casefold()
-        waiting = next(
-            (s for s, name, _ in self.data.unfinished if name.casefold() == wanted), None
-        )
-        if waiting is not None and self._confirm_new_for != wanted:
-            self._confirm_new_for = wanted
-            self.notify(
-                f"{client_name} has a session from {fmt.day_and_time(waiting.started_at)} "
-                "not finished: u resumes it; ask again to start a new one.",
-                title="Unfinished session",
-                timeout=8,
-            )
-            return False
-        self._confirm_new_for = None
+        """Start a session (the app first offers to resume one the client left unfinished)."""
+        from companion.tui.app import SessionStart
+
+        start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
-            self.app.start_session(client_name, protocol_id=self._chosen_protocol())  # type: ignore[attr-defined]
+            self.app.start_or_resume(start)  # type: ignore[attr-defined]
         except (StoreError, ProtocolError, ValueError) as error:
             self.notify(str(error), title="Could not start the session", severity="error")
             return False

@@ -66,24 +66,14 @@ class ReviewBase(Screen[None]):
     def compose_header(self) -> ComposeResult:
         yield Header()
 
-    _confirm_new_for: int | None = None
-
     def action_back(self) -> None:
         self.dismiss()
 
-    def start_next_session(self, client: Client, unfinished: Session | None) -> None:
-        """Start the client's next session; with one left unfinished, ask for the key again."""
-        if unfinished is not None and self._confirm_new_for != client.id:
-            self._confirm_new_for = client.id
-            self.notify(
-                f"{client.name} has a session from {fmt.day_and_time(unfinished.started_at)} "
-                "not finished: u resumes it, n again starts a new one.",
-                title="Unfinished session",
-                timeout=8,
-            )
-            return
-        self._confirm_new_for = None
-        self.app.start_session(client.name)  # type: ignore[attr-defined]
+    def start_next_session(self, client: Client) -> None:
+        """Start the client's next session (the app first offers to resume one not finished)."""
+        from companion.tui.app import SessionStart
+
+        self.app.start_or_resume(SessionStart(client.name))  # type: ignore[attr-defined]
 
     def action_search(self) -> None:
         """Back to the top of the review, with the cursor in the search box."""
@@ -537,7 +527,7 @@ class TimelineScreen(ReviewBase):
 
     def action_next_session(self) -> None:
         if self.data is not None:
-            self.start_next_session(self.data.client, self.data.unfinished)
+            self.start_next_session(self.data.client)
 
     def action_resume(self) -> None:
         unfinished = self.data.unfinished if self.data else None
@@ -561,7 +551,6 @@ class SessionView:
     numbers: dict[int, int]  # session id -> its number in its engagement, for "reviewed in"
     previous_id: int | None
     next_id: int | None
-    unfinished: Session | None  # the client's latest session not finished, if any
 
 
 def load_session_view(store: Store, session_id: int) -> SessionView:
@@ -580,7 +569,6 @@ def load_session_view(store: Store, session_id: int) -> SessionView:
         numbers=numbers,
         previous_id=ids[here + 1] if here + 1 < len(ids) else None,
         next_id=ids[here - 1] if here > 0 else None,
-        unfinished=next((s for s in sessions if not s.is_finished), None),
     )
 
 
@@ -790,7 +778,7 @@ class SessionScreen(ReviewBase):
 
     def action_next_session(self) -> None:
         if self.view is not None:
-            self.start_next_session(self.view.record.client, self.view.unfinished)
+            self.start_next_session(self.view.record.client)
 
     def action_resume(self) -> None:
         if self.view is not None and not self.view.record.is_finished:
