@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from companion.errors import CompanionError
+
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
 Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways"]
 Origin = Literal["built-in", "user", "extra"]
@@ -81,7 +83,7 @@ class Protocol(BaseModel):
         return None
 
 
-class ProtocolError(Exception):
+class ProtocolError(CompanionError):
     """A protocol file that can't be used; the message names the file, the field and the problem."""
 
 

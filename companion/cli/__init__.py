@@ -5,23 +5,52 @@ Commands that show no screen never import Textual, so they start fast.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from companion import __version__
 
-from . import browse, clients, protocols
-from . import demo as demo_commands
-from . import exchange as exchange_commands
-from . import live as live_commands
-from . import log as log_commands
-from . import review_cmds
-from . import sessions as session_commands
 from .common import CompanionGroup, Practice
 
+# Each command's module is imported only when that command runs (or the help lists them all), so
+# `companion start` pays for nothing but itself before the live screen paints.
+COMMANDS: dict[str, str] = {
+    "start": "companion.cli.live:start",
+    "review": "companion.cli.browse:review",
+    "sessions": "companion.cli.sessions:sessions",
+    "show": "companion.cli.sessions:show",
+    "recap": "companion.cli.sessions:recap",
+    "search": "companion.cli.review_cmds:search",
+    "actions": "companion.cli.review_cmds:actions",
+    "goals": "companion.cli.review_cmds:goals",
+    "clients": "companion.cli.clients:clients",
+    "protocols": "companion.cli.protocols:protocols",
+    "export": "companion.cli.exchange:export",
+    "import": "companion.cli.exchange:import_",
+    "forget": "companion.cli.exchange:forget",
+    "log": "companion.cli.log:log",
+    "demo": "companion.cli.demo:demo",
+}
 
-@click.group(cls=CompanionGroup, invoke_without_command=True)
+
+class LazyGroup(CompanionGroup):
+    """The top-level group: finds a command's module when the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="companion")
 @click.option(
     "--db",
@@ -43,24 +72,9 @@ def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]
     ctx.obj = practice
     ctx.call_on_close(practice.close)
     if ctx.invoked_subcommand is None:
-        browse.no_command(ctx)
+        from .browse import no_command
 
-
-cli.add_command(protocols.protocols)
-cli.add_command(clients.clients)
-cli.add_command(session_commands.sessions)
-cli.add_command(session_commands.show)
-cli.add_command(session_commands.recap)
-cli.add_command(browse.review)
-cli.add_command(exchange_commands.export)
-cli.add_command(exchange_commands.import_)
-cli.add_command(exchange_commands.forget)
-cli.add_command(review_cmds.search)
-cli.add_command(review_cmds.actions)
-cli.add_command(review_cmds.goals)
-cli.add_command(log_commands.log)
-cli.add_command(live_commands.start)
-cli.add_command(demo_commands.demo)
+        no_command(ctx)
 
 
 def main() -> None:

@@ -8,13 +8,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
-from pydantic import BaseModel, ValidationError
 
-from companion.protocols import ProtocolError, ProtocolLibrary
-from companion.store import Store, StoreError
+from companion.errors import CompanionError
+
+if TYPE_CHECKING:  # imported when first used: `companion start` must paint before paying for them
+    from pydantic import BaseModel, ValidationError
+
+    from companion.protocols import ProtocolLibrary
+    from companion.store import Store
 
 
 class UserError(click.ClickException):
@@ -41,10 +45,14 @@ class CompanionGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (StoreError, ProtocolError) as error:
+        except CompanionError as error:
             raise UserError(" ".join(str(error).split())) from None
-        except ValidationError as error:  # a record built from bad command-line input
-            raise UserError(describe_invalid(error)) from None
+        except ValueError as error:
+            from pydantic import ValidationError
+
+            if isinstance(error, ValidationError):  # a record built from bad command-line input
+                raise UserError(describe_invalid(error)) from None
+            raise
 
     def main(  # type: ignore[override]
         self,
@@ -89,12 +97,16 @@ class Practice:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from companion.store import Store
+
             self._store = Store.open(self.db_path)
         return self._store
 
     @property
     def protocols(self) -> ProtocolLibrary:
         if self._protocols is None:
+            from companion.protocols import ProtocolLibrary
+
             self._protocols = ProtocolLibrary.discover(self.protocol_dirs)
         return self._protocols
 
@@ -130,6 +142,8 @@ DATE = DateParam()
 
 def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]) -> None:
     """Print models (or plain JSON data) as indented JSON on stdout."""
+    from pydantic import BaseModel
+
     if isinstance(data, BaseModel):
         payload: Any = data.model_dump(mode="json")
     elif isinstance(data, dict):

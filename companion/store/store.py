@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from companion.errors import CompanionError
 from companion.models import (
     Action,
     ActionStatus,
@@ -40,7 +41,7 @@ R = TypeVar("R")
 M = TypeVar("M", bound=Record)
 
 
-class StoreError(Exception):
+class StoreError(CompanionError):
     """A request the store cannot satisfy; the message is fit to show the coach."""
 
 
