@@ -34,6 +34,10 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
     Hours come from the recorded times of FINISHED sessions (end minus start); a session never
     finished is left out. Time is summed in exact seconds and shown rounded to 0.01 hour; the
     totals are rounded from the exact sum. Paid or pro bono comes from the engagement's billing.
+
+    CSV has the ICF columns, one row per engagement, then one totals line ("Total: H hours,
+    N clients", first and last date, paid and pro bono hours). Contact is the client's, as
+    saved with `companion clients add NAME --contact ...`.
     """
     from companion.store.hours import hours_log
 

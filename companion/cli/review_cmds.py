@@ -10,20 +10,14 @@ import click
 from .common import Practice, client_or_fail, echo_json, pass_practice
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
-    from companion.models import Goal, SearchHit
+    from companion.models import Goal
     from companion.store.followup import ActionLine, GoalLine
 
-_KIND_LABEL = {
-    "notes": "notes",
-    "agreement": "agreement",
-    "action": "action",
-    "takeaway": "takeaway",
-}
 
-
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
@@ -45,10 +39,6 @@ def highlighted(snippet: str) -> Text:
         text.append(match, style="bold reverse")
     text.append(rest)
     return text
-
-
-def _hit_json(hit: SearchHit) -> dict[str, object]:
-    return hit.model_dump(mode="json")
 
 
 @click.command("search")
@@ -75,7 +65,7 @@ def search(
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     hits = practice.store.search(query, client_id=client_id, limit=limit)
     if as_json:
-        echo_json([_hit_json(hit) for hit in hits])
+        echo_json(hits)
         return
     if not hits:
         where = f" in {client_name.strip()}'s records" if client_name else ""
@@ -87,9 +77,7 @@ def search(
     for hit in hits:
         when = f"{hit.started_at:%Y-%m-%d}" if hit.started_at else "no session"
         where = f"session {hit.session_id}, {when}" if hit.session_id else when
-        head = Text.assemble(
-            (hit.client_name, "bold"), f" · {where} · ", (_KIND_LABEL[hit.kind], "cyan")
-        )
+        head = Text.assemble((hit.client_name, "bold"), f" · {where} · ", (hit.kind, "cyan"))
         console.print(head)
         console.print(Text("  ").append_text(highlighted(" ".join(hit.snippet.split()))))
     console.print(f"{len(hits)} match" + ("" if len(hits) == 1 else "es"), style="dim")
