@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -279,3 +282,22 @@ def test_commands_on_an_empty_practice(runner: CliRunner) -> None:
     assert run(runner, "actions").stdout.strip() == "No actions."
     assert run(runner, "goals").stdout.strip() == "No goals yet."
     assert run(runner, "search", "anything").stdout.strip() == "No matches for 'anything'."
+
+
+def test_these_commands_never_import_textual(practice, db_path) -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from companion.cli import cli\n"
+        "for args in (['search', 'team'], ['actions'], ['goals'], ['log', '--format', 'csv']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COMPANION_DB": str(db_path)},
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
