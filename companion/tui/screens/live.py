@@ -571,7 +571,9 @@ class LiveScreen(Screen[None]):
         def closed(done: bool | None) -> None:
             self._busy = False
             if done:
-                self.app.switch_screen(SessionClosed(self.session_id))
+                # After the closing screen has fully gone: switching now would replace this
+                # screen while its dismissal is still being awaited.
+                self.app.call_later(self.app.switch_screen, SessionClosed(self.session_id))
             else:
                 self.action_focus_notes()
 

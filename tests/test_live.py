@@ -1,0 +1,515 @@
+"""The live session screen, driven with Pilot; every test checks what the store holds afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from companion.models import Session
+from companion.practice import begin_session
+from companion.protocols import ProtocolLibrary
+from companion.store import Store, StoreError
+from companion.tui.app import CompanionApp, SessionStart
+from companion.tui.screens.live import LiveScreen, ResumeOffer, SessionClosed, StepPicker
+from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
+from companion.tui.widgets.notes_pane import NotesArea
+from companion.tui.widgets.protocol_pane import ProtocolPane
+from companion.tui.widgets.sidebar import ReviewList, Sidebar
+
+from conftest import SamplePractice
+
+START = datetime(2026, 11, 25, 14, 0, 0)
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test in its own event loop (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, at: datetime = START) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **kwargs: float) -> None:
+        self.at += timedelta(**kwargs)
+
+
+def new_session(store: Store, protocols: ProtocolLibrary, name: str = "Ana Lopez") -> Session:
+    session = begin_session(store, protocols, name, protocol_id="grow")
+    return store.save_session(session.model_copy(update={"started_at": START}))
+
+
+def live_app(
+    store: Store, protocols: ProtocolLibrary, session: Session, clock: Clock
+) -> CompanionApp:
+    app = CompanionApp(store, protocols, start_with="session", session_id=session.id, clock=clock)
+    return app
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for char in text:
+        await pilot.press("enter" if char == "\n" else ("space" if char == " " else char))
+
+
+def live(app: CompanionApp) -> LiveScreen:
+    assert isinstance(app.screen, LiveScreen)
+    return app.screen
+
+
+async def settle(pilot, app: CompanionApp) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# -- the pure parts -----------------------------------------------------------------------------
+
+
+def test_clock_wording() -> None:
+    assert mmss(65) == "1:05"
+    assert mmss(3723) == "1:02:03"
+    early = ClockReading(elapsed=600, planned_minutes=60, nudge_minutes=10, in_closing=False)
+    assert early.text == "10:00 elapsed · 50:00 left of 60 min"
+    assert not early.nudge and not early.over
+    late = ClockReading(elapsed=51 * 60, planned_minutes=60, nudge_minutes=10, in_closing=False)
+    assert late.nudge
+    closing = ClockReading(elapsed=51 * 60, planned_minutes=60, nudge_minutes=10, in_closing=True)
+    assert not closing.nudge
+    over = ClockReading(
+        elapsed=63 * 60 + 12, planned_minutes=60, nudge_minutes=10, in_closing=False
+    )
+    assert over.over and not over.nudge
+    assert "+3:12 over" in over.text
+
+
+# -- the screen -----------------------------------------------------------------------------------
+
+
+@sync
+async def test_opens_with_notes_focused_and_first_step_entered(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Ben")
+    clock = Clock()
+    app = live_app(store, protocols, session, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.focused, NotesArea)
+        assert not isinstance(app.screen, ResumeOffer)
+        timings = store.step_timings(session.id)  # type: ignore[arg-type]
+        assert [(t.step_index, t.entered_at) for t in timings] == [(0, START)]
+        first = live(app).protocol.steps[0].title
+        assert store.get_notes(session.id).text.startswith(f"## {first} · 14:00")  # type: ignore[arg-type]
+        assert "0:00 elapsed" in str(app.screen.query_one(SessionClock).content)
+
+
+@sync
+async def test_whole_session_flow(
+    sample: SamplePractice, store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols)
+    assert session.id is not None
+    clock = Clock()
+    app = live_app(store, protocols, session, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = live(app)
+
+        # The agreement, through the form.
+        await pilot.press("f2")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#topic", Input).value = "Monday's meeting"
+        form.query_one("#desired-outcome", Input).value = "An opening plan"
+        form.query_one("#measure-of-success", Input).value = "Knows the first sentence"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and isinstance(app.focused, NotesArea)
+        agreement = store.get_session(session.id).agreement
+        assert agreement.topic == "Monday's meeting"
+        assert agreement.measure_of_success == "Knows the first sentence"
+
+        # Notes, typed with the notes focused; then the next step.
+        await type_text(pilot, "calm start\n- [ ] rehearse twice\n")
+        clock.advance(minutes=4)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        second = screen.protocol.steps[1]
+        notes = store.get_notes(session.id).text
+        assert "calm start\n- [ ] rehearse twice\n" in notes
+        assert notes.rstrip().endswith(f"## {second.title} · 14:04")
+        timings = store.step_timings(session.id)
+        assert [t.step_index for t in timings] == [0, 1]
+        assert timings[0].left_at == START + timedelta(minutes=4)
+        assert store.get_session(session.id).current_step == 1
+        # The cursor waits under the new heading, and typing goes on there.
+        await type_text(pilot, "after")
+        assert screen.notes.text.endswith(f"{second.title} · 14:04\nafter")
+
+        # Previous step goes back and records it too.
+        await pilot.press("ctrl+o")
+        await settle(pilot, app)
+        assert store.get_session(session.id).current_step == 0
+        assert [t.step_index for t in store.step_timings(session.id)] == [0, 1, 0]
+
+        # A goal and an action, through their forms.
+        await pilot.press("f5")
+        await pilot.pause()
+        app.screen.query_one("#specific", Input).value = "Speak first in meetings"
+        app.screen.query_one("#timely", Input).value = "2027-02-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        goals = store.goals(sample.client.id, status="active")
+        assert [g.specific for g in goals][-1] == "Speak first in meetings"
+        assert isinstance(app.focused, NotesArea)
+
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#text", Input).value = "Book the meeting room"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        set_here = store.actions(session_id=session.id)
+        assert [a.text for a in set_here] == ["Book the meeting room"]
+        assert set_here[0].client_id == sample.client.id
+
+        # The earlier open action: focus the list with ctrl+r, d marks it done.
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.focused, ReviewList)
+        await pilot.press("d")
+        await settle(pilot, app)
+        earlier = store.get_action(sample.action.id)  # type: ignore[arg-type]
+        assert earlier.status == "done"
+        assert earlier.reviewed_session_id == session.id
+        await pilot.press("escape")
+        assert isinstance(app.focused, NotesArea)
+
+        # End: the closing screen, then the recap.
+        await type_text(pilot, "\n// tired today\n")
+        await pilot.press("f10")
+        await settle(pilot, app)
+        from companion.tui.screens.closing import ClosingScreen
+
+        assert isinstance(app.screen, ClosingScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, SessionClosed)
+        finished = store.get_session(session.id)
+        assert finished.ended_at is not None
+        texts = {a.text for a in store.actions(session_id=session.id)}
+        assert {"Book the meeting room", "rehearse twice"} <= texts
+        recap = app.screen.recap
+        assert "Monday's meeting" in recap
+        assert "tired today" not in recap
+        assert "tired today" in store.get_notes(session.id).text
+
+
+@sync
+async def test_autosave_after_typing_without_any_key(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Cleo")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await type_text(pilot, "first words")
+        assert "first words" not in store.get_notes(session.id).text  # type: ignore[arg-type]
+        await pilot.pause(1.2)
+        await settle(pilot, app)
+        assert "first words" in store.get_notes(session.id).text  # type: ignore[arg-type]
+        assert "saved" in str(live(app).notes.border_title)
+
+
+@sync
+async def test_quitting_saves_the_last_words(store: Store, protocols: ProtocolLibrary) -> None:
+    session = new_session(store, protocols, "Dan")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await type_text(pilot, "last words")
+        await pilot.press("ctrl+q")
+    assert "last words" in store.get_notes(session.id).text  # type: ignore[arg-type]
+
+
+@sync
+async def test_a_failed_save_keeps_the_text_warns_and_retries(
+    store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = new_session(store, protocols, "Eve")
+    app = live_app(store, protocols, session, Clock())
+    real_save = Store.save_notes
+    failing = {"on": True}
+
+    def flaky(self: Store, session_id: int, text: str):  # type: ignore[no-untyped-def]
+        if failing["on"]:
+            raise StoreError("disk full")
+        return real_save(self, session_id, text)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        monkeypatch.setattr(Store, "save_notes", flaky)
+        await type_text(pilot, "precious")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        screen = live(app)
+        assert "NOT SAVED" in str(screen.notes.border_title)
+        assert screen.notes.has_class("-save-failed")
+        assert "precious" in screen.notes.text
+        failing["on"] = False
+        screen._retry()
+        await settle(pilot, app)
+        assert "precious" in store.get_notes(session.id).text  # type: ignore[arg-type]
+        assert "NOT SAVED" not in str(screen.notes.border_title)
+
+
+@sync
+async def test_own_loads_are_not_edits(store: Store, protocols: ProtocolLibrary) -> None:
+    session = new_session(store, protocols, "Fay")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.0)  # the first step's heading is saved
+        await settle(pilot, app)
+        screen = live(app)
+        assert not screen._dirty
+        generation = screen._generation
+        screen.notes.load_notes("reloaded")
+        await settle(pilot, app)
+        assert screen._generation == generation
+        assert not screen._dirty
+
+
+@sync
+async def test_jump_to_a_step_by_number_and_by_click(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Gus")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, StepPicker)
+        await pilot.press("3")
+        await settle(pilot, app)
+        assert store.get_session(session.id).current_step == 2  # type: ignore[arg-type]
+        assert isinstance(app.focused, NotesArea)
+        # Escape in the picker changes nothing.
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert store.get_session(session.id).current_step == 2  # type: ignore[arg-type]
+        # A click on a step in the protocol pane.
+        await pilot.click("#steps", offset=(3, 1))
+        await settle(pilot, app)
+        assert store.get_session(session.id).current_step == 1  # type: ignore[arg-type]
+        assert app.screen.query_one(ProtocolPane).current == 1
+
+
+@sync
+async def test_escape_in_a_form_changes_nothing(
+    sample: SamplePractice, store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await type_text(pilot, "keep me")
+        before = live(app).notes.text
+        for key in ("f2", "f4", "f5"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, LiveScreen)
+            await pilot.press("escape")
+            await settle(pilot, app)
+            assert isinstance(app.focused, NotesArea)
+        assert live(app).notes.text == before
+        assert store.get_session(session.id).agreement.is_empty  # type: ignore[arg-type]
+        assert store.actions(session_id=session.id) == []
+
+
+@sync
+async def test_earlier_actions_dropped_and_carried_forward(
+    sample: SamplePractice, store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+r", "c")
+        await settle(pilot, app)
+        action = store.get_action(sample.action.id)  # type: ignore[arg-type]
+        assert action.status == "open" and action.reviewed_session_id == session.id
+        await pilot.press("x")
+        await settle(pilot, app)
+        assert store.get_action(sample.action.id).status == "dropped"  # type: ignore[arg-type]
+
+
+@sync
+async def test_sidebar_collapsed_when_narrow_and_toggled(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Hal")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        sidebar = app.screen.query_one(Sidebar)
+        assert not sidebar.display
+        await pilot.press("ctrl+t")
+        assert sidebar.display
+        assert isinstance(app.focused, NotesArea)
+        await pilot.press("ctrl+t")
+        assert not sidebar.display
+
+
+@sync
+async def test_clock_nudges_then_shows_the_overrun(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Ida")
+    clock = Clock()
+    app = live_app(store, protocols, session, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        shown = app.screen.query_one(SessionClock)
+        clock.advance(minutes=session.planned_minutes - 9)
+        live(app)._tick()
+        assert shown.has_class("-nudge")
+        clock.advance(minutes=12)
+        live(app)._tick()
+        assert shown.has_class("-over") and not shown.has_class("-nudge")
+        assert "+3:00 over" in str(shown.content)
+        # The first step's timebox is long used up.
+        assert app.screen.query_one("#step-time").has_class("-used-up")
+
+
+@sync
+async def test_palette_lists_the_plain_names(store: Store, protocols: ProtocolLibrary) -> None:
+    from companion.tui.screens.live import COMMANDS
+
+    names = {title for title, _, _ in COMMANDS}
+    assert {
+        "Next step",
+        "Previous step",
+        "Set session agreement",
+        "Add goal",
+        "Add action",
+        "End session",
+        "Copy recap",
+        "Jump to step…",
+        "Toggle sidebar",
+        "Show keys",
+    } <= names
+    session = new_session(store, protocols, "Jo")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        for _, _, action in COMMANDS:  # every palette action exists on the screen
+            assert hasattr(live(app), f"action_{action}")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Next step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert store.get_session(session.id).current_step == 1  # type: ignore[arg-type]
+
+
+@sync
+async def test_f1_lists_the_keys(store: Store, protocols: ProtocolLibrary) -> None:
+    from companion.tui.widgets.keys_help import KeysHelp
+
+    session = new_session(store, protocols, "Kim")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysHelp)
+        listed = dict(app.screen.keys)
+        assert "Next step" in listed.values() and "End session" in listed.values()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+
+
+@sync
+async def test_copy_recap_without_a_clipboard_saves_a_file(
+    sample: SamplePractice, store: Store, protocols: ProtocolLibrary, tmp_path: Path
+) -> None:
+    session = new_session(store, protocols)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await type_text(pilot, "- [ ] call Sam\n// private hunch\n")
+        await pilot.press("f8")
+        await settle(pilot, app)
+        files = list((tmp_path / "data").rglob("recap-session-*-draft.md"))
+        assert len(files) == 1
+        text = files[0].read_text()
+        assert "call Sam" in text and "private hunch" not in text
+
+
+# -- start and resume ---------------------------------------------------------------------------
+
+
+@sync
+async def test_start_creates_the_session(store: Store, protocols: ProtocolLibrary) -> None:
+    app = CompanionApp(
+        store, protocols, start_with="session", start=SessionStart("Nia", minutes=45)
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = live(app)
+        assert screen.session.planned_minutes == 45
+        assert screen.protocol.id == "first"  # a new client's first session
+        assert isinstance(app.focused, NotesArea)
+
+
+@pytest.mark.parametrize("key", ["r", "n"])
+@sync
+async def test_start_offers_to_resume_an_unfinished_session(
+    store: Store, protocols: ProtocolLibrary, key: str
+) -> None:
+    session = new_session(store, protocols, "Olu")
+    assert session.id is not None
+    store.enter_step(session.id, 2, protocols.get("grow").steps[2].id, START)
+    store.save_notes(session.id, "earlier notes\n")
+    clock = Clock(START + timedelta(minutes=20))
+    app = CompanionApp(
+        store, protocols, start_with="session", start=SessionStart("Olu"), clock=clock
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, ResumeOffer)
+        await pilot.press(key)
+        await settle(pilot, app)
+        screen = live(app)
+        if key == "r":
+            assert screen.session_id == session.id
+            assert screen.notes.text == "earlier notes\n"  # no new heading on resume
+            assert screen.query_one(ProtocolPane).current == 2
+            assert "20:00 elapsed" in str(screen.query_one(SessionClock).content)
+            assert len(store.step_timings(session.id)) == 1
+        else:
+            assert screen.session_id != session.id
+            assert len(store.sessions(session.client_id)) == 2
+        assert isinstance(app.focused, NotesArea)
