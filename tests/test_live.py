@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SamplePractice
 from textual.widgets import Input
 
 from companion.models import Session
@@ -22,8 +23,6 @@ from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
-
-from conftest import SamplePractice
 
 START = datetime(2026, 11, 25, 14, 0, 0)
 
