@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -89,10 +90,8 @@ def test_sigkill_keeps_the_notes_typed_more_than_a_second_before(tmp_path: Path)
         _drain(fd, 2.0)  # more than a second: these must be on disk
         _type(fd, "and then more")
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
 
