@@ -1,0 +1,533 @@
+"""End of a session: confirm the actions, score the goals, note the takeaways, set the next date.
+
+The actions come pre-filled from the notes' ``- [ ]`` lines (private ``//`` lines never) and from
+those already stored for the session, one line per text. Nothing is written until "Close session":
+then one atomic `Store.finish_session` call stores it all and the store stamps the end time.
+"Back to session" (Escape) writes nothing, and nothing on this screen touches the notes.
+
+An action removed here that was already stored (added on the live screen) is kept as "dropped",
+not deleted: finish_session stays the one atomic write, the recap leaves dropped actions out, and a
+slip of the space bar never destroys what the coach typed (it is still there to search or restore).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from companion.models import Action, Client, Goal, GoalScore, Session, now
+from companion.notes import action_candidates
+from companion.store import Store, StoreError
+from companion.tui.screens.forms import ActionForm, goal_label, new_action
+from companion.tui.widgets.inputs import (
+    DATE_PLACEHOLDER,
+    DateValidator,
+    FormField,
+    ScoreValidator,
+    parse_date,
+    parse_score,
+)
+from companion.tui.widgets.review_commands import ScreenCommands
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class ActionDraft:
+    """One action as the closing screen holds it: the record and whether the coach keeps it."""
+
+    action: Action
+    kept: bool = True
+
+    @property
+    def is_stored(self) -> bool:
+        return self.action.id is not None
+
+
+def closing_actions(
+    notes_text: str, stored: list[Action], *, client_id: int, session_id: int
+) -> list[ActionDraft]:
+    """The session's stored actions, then the notes' action lines not already among them."""
+    drafts = [ActionDraft(action, kept=action.status != "dropped") for action in stored]
+    seen = {_same_text(action.text) for action in stored}
+    for text in action_candidates(notes_text):
+        if _same_text(text) in seen:
+            continue
+        seen.add(_same_text(text))
+        drafts.append(ActionDraft(Action(client_id=client_id, session_id=session_id, text=text)))
+    return drafts
+
+
+def actions_to_store(drafts: list[ActionDraft], at: date | None = None) -> list[Action]:
+    """What finish_session gets: the kept actions, and the stored ones removed, marked dropped."""
+    result: list[Action] = []
+    for draft in drafts:
+        action = draft.action
+        if draft.kept:
+            if action.status == "dropped":
+                action = action.model_copy(update={"status": "open", "closed_at": None})
+            result.append(action)
+        elif draft.is_stored and action.status != "dropped":
+            result.append(
+                action.model_copy(
+                    update={"status": "dropped", "closed_at": action.closed_at or now()}
+                )
+            )
+    return result
+
+
+def takeaway_lines(text: str) -> list[str]:
+    """One takeaway per non-blank line, without a list bullet the coach may have typed."""
+    found = []
+    for line in text.splitlines():
+        item = line.strip()
+        for bullet in ("- ", "* ", "• "):
+            if item.startswith(bullet):
+                item = item[len(bullet) :].strip()
+        if item:
+            found.append(item)
+    return found
+
+
+@dataclass
+class GoalToScore:
+    goal: Goal
+    previous: GoalScore | None = None  # the last score from an earlier session
+    current: GoalScore | None = None  # a score already given in this session
+
+
+@dataclass
+class ClosingData:
+    """What the closing screen shows, read in one go off the event loop."""
+
+    session: Session
+    client: Client
+    session_number: int
+    sessions_planned: int | None
+    drafts: list[ActionDraft]
+    goals: list[GoalToScore]
+    action_goals: list[Goal] = field(default_factory=list)  # goals an action may be tied to
+    takeaways: list[str] = field(default_factory=list)
+
+
+def load_closing(store: Store, session_id: int) -> ClosingData:
+    session = store.get_session(session_id)
+    client = store.get_client(session.client_id)
+    engagement = (
+        store.get_engagement(session.engagement_id) if session.engagement_id is not None else None
+    )
+    drafts = closing_actions(
+        store.get_notes(session_id).text,
+        store.actions(session_id=session_id),
+        client_id=session.client_id,
+        session_id=session_id,
+    )
+    active = store.goals(session.client_id, status="active")
+    goals = []
+    for goal in active:
+        assert goal.id is not None
+        scores = store.goal_scores(goal_id=goal.id)
+        earlier = [s for s in scores if s.session_id != session_id]
+        here = [s for s in scores if s.session_id == session_id]
+        goals.append(
+            GoalToScore(goal, earlier[-1] if earlier else None, here[-1] if here else None)
+        )
+    linked = {d.action.goal_id for d in drafts} - {g.id for g in active}
+    action_goals = active + [g for g in store.goals(session.client_id) if g.id in linked]
+    return ClosingData(
+        session=session,
+        client=client,
+        session_number=store.session_number(session),
+        sessions_planned=engagement.sessions_planned if engagement else None,
+        drafts=drafts,
+        goals=goals,
+        action_goals=action_goals,
+        takeaways=[t.text for t in store.takeaways(session_id)],
+    )
+
+
+class ActionList(OptionList):
+    """The actions to confirm: space keeps or removes one, Enter edits it, o swaps its owner."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "screen.toggle_action", "Keep/remove", tooltip="Keep or remove it"),
+        Binding("e", "screen.edit_action", "Edit", show=False, tooltip="Edit it (Enter too)"),
+        Binding("o", "screen.swap_owner", "Owner", show=False, tooltip="Coachee or coach does it"),
+    ]
+
+
+class ClosingCommands(ScreenCommands):
+    """The screen's keys in the palette, and what the action list's keys do to the chosen action."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        commands = super()._commands()
+        if isinstance(self.screen, ClosingScreen) and self.screen.chosen() is not None:
+            commands += [
+                ("Keep or remove action", "The highlighted action (space)", "toggle_action"),
+                ("Edit action", "The highlighted action (e or Enter)", "edit_action"),
+                ("Swap action owner", "Coachee or coach (o)", "swap_owner"),
+            ]
+        return commands
+
+
+class ClosingScreen(Screen[bool]):
+    """End of session: dismisses True once the session is closed, False to go back to it."""
+
+    CSS_PATH: ClassVar[list[str]] = ["../widgets/inputs.tcss", "closing.tcss"]  # type: ignore[misc]
+    COMMANDS = Screen.COMMANDS | {ClosingCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "close_session",
+            "Close session",
+            priority=True,
+            tooltip="Store the actions, scores, takeaways and next date, and end the session",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back to session",
+            tooltip="Return to the live session, storing nothing from this screen",
+        ),
+        Binding("ctrl+n", "add_action", "Add action", priority=True, tooltip="Add another action"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.data: ClosingData | None = None
+        self.drafts: list[ActionDraft] = []
+        self._finishing = False
+
+    @property
+    def store(self) -> Store:
+        return self.app.store  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="closing"):
+            yield Static("", id="summary")
+            with Horizontal(id="columns"):
+                with Vertical(id="left"):
+                    with Vertical(id="actions-box", classes="box") as box:
+                        box.border_title = "Actions"
+                        box.border_subtitle = (
+                            "space keep/remove · Enter edit · o owner · ctrl+n add"
+                        )
+                        yield ActionList(id="actions")
+                    with Vertical(id="scores-box", classes="box") as box:
+                        box.border_title = "Goal scores, 0-10"
+                        box.border_subtitle = "blank: not scored today"
+                        yield Vertical(id="scores")
+                with Vertical(id="right"):
+                    with Vertical(id="takeaways-box", classes="box") as box:
+                        box.border_title = "Takeaways, in the coachee's words"
+                        box.border_subtitle = "one per line"
+                        yield TextArea(id="takeaways", soft_wrap=True, tab_behavior="focus")
+                    with Vertical(id="next-box", classes="box") as box:
+                        box.border_title = "Next session"
+                        yield FormField(
+                            "Date",
+                            Input(
+                                placeholder=DATE_PLACEHOLDER,
+                                validators=[DateValidator()],
+                                validate_on=["submitted"],
+                                compact=True,
+                                id="next-date",
+                            ),
+                        )
+                    yield Static("", id="closing-error")
+                    with Horizontal(id="buttons"):
+                        yield Button("Close session", variant="primary", id="close")
+                        yield Button("Back to session", id="back")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Closing the session"
+        self.load()
+
+    @work(thread=True, exclusive=True, group="closing-load")
+    def load(self) -> None:
+        try:
+            data = load_closing(self.store, self.session_id)
+        except StoreError as error:
+            self.app.call_from_thread(self._unreadable, str(error))
+            return
+        self.app.call_from_thread(self.show, data)
+
+    def _unreadable(self, message: str) -> None:
+        self.notify(message, title="Cannot close this session", severity="error")
+        self.dismiss(False)
+
+    def show(self, data: ClosingData) -> None:
+        self.data = data
+        self.drafts = data.drafts
+        number = f"session {data.session_number}"
+        if data.sessions_planned:
+            number += f" of {data.sessions_planned}"
+        started = f"{data.session.started_at:%Y-%m-%d %H:%M}"
+        self.query_one("#summary", Static).update(
+            Content.assemble(
+                (data.client.name, "bold"),
+                f" · {number} · started {started} · planned {data.session.planned_minutes} min",
+            )
+        )
+        self.sub_title = f"Closing: {data.client.name}"
+        self._fill_actions()
+        self.query_one("#scores", Vertical).mount_all(self._score_rows(data.goals))
+        self.query_one("#takeaways", TextArea).load_text("\n".join(data.takeaways))
+        if data.session.next_session_on is not None:
+            self.query_one("#next-date", Input).value = f"{data.session.next_session_on:%Y-%m-%d}"
+        actions = self.query_one("#actions", ActionList)
+        if self.drafts:
+            actions.highlighted = 0
+        actions.focus()
+
+    def _score_rows(self, goals: list[GoalToScore]) -> list[Horizontal | Static]:
+        if not goals:
+            return [Static("No active goals to score.", classes="no-goals")]
+        rows: list[Horizontal | Static] = []
+        for item in goals:
+            last = "—" if item.previous is None else str(item.previous.score)
+            current = "" if item.current is None else str(item.current.score)
+            row = Horizontal(
+                Label(goal_label(item.goal, 60), classes="score-goal"),
+                Label(f"last {last}", classes="score-last"),
+                Input(
+                    current,
+                    placeholder="0-10",
+                    restrict=r"\d{0,2}",
+                    validators=[ScoreValidator()],
+                    validate_on=["submitted"],
+                    compact=True,
+                    classes="score",
+                    id=f"score-{item.goal.id}",
+                ),
+                classes="score-row",
+            )
+            rows.append(row)
+        rows.append(Static("", id="score-error"))
+        return rows
+
+    # -- the action list ------------------------------------------------------------------------
+
+    def _goal_names(self) -> dict[int, str]:
+        goals = self.data.action_goals if self.data else []
+        return {g.id: goal_label(g, 30) for g in goals if g.id is not None}
+
+    def _prompt(self, draft: ActionDraft) -> Content:
+        action = draft.action
+        parts = [action.owner]
+        parts.append(f"due {action.due_on:%Y-%m-%d}" if action.due_on else "no due date")
+        if action.goal_id is not None:
+            parts.append(f"goal: {self._goal_names().get(action.goal_id, '?')}")
+        if action.status == "done":
+            parts.append("done")
+        details = " · ".join(str(part) for part in parts)
+        if draft.kept:
+            return Content.assemble(
+                ("✓ ", "bold $text-success"), action.text, "\n", (f"  {details}", "$text-muted")
+            )
+        return Content.assemble(
+            ("✗ ", "bold $text-error"),
+            (action.text, "strike $text-muted"),
+            "\n",
+            ("  removed: space keeps it", "$text-muted"),
+        )
+
+    def _fill_actions(self, highlight: int | None = None) -> None:
+        actions = self.query_one("#actions", ActionList)
+        keep = actions.highlighted if highlight is None else highlight
+        actions.set_options(
+            Option(self._prompt(draft), id=f"draft-{index}")
+            for index, draft in enumerate(self.drafts)
+        )
+        if not self.drafts:
+            actions.add_option(
+                Option("No actions yet: ctrl+n adds one (none in the notes)", disabled=True)
+            )
+        elif keep is not None:
+            actions.highlighted = min(keep, len(self.drafts) - 1)
+        self.refresh_bindings()
+
+    def chosen(self) -> int | None:
+        """The index of the highlighted action, if any."""
+        highlighted = self.query_one("#actions", ActionList).highlighted
+        if highlighted is None or not 0 <= highlighted < len(self.drafts):
+            return None
+        return highlighted
+
+    def action_toggle_action(self) -> None:
+        index = self.chosen()
+        if index is not None:
+            self.drafts[index].kept = not self.drafts[index].kept
+            self._fill_actions()
+
+    def action_swap_owner(self) -> None:
+        index = self.chosen()
+        if index is not None:
+            action = self.drafts[index].action
+            owner = "coach" if action.owner == "coachee" else "coachee"
+            self.drafts[index].action = action.model_copy(update={"owner": owner})
+            self._fill_actions()
+
+    def action_edit_action(self) -> None:
+        index = self.chosen()
+        if index is None or self.data is None:
+            return
+
+        def edited(action: Action | None) -> None:
+            if action is not None:
+                self.drafts[index] = ActionDraft(action, kept=action.status != "dropped")
+                self._fill_actions(index)
+            self.query_one("#actions", ActionList).focus()
+
+        self.app.push_screen(ActionForm(self.drafts[index].action, self.data.action_goals), edited)
+
+    def action_add_action(self) -> None:
+        if self.data is None:
+            return
+        session = self.data.session
+
+        def added(action: Action | None) -> None:
+            if action is not None:
+                self.drafts.append(ActionDraft(action))
+                self._fill_actions(len(self.drafts) - 1)
+            self.query_one("#actions", ActionList).focus()
+
+        draft = new_action(session.client_id, self.session_id)
+        self.app.push_screen(ActionForm(draft, self.data.action_goals), added)
+
+    @on(OptionList.OptionSelected, "#actions")
+    def _action_chosen(self) -> None:
+        self.action_edit_action()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_action", "edit_action", "swap_owner"):
+            return self.chosen() is not None
+        return True
+
+    # -- closing --------------------------------------------------------------------------------
+
+    def _problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        for score in self.query(".score").results(Input):
+            try:
+                parse_score(score.value)
+            except ValueError as error:
+                problems[score.id or ""] = str(error)
+        try:
+            parse_date(self.query_one("#next-date", Input).value)
+        except ValueError as error:
+            problems["next-date"] = str(error)
+        return problems
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for score in self.query(".score").results(Input):
+            score.set_class((score.id or "") in problems, "-invalid")
+        score_problems = [m for k, m in problems.items() if k.startswith("score-")]
+        if self.query("#score-error"):
+            error = self.query_one("#score-error", Static)
+            error.update(score_problems[0] if score_problems else "")
+            error.set_class(bool(score_problems), "-shown")
+        next_field = self.query_one("#next-date", Input).parent
+        while next_field is not None and not isinstance(next_field, FormField):
+            next_field = next_field.parent
+        if isinstance(next_field, FormField):
+            next_field.show_error(problems.get("next-date"))
+        self._say("Please correct the fields marked above." if problems else "")
+
+    def _say(self, message: str) -> None:
+        error = self.query_one("#closing-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    def action_close_session(self) -> None:
+        if self.data is None or self._finishing:
+            return
+        problems = self._problems()
+        self._show_problems(problems)
+        if problems:
+            self.query_one(f"#{next(iter(problems))}").focus()
+            return
+        scores: dict[int, int] = {}
+        for item in self.data.goals:
+            value = parse_score(self.query_one(f"#score-{item.goal.id}", Input).value)
+            if value is not None and item.goal.id is not None:
+                scores[item.goal.id] = value
+        self._finishing = True
+        self.finish(
+            actions_to_store(self.drafts),
+            scores,
+            takeaway_lines(self.query_one("#takeaways", TextArea).text),
+            parse_date(self.query_one("#next-date", Input).value),
+        )
+
+    @work(thread=True, exclusive=True, group="closing-finish")
+    def finish(
+        self,
+        actions: list[Action],
+        scores: dict[int, int],
+        takeaways: list[str],
+        next_session_on: date | None,
+    ) -> None:
+        """The one write: all of it or nothing. A finished session keeps its first end time."""
+        assert self.data is not None
+        try:
+            self.store.finish_session(
+                self.session_id,
+                ended_at=self.data.session.ended_at,
+                actions=actions,
+                scores=scores,
+                takeaways=takeaways,
+                next_session_on=next_session_on,
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._after_close)
+
+    def _after_close(self) -> None:
+        # Not awaited: the pop waits for this screen's workers, the finishing one among them.
+        self.dismiss(True)
+
+    def _failed(self, message: str) -> None:
+        self._finishing = False
+        self._say(f"Not closed: {message}")
+        self.notify(message, title="Could not close the session", severity="error")
+
+    def action_back(self) -> None:
+        if not self._finishing:
+            self.dismiss(False)
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close_session()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter moves on, as Tab does: closing the session takes ctrl+s or the button."""
+        event.stop()
+        self.focus_next()
+
+    @on(Input.Changed)
+    def _recheck(self) -> None:
+        if self.query_one("#closing-error", Static).has_class("-shown"):
+            self._show_problems(self._problems())
