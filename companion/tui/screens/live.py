@@ -112,7 +112,7 @@ class LiveScreen(Screen[None]):
     AUTO_FOCUS = "#notes"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_step", "Next step", priority=True),
-        Binding("ctrl+o", "previous_step", "Prev step", priority=True),
+        Binding("ctrl+o", "previous_step", "Prev", priority=True),
         Binding("f2", "agreement", "Agreement", priority=True),
         Binding("f4", "add_action", "Action", priority=True),
         Binding("f5", "add_goal", "Goal", priority=True),

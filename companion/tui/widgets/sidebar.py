@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
@@ -136,7 +136,7 @@ class Sidebar(VerticalScroll):
         yield Label("Today's agreement", classes="heading")
         yield Static("", id="agreement")
         yield Label("Goals", classes="heading")
-        yield Static("", id="goals")
+        yield Vertical(id="goals")
         yield Label("Earlier actions", classes="heading")
         yield Static("", id="review-hint")
         yield ReviewList(id="to-review")
@@ -146,12 +146,16 @@ class Sidebar(VerticalScroll):
     def show(self, data: SidebarData) -> None:
         self.query_one("#engagement", Static).update(engagement_lines(data))
         self.query_one("#agreement", Static).update(agreement_lines(data.session.agreement))
-        goals: list[Content] = []
+        box = self.query_one("#goals", Vertical)
+        box.remove_children()
+        lines: list[Static] = []
         for goal, score in data.goals:
-            goals.extend(goal_lines(goal, score))
-        self.query_one("#goals", Static).update(
-            Content("\n").join(goals) if goals else Content.styled("None yet: f5 adds one.", "dim")
-        )
+            head, *letters = goal_lines(goal, score)
+            lines.append(Static(head, classes="goal"))
+            lines.extend(Static(letter, classes="smarte") for letter in letters)
+        if not lines:
+            lines.append(Static(Content.styled("None yet: f5 adds one.", "dim")))
+        box.mount_all(lines)
         reviews = self.query_one("#to-review", ReviewList)
         keep = reviews.highlighted
         reviews.set_options(
