@@ -236,7 +236,12 @@ class ClosingScreen(Screen[bool]):
                     with Vertical(id="takeaways-box", classes="box") as box:
                         box.border_title = "Takeaways, in the coachee's words"
                         box.border_subtitle = "one per line"
-                        yield TextArea(id="takeaways", soft_wrap=True, tab_behavior="focus")
+                        yield TextArea(
+                            id="takeaways",
+                            soft_wrap=True,
+                            tab_behavior="focus",
+                            placeholder="What the coachee takes away, one per line",
+                        )
                     with Vertical(id="next-box", classes="box") as box:
                         box.border_title = "Next session"
                         yield FormField(
@@ -326,7 +331,7 @@ class ClosingScreen(Screen[bool]):
 
     def _goal_names(self) -> dict[int, str]:
         goals = self.data.action_goals if self.data else []
-        return {g.id: goal_label(g, 30) for g in goals if g.id is not None}
+        return {g.id: goal_label(g, 28) for g in goals if g.id is not None}
 
     def _prompt(self, draft: ActionDraft) -> Content:
         action = draft.action
