@@ -512,3 +512,48 @@ async def test_start_offers_to_resume_an_unfinished_session(
             assert screen.session_id != session.id
             assert len(store.sessions(session.client_id)) == 2
         assert isinstance(app.focused, NotesArea)
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def test_start_refuses_an_unknown_protocol_before_any_screen(runner: Any, db_path: Path) -> None:
+    from companion.cli import cli
+
+    result = runner.invoke(cli, ["start", "--client", "Pat", "--protocol", "nope"])
+    assert result.exit_code == 2
+    assert "unknown protocol 'nope'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_start_without_a_terminal_says_so_and_creates_nothing(runner: Any, db_path: Path) -> None:
+    from companion.cli import cli
+
+    result = runner.invoke(cli, ["start", "--client", "Pat"])
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.output
+    store = Store.open(db_path)
+    try:
+        assert store.find_client("Pat") is None
+    finally:
+        store.close()
+
+
+def test_start_does_not_import_textual_to_refuse(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from companion.cli import cli\n"
+        "try:\n"
+        "    cli(['start', '--client', 'Pat', '--protocol', 'nope'], standalone_mode=False)\n"
+        "except BaseException:\n"
+        "    pass\n"
+        "print('textual' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert out.stdout.strip().endswith("False")
