@@ -427,3 +427,25 @@ async def test_closing_keys_are_in_the_palette(
         await settle(pilot)
         titles = [title for title, _, _ in screen_commands(app.screen)]
         assert {"Close session", "Back to session", "Add action"} <= set(titles)
+
+
+@sync
+async def test_closing_a_finished_session_again_keeps_its_end_time(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    practice = build_closing_practice(store, protocols)
+    earlier = practice.earlier
+    assert earlier.id is not None and earlier.ended_at is not None
+    app = ClosingHost(store, protocols, earlier.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        assert screen.query_one(f"#score-{practice.goal.id}", Input).value == "4"  # given then
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [True]
+    assert store.get_session(earlier.id).ended_at == earlier.ended_at
+    assert {s.goal_id: s.score for s in store.goal_scores(session_id=earlier.id)} == {
+        practice.goal.id: 4
+    }
