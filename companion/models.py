@@ -12,24 +12,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from companion.protocols import Protocol
+from companion.terms import SESSION_MODES as SESSION_MODES
+from companion.terms import SessionMode as SessionMode
+from companion.terms import now as now
 
 Billing = Literal["paid", "pro_bono"]
 EngagementFormat = Literal["individual", "group"]
 EngagementStatus = Literal["open", "closed"]
 GoalStatus = Literal["active", "achieved", "adjusted", "dropped"]
-SessionMode = Literal["video", "phone", "in-person"]
 ActionOwner = Literal["coachee", "coach"]
 ActionStatus = Literal["open", "done", "dropped"]
 
 GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "dropped")
-SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
 ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach")
 ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
-
-
-def now() -> datetime:
-    """The current local time to the second: what every record stamps itself with."""
-    return datetime.now().replace(microsecond=0)
 
 
 class Record(BaseModel):

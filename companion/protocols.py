@@ -10,17 +10,18 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from companion.errors import CompanionError
+from companion.protocol_files import Origin, search_path, unknown_protocol
+from companion.protocol_files import builtin_protocols_dir as builtin_protocols_dir
+from companion.protocol_files import user_protocols_dir as user_protocols_dir
 
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
 Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways"]
-Origin = Literal["built-in", "user", "extra"]
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -172,20 +173,6 @@ def load_protocol_file(path: Path) -> Protocol:
     return parse_protocol(text, str(path))
 
 
-def builtin_protocols_dir() -> Path:
-    """Where the built-in protocols are: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("companion"))) / "builtin_protocols"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "protocols"
-
-
-def user_protocols_dir() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("companion", appauthor=False)) / "protocols"
-
-
 @dataclass(frozen=True)
 class ProtocolEntry:
     protocol: Protocol
@@ -206,11 +193,7 @@ class ProtocolLibrary:
         cls, extra_dirs: Iterable[Path] = (), *, include_user: bool = True
     ) -> ProtocolLibrary:
         library = cls()
-        folders: list[tuple[Path, Origin]] = [(builtin_protocols_dir(), "built-in")]
-        if include_user:
-            folders.append((user_protocols_dir(), "user"))
-        folders.extend((Path(folder), "extra") for folder in extra_dirs)
-        for folder, origin in folders:
+        for folder, origin in search_path(extra_dirs, include_user=include_user):
             if not folder.is_dir():
                 if origin == "extra":  # asked for by name, so a typo must not pass in silence
                     library.errors.append(f"{folder}: no such folder of protocols")
@@ -238,8 +221,7 @@ class ProtocolLibrary:
         try:
             return self.entries[protocol_id].protocol
         except KeyError:
-            known = ", ".join(sorted(self.entries)) or "none"
-            raise ProtocolError(f"unknown protocol {protocol_id!r} (known: {known})") from None
+            raise ProtocolError(unknown_protocol(protocol_id, self.entries)) from None
 
     def __iter__(self) -> Iterator[ProtocolEntry]:
         return iter(

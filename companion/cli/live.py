@@ -1,14 +1,16 @@
 """`companion start`: open the live session screen for a client, straight away.
 
-Everything that can be refused is checked before the screen opens (one line, exit 2); Textual is
-imported only here, inside the command, so the other commands start fast.
+What can be refused cheaply is checked before the screen opens (one line, exit 2); Textual is
+imported only here, inside the command, so the other commands start fast. The screen paints before
+pydantic, sqlite-utils or the database are touched: the store is opened just after, and if it will
+not open the app closes and the same one line is printed here.
 """
 
 from __future__ import annotations
 
 import click
 
-from companion.models import SESSION_MODES
+from companion.terms import SESSION_MODES
 
 from .browse import _needs_terminal
 from .common import Practice, UserError, pass_practice
@@ -50,10 +52,13 @@ def start(
     """
     if not client_name.strip():
         raise UserError("--client needs a name")
-    if protocol_id is not None:
-        practice.protocols.get(protocol_id)  # unknown id: one line, exit 2, before any screen
+    if protocol_id is not None:  # unknown id: one line, exit 2, before any screen
+        from companion.protocol_files import protocol_ids, unknown_protocol
+
+        known = protocol_ids(practice.protocol_dirs)
+        if protocol_id not in known:
+            raise UserError(unknown_protocol(protocol_id, known))
     _needs_terminal()
-    store = practice.store  # opening errors are reported before the screen too
 
     from companion.tui.app import CompanionApp, SessionStart
 
@@ -63,10 +68,13 @@ def start(
         minutes=minutes,
         mode=mode,  # type: ignore[arg-type]
     )
-    CompanionApp(
-        store,
-        practice.protocols,
+    app = CompanionApp(
+        lambda: practice.store,  # opened after the first paint, from a worker thread
+        lambda: practice.protocols,
         start_with="session",
         start=start_request,
         nudge_minutes=nudge_minutes,
-    ).run()
+    )
+    app.run()
+    if app.failure is not None:
+        raise UserError(app.failure)

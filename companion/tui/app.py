@@ -1,6 +1,8 @@
 """The companion Textual app: one App, a screen for each thing a coach does.
 
-Screens are imported when first shown, so the first paint only pays for what it draws.
+Screens are imported when first shown, so the first paint only pays for what it draws. The store
+and the protocols may be given as functions that open them: `companion start` paints its screen
+first and only then pays for pydantic, sqlite-utils and the database.
 """
 
 from __future__ import annotations
@@ -8,16 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from textual.app import App
 
-from companion.models import SessionMode, now
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
-from companion.store import Store
+from companion.terms import SessionMode, now
+
+if TYPE_CHECKING:
+    from companion.protocols import ProtocolLibrary
+    from companion.store import Store
 
 StartWith = Literal["home", "review", "session"]
+T = TypeVar("T")
+Opener = Callable[[], T]
+"""A function that opens the store (or loads the protocols) when first needed."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,8 @@ class CompanionApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
-        protocols: ProtocolLibrary,
+        store: Store | Opener[Store],
+        protocols: ProtocolLibrary | Opener[ProtocolLibrary],
         *,
         start_with: StartWith = "home",
         session_id: int | None = None,
@@ -46,8 +52,8 @@ class CompanionApp(App[None]):
         nudge_minutes: int = 10,
     ) -> None:
         super().__init__()
-        self.store = store
-        self.protocols = protocols
+        self._store = store
+        self._protocols = protocols
         self._start_with = start_with
         self._session_id = session_id
         self._start = start
@@ -55,12 +61,40 @@ class CompanionApp(App[None]):
         """The time now for the live screen (tests freeze it)."""
         self.nudge_minutes = nudge_minutes
         """How many minutes before the end the clock nudges towards the closing steps."""
+        self.failure: str | None = None
+        """Why the app gave up (the database would not open): one line for the command line."""
+
+    @property
+    def store(self) -> Store:
+        """The practice database, opened on first use (from a worker thread on `start`)."""
+        if callable(self._store):
+            self._store = self._store()
+        return self._store
+
+    @property
+    def protocols(self) -> ProtocolLibrary:
+        if callable(self._protocols):
+            self._protocols = self._protocols()
+        return self._protocols
+
+    @property
+    def practice_open(self) -> bool:
+        """True once the store and the protocols are at hand (reading them costs nothing more)."""
+        return not callable(self._store) and not callable(self._protocols)
+
+    def give_up(self, problem: str) -> None:
+        """End the app with PROBLEM as one line on stderr and exit status 2 (see cli.live)."""
+        self.failure = problem
+        self.exit(return_code=2)
 
     def on_mount(self) -> None:
         if self._start_with == "session" and self._session_id is not None:
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
-            self.start_or_resume(self._start)
+            from companion.tui.screens.live import LiveScreen
+
+            # The screen paints from the request alone, then resolves the session (resume offer).
+            self.push_screen(LiveScreen(start=self._start))
         elif self._start_with == "review":
             self.open_review()
         else:
@@ -82,21 +116,29 @@ class CompanionApp(App[None]):
         minutes: int | None = None,
         mode: SessionMode = "video",
     ) -> None:
+        self.open_session(
+            self.new_session(
+                SessionStart(client_name, protocol_id=protocol_id, minutes=minutes, mode=mode)
+            )
+        )
+
+    def new_session(self, start: SessionStart) -> int:
+        """Create the session START asks for; its id."""
+        from companion.practice import begin_session
+
         session = begin_session(
             self.store,
             self.protocols,
-            client_name,
-            protocol_id=protocol_id,
-            minutes=minutes,
-            mode=mode,
+            start.client_name,
+            protocol_id=start.protocol_id,
+            minutes=start.minutes,
+            mode=start.mode,
         )
         assert session.id is not None
-        self.open_session(session.id)
+        return session.id
 
     def start_or_resume(self, start: SessionStart) -> None:
         """Open the client's unfinished session if the coach says so, else start a new one."""
-        client = self.store.find_client(start.client_name)
-        unfinished = self.store.unfinished_sessions(client.id) if client and client.id else []
 
         def begin() -> None:
             self.start_session(
@@ -106,6 +148,23 @@ class CompanionApp(App[None]):
                 mode=start.mode,
             )
 
+        def cancelled() -> None:
+            if len(self.screen_stack) <= 1:
+                self.exit()  # nothing else to show: `start` was cancelled
+
+        self.offer_resume(start, resume=self.open_session, begin=begin, cancelled=cancelled)
+
+    def offer_resume(
+        self,
+        start: SessionStart,
+        *,
+        resume: Callable[[int], None],
+        begin: Callable[[], None],
+        cancelled: Callable[[], None],
+    ) -> None:
+        """If the client has an unfinished session, ask: RESUME it, BEGIN a new one, or neither."""
+        client = self.store.find_client(start.client_name)
+        unfinished = self.store.unfinished_sessions(client.id) if client and client.id else []
         if not unfinished or client is None:
             begin()
             return
@@ -122,11 +181,11 @@ class CompanionApp(App[None]):
         def answered(choice: str | None) -> None:
             if choice == "resume":
                 assert session.id is not None
-                self.open_session(session.id)
+                resume(session.id)
             elif choice == "new":
                 begin()
-            elif len(self.screen_stack) <= 1:
-                self.exit()  # nothing else to show: `start` was cancelled
+            else:
+                cancelled()
 
         self.push_screen(ResumeOffer(client.name, session, step_title), answered)
 

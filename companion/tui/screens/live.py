@@ -1,5 +1,10 @@
 """The live session: protocol pane, notes, clock and sidebar, beside the video call.
 
+The screen paints at once from what it was asked for (the client's name, the notes focused and
+editable, empty panes), then opens the practice (a worker thread: pydantic, sqlite-utils, the
+database, the protocols), resolves the session (the resume offer, or a new one) and fills itself
+in. Whatever the coach typed meanwhile is kept, after the loaded notes.
+
 The notes are the one thing that must never be lost. They are saved from a thread (the typing path
 only sets a flag): at most AUTOSAVE_SECONDS after the first unsaved keystroke, on every step change,
 before the closing screen and on exit. A failed save keeps the text, says so, and tries again.
@@ -8,6 +13,7 @@ Forms, the closing screen, the recap and the clipboard are imported when first u
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -25,17 +31,20 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Agreement, Client, Goal, Session, StepTiming, now
+from companion.errors import CompanionError
 from companion.notes import LEGEND, step_heading
-from companion.protocols import Protocol, protocol_from_snapshot
-from companion.store import Store, StoreError
+from companion.terms import now
 from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
 from companion.tui.widgets.sidebar import ReviewList, Sidebar, SidebarData
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded after the first paint (see LiveScreen._prepare)
     from companion.clipboard import CopyResult
+    from companion.models import Action, Agreement, Client, Goal, Session, StepTiming
+    from companion.protocols import Protocol
+    from companion.store import Store
+    from companion.tui.app import SessionStart
 
 AUTOSAVE_SECONDS = 0.75
 """Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
@@ -76,6 +85,8 @@ class LiveCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         assert isinstance(screen, LiveScreen)
+        if not screen.loaded:
+            return []
         found = [(t, h, partial(screen.run_action, a)) for t, h, a in COMMANDS]
         if screen.review_list.highlighted_option is not None:
             found += [
@@ -126,9 +137,17 @@ class LiveScreen(Screen[None]):
         Binding("ctrl+l", "focus_notes", "Notes", priority=True, show=False),
     ]
 
-    def __init__(self, session_id: int) -> None:
+    ALWAYS_READY: ClassVar[frozenset[str]] = frozenset({"focus_notes", "show_keys"})
+    """Actions that work before the session is loaded; the others wait for it."""
+
+    def __init__(self, session_id: int | None = None, *, start: SessionStart | None = None) -> None:
+        """Show session SESSION_ID, or the one START asks for (resumed or created once open)."""
         super().__init__()
-        self.session_id = session_id
+        assert session_id is not None or start is not None
+        self.session_id: int = session_id or 0
+        self.start = start
+        self.loaded = False
+        """True once the session is read and shown; until then only the notes take input."""
         self.session: Session
         self.protocol: Protocol
         self.client: Client
@@ -170,7 +189,9 @@ class LiveScreen(Screen[None]):
         return self._notes_widget
 
     def _load(self) -> str:
-        """The few reads the first paint needs; returns the notes text."""
+        """The reads the filled-in screen needs; returns the notes text."""
+        from companion.protocols import protocol_from_snapshot
+
         self.session = self.store.get_session(self.session_id)
         self.client = self.store.get_client(self.session.client_id)
         self.protocol = protocol_from_snapshot(self.session.protocol_snapshot)
@@ -198,14 +219,14 @@ class LiveScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        text = self._load()
-        current = min(self.session.current_step, len(self.protocol.steps) - 1)
+        """The frame, from the request alone: no database read before the first paint."""
+        name = self.start.client_name if self.start is not None else ""
         with Horizontal(id="top-bar"):
-            yield Static(self._title(), id="session-title")
-            yield SessionClock("", id="clock")
+            yield Static(Content.styled(name, "bold"), id="session-title")
+            yield SessionClock(Content.styled("opening…", "dim"), id="clock")
         with Horizontal(id="body"):
-            yield ProtocolPane(self.protocol, current, id="protocol")
-            self._notes_widget = NotesArea(text, id="notes")
+            yield ProtocolPane(None, 0, id="protocol")
+            self._notes_widget = NotesArea("", id="notes")
             yield self._notes_widget
             sidebar = Sidebar(id="sidebar")
             sidebar.border_title = "Engagement · goals · actions"
@@ -219,16 +240,94 @@ class LiveScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
+        self.notes.cursor_blink = getattr(self.app, "cursor_blink", True)
+        self._apply_sidebar()
+        self.call_after_refresh(self._open)  # once the first frame is out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True if self.loaded or action in self.ALWAYS_READY else None
+
+    def _open(self) -> None:
+        if getattr(self.app, "practice_open", True):
+            self._resolve()  # the store is already open: a few reads, on the event loop
+        else:
+            self._prepare()
+
+    @work(thread=True, exclusive=True, group="open")
+    def _prepare(self) -> None:
+        """Off the event loop, so typing echoes meanwhile: the imports, the database, protocols."""
+        try:
+            self.app.store  # type: ignore[attr-defined]  # noqa: B018 (opens it)
+            self.app.protocols  # type: ignore[attr-defined]  # noqa: B018
+        except CompanionError as error:
+            self._call(self._give_up, str(error))
+            return
+        self._call(self._resolve)
+
+    def _call(self, callback: Callable[..., object], *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(callback, *args)
+
+    def _give_up(self, problem: str) -> None:
+        give_up = getattr(self.app, "give_up", None)
+        if give_up is not None:
+            give_up(problem)
+        else:
+            self.notify(problem, title="Session not opened", severity="error")
+
+    def _resolve(self) -> None:
+        """Which session: the one asked for, else the resume offer or a new one."""
+        start = self.start
+        try:
+            if start is None:
+                self._show(self.session_id)
+                return
+            app = self.app
+
+            def begin() -> None:
+                try:
+                    self._show(app.new_session(start))  # type: ignore[attr-defined]
+                except CompanionError as error:
+                    self._give_up(str(error))
+
+            app.offer_resume(  # type: ignore[attr-defined]
+                start, resume=self._show, begin=begin, cancelled=app.exit
+            )
+        except CompanionError as error:
+            self._give_up(str(error))
+
+    def _show(self, session_id: int) -> None:
+        """Fill the frame with session SESSION_ID, keeping anything typed meanwhile after it."""
+        self.session_id = session_id
         notes = self.notes
+        typed = notes.text
+        text = self._load()
+        current = min(self.session.current_step, len(self.protocol.steps) - 1)
+        self.query_one("#session-title", Static).update(self._title())
+        self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        notes.load_notes(text)
         notes.move_cursor(notes.document.end)
-        notes.cursor_blink = getattr(self.app, "cursor_blink", True)
         self.query_one(Sidebar).show(self.sidebar_data())
+        self.loaded = True
         if self.timing is None:  # a new session: enter its first step
             self.go_to(self.session.current_step, force=True)
+        if typed.strip():
+            self._keep(typed)
         self._tick()
         self.set_interval(1.0, self._tick)
-        self._apply_sidebar()
         self._show_save_state()
+        self.refresh_bindings()
+
+    def _keep(self, typed: str) -> None:
+        """Put what the coach typed before the session was loaded after the loaded notes."""
+        notes = self.notes
+        end = notes.document.end
+        before = "" if end == (0, 0) or notes.text.endswith("\n") else "\n"
+        notes.insert(before + typed, end)
+        notes.move_cursor(notes.document.end)
+        notes.scroll_cursor_visible()
+        self._edited()
+        self.save_now()
 
     def on_resize(self) -> None:
         self._apply_sidebar()
@@ -273,7 +372,7 @@ class LiveScreen(Screen[None]):
         at = self.clock()
         try:
             self.timing = self.store.enter_step(self.session_id, index, step.id, at)
-        except StoreError as error:
+        except CompanionError as error:
             self.notify(str(error), title="Step not recorded", severity="error")
             return
         self.session = self.session.model_copy(update={"current_step": index})
@@ -313,6 +412,8 @@ class LiveScreen(Screen[None]):
     @on(NotesArea.Edited)
     def _edited(self) -> None:
         # The typing path: a counter and, once per burst, a timer. No text is read here.
+        if not self.loaded:
+            return  # kept in the widget; _show saves it with the session
         self._generation += 1
         self._dirty = True
         if self._save_timer is None:
@@ -341,7 +442,7 @@ class LiveScreen(Screen[None]):
                 self.store.save_notes(self.session_id, text)
                 self._saved_generation = generation
             except Exception as error:  # disk full, locked, gone: never lose the text
-                problem = str(error) if isinstance(error, StoreError) else type(error).__name__
+                problem = str(error) if isinstance(error, CompanionError) else type(error).__name__
         # Outside the lock: flush_notes may be holding it on the event loop, waiting for us.
         try:
             if problem:
@@ -383,7 +484,7 @@ class LiveScreen(Screen[None]):
 
     def flush_notes(self) -> bool:
         """Save now and wait for it (leaving the screen, quitting): True when on disk."""
-        if self._notes_widget is None:
+        if self._notes_widget is None or not self.loaded:
             return True
         with self._write_lock:
             if not self._dirty and self._saved_generation >= self._generation:
@@ -436,7 +537,7 @@ class LiveScreen(Screen[None]):
                 try:
                     session = self.store.get_session(self.session_id)
                     self.store.save_session(session.model_copy(update={"agreement": agreement}))
-                except StoreError as error:
+                except CompanionError as error:
                     self.notify(str(error), title="Agreement not saved", severity="error")
                 self.refresh_sidebar()
             self._after_form()
@@ -451,7 +552,7 @@ class LiveScreen(Screen[None]):
             if goal is not None:
                 try:
                     self.store.save_goal(goal)
-                except StoreError as error:
+                except CompanionError as error:
                     self.notify(str(error), title="Goal not saved", severity="error")
                 self.refresh_sidebar()
             self._after_form()
@@ -474,7 +575,7 @@ class LiveScreen(Screen[None]):
                             }
                         )
                     )
-                except StoreError as error:
+                except CompanionError as error:
                     self.notify(str(error), title="Action not saved", severity="error")
                 self.refresh_sidebar()
             self._after_form()
@@ -498,7 +599,7 @@ class LiveScreen(Screen[None]):
         status = "open" if event.review == "carried" else event.review
         try:
             self.store.set_action_status(event.action_id, status, reviewed_in=self.session_id)
-        except StoreError as error:
+        except CompanionError as error:
             self.notify(str(error), title="Action not updated", severity="error")
         self.refresh_sidebar()
 
@@ -543,7 +644,7 @@ class LiveScreen(Screen[None]):
 
         try:
             text = build_recap(load_session_record(self.store, self.session_id))
-        except StoreError as error:
+        except CompanionError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         result = copy_text(

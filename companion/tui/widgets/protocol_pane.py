@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -10,8 +12,10 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.protocols import Protocol, Step
 from companion.tui.widgets.clock import mmss
+
+if TYPE_CHECKING:
+    from companion.protocols import Protocol, Step
 
 
 class StepList(OptionList):
@@ -34,22 +38,39 @@ class ProtocolPane(Vertical):
             super().__init__()
             self.index = index
 
-    def __init__(self, protocol: Protocol, current: int, **kwargs: str) -> None:
+    def __init__(self, protocol: Protocol | None, current: int, **kwargs: str) -> None:
+        """PROTOCOL may come later (show_protocol): the pane is drawn empty until then."""
         super().__init__(**kwargs)
-        self.protocol = protocol
+        self._protocol = protocol
         self.current = current
-        self.border_title = protocol.name
+        self.border_title = protocol.name if protocol is not None else "Protocol"
+
+    @property
+    def protocol(self) -> Protocol:
+        assert self._protocol is not None
+        return self._protocol
 
     def compose(self) -> ComposeResult:
-        yield StepList(*self._options(), id="steps")
-        with VerticalScroll(id="step-detail"):
+        yield StepList(*(self._options() if self._protocol is not None else []), id="steps")
+        with VerticalScroll(id="step-detail") as detail:
+            detail.display = self._protocol is not None
             yield Static("", id="step-title")
             yield Static("", id="step-time")
             yield Static("", id="step-purpose")
             yield Static("", id="step-prompts")
 
     def on_mount(self) -> None:
-        self.show_step(self.current)
+        if self._protocol is not None:
+            self.show_step(self.current)
+
+    def show_protocol(self, protocol: Protocol, current: int) -> None:
+        """Fill the pane with PROTOCOL, step CURRENT marked as the one in progress."""
+        self._protocol = protocol
+        self.current = current
+        self.border_title = protocol.name
+        self.query_one(StepList).set_options(self._options())
+        self.query_one("#step-detail", VerticalScroll).display = True
+        self.show_step(current)
 
     def _label(self, index: int, step: Step) -> Content:
         marker = "▶" if index == self.current else " "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Agreement, Engagement, Goal, Session
+if TYPE_CHECKING:  # the sidebar is drawn empty first; the records come after the first paint
+    from companion.models import Action, Agreement, Engagement, Goal, Session
 
 Review = Literal["done", "dropped", "carried"]
 
@@ -139,7 +140,9 @@ class Sidebar(VerticalScroll):
         yield Vertical(id="goals")
         yield Label("Earlier actions", classes="heading")
         yield Static("", id="review-hint")
-        yield ReviewList(id="to-review")
+        reviews = ReviewList(id="to-review")
+        reviews.display = False  # until there are earlier actions to show
+        yield reviews
         yield Label("Actions set today", classes="heading")
         yield Static("", id="set-today")
 

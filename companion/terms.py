@@ -1,0 +1,18 @@
+"""Words and the clock every part shares: import-free, so the first paint need not load pydantic.
+
+companion.models builds its records from these; the command line and the live screen's first frame
+use them directly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+SessionMode = Literal["video", "phone", "in-person"]
+SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
+
+
+def now() -> datetime:
+    """The current local time to the second: what every record stamps itself with."""
+    return datetime.now().replace(microsecond=0)
