@@ -23,20 +23,9 @@ from companion.models import (
     Takeaway,
 )
 
+from .schema import RECORD_TABLES as TABLES
 from .store import Store, _integrity, _row, _session_row
 
-# Parents before children, so every reference points at a row already written.
-TABLES: tuple[str, ...] = (
-    "clients",
-    "engagements",
-    "goals",
-    "sessions",
-    "notes",
-    "step_timings",
-    "actions",
-    "goal_scores",
-    "takeaways",
-)
 _ID_TABLES = tuple(table for table in TABLES if table != "notes")
 
 

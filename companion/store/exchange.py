@@ -96,19 +96,6 @@ class ImportSummary(BaseModel):
         bucket[kind] = bucket.get(kind, 0) + 1
 
 
-KINDS: tuple[str, ...] = (
-    "clients",
-    "engagements",
-    "goals",
-    "sessions",
-    "notes",
-    "step_timings",
-    "actions",
-    "goal_scores",
-    "takeaways",
-)
-
-
 def applied_migrations(store: Store) -> list[str]:
     rows = store.db.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",

@@ -104,6 +104,20 @@ CREATE TABLE takeaways (
 )
 """
 
+# Every table of records, parents before children (so each reference points at a row already
+# written when they are written in this order).
+RECORD_TABLES: tuple[str, ...] = (
+    "clients",
+    "engagements",
+    "goals",
+    "sessions",
+    "notes",
+    "step_timings",
+    "actions",
+    "goal_scores",
+    "takeaways",
+)
+
 # The text a coach may search, per table; the FTS index of each is kept current by triggers.
 SEARCHABLE: dict[str, list[str]] = {
     "notes": ["text"],
