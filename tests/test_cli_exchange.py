@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_exchange import PRIVATE, build_practice, canonical, parse_front_matter
 
 from companion.cli import cli
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
-from tests.test_exchange import PRIVATE, build_practice, canonical, parse_front_matter
 
 
 def run(runner: CliRunner, *args: str | Path, input: str | None = None) -> Result:
