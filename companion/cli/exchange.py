@@ -16,13 +16,13 @@ import click
 from companion.exchange_markdown import session_document, session_filename, slug
 from companion.store.erase import client_footprint, forget_client
 from companion.store.exchange import (
-    KINDS,
     ExportError,
     export_practice,
     import_practice,
     read_export,
 )
 from companion.store.records import load_session_record
+from companion.store.schema import RECORD_TABLES
 
 from .common import Practice, UserError, client_or_fail, echo_json, pass_practice
 
@@ -40,9 +40,9 @@ _NAMES: dict[str, tuple[str, str]] = {
 
 
 def _counted(counts: dict[str, int]) -> str:
-    """'1 client, 3 sessions, 2 actions' in the order of KINDS, zeros left out."""
+    """'1 client, 3 sessions, 2 actions' in the order of RECORD_TABLES, zeros left out."""
     parts = []
-    for kind in KINDS:
+    for kind in RECORD_TABLES:
         number = counts.get(kind, 0)
         if number:
             one, many = _NAMES[kind]
