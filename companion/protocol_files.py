@@ -7,9 +7,8 @@ file that does not validate.
 
 from __future__ import annotations
 
-import tomllib
+import re
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +17,7 @@ Origin = Literal["built-in", "user", "extra"]
 
 def builtin_protocols_dir() -> Path:
     """Where the built-in protocols are: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("companion"))) / "builtin_protocols"
+    packaged = Path(__file__).resolve().parent / "builtin_protocols"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "protocols"
@@ -49,12 +48,34 @@ def protocol_ids(extra_dirs: Iterable[Path] = (), *, include_user: bool = True) 
             continue
         for path in folder.glob("*.toml"):
             try:
-                found = tomllib.loads(path.read_text(encoding="utf-8")).get("id")
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                found = _declared_id(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
                 continue
-            if isinstance(found, str):
+            if found is not None:
                 ids.add(found)
     return ids
+
+
+# `id = "grow"` before the first [table]: how every protocol file starts; anything else is parsed.
+_PLAIN_ID = re.compile(
+    r"""\A(?:[ \t]*(?:#.*)?\n|[ \t]*[A-Za-z_-]+[ \t]*=.*\n)*?"""
+    r"""[ \t]*id[ \t]*=[ \t]*"([a-z0-9][a-z0-9_-]*)"[ \t]*(?:#.*)?$""",
+    re.M,
+)
+
+
+def _declared_id(text: str) -> str | None:
+    """The top-level `id` of a protocol file: a quick look for the usual line, else tomllib."""
+    match = _PLAIN_ID.match(text)
+    if match:
+        return match.group(1)
+    import tomllib
+
+    try:
+        found = tomllib.loads(text).get("id")
+    except tomllib.TOMLDecodeError:
+        return None  # the full load reports it
+    return found if isinstance(found, str) else None
 
 
 def unknown_protocol(protocol_id: str, known: Iterable[str]) -> str:

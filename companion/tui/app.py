@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from textual.app import App
+from textual.screen import Screen
 
 from companion.terms import SessionMode, now
 
@@ -87,14 +88,20 @@ class CompanionApp(App[None]):
         self.failure = problem
         self.exit(return_code=2)
 
+    def get_default_screen(self) -> Screen[Any]:
+        if self._start_with == "session" and self._start is not None:
+            from companion.tui.screens.live import LiveScreen
+
+            # The first screen itself, painted from the request alone; it then resolves the
+            # session (the resume offer, or a new one).
+            return LiveScreen(start=self._start)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self._start_with == "session" and self._session_id is not None:
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
-            from companion.tui.screens.live import LiveScreen
-
-            # The screen paints from the request alone, then resolves the session (resume offer).
-            self.push_screen(LiveScreen(start=self._start))
+            pass  # the default screen (above)
         elif self._start_with == "review":
             self.open_review()
         else:

@@ -148,6 +148,8 @@ class LiveScreen(Screen[None]):
         self.start = start
         self.loaded = False
         """True once the session is read and shown; until then only the notes take input."""
+        self._session_open = False  # the notes belong to a session: edits are saved
+        self._opening = False
         self.session: Session
         self.protocol: Protocol
         self.client: Client
@@ -242,12 +244,19 @@ class LiveScreen(Screen[None]):
     def on_mount(self) -> None:
         self.notes.cursor_blink = getattr(self.app, "cursor_blink", True)
         self._apply_sidebar()
-        self.call_after_refresh(self._open)  # once the first frame is out
+        self.set_timer(0.5, self._open)  # in case the notes never show (a tiny terminal)
+
+    @on(NotesArea.OnScreen)
+    def _painted(self) -> None:
+        self.call_after_refresh(self._open)  # once the frame with the notes is out
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return True if self.loaded or action in self.ALWAYS_READY else None
 
     def _open(self) -> None:
+        if self._opening:
+            return
+        self._opening = True
         if getattr(self.app, "practice_open", True):
             self._resolve()  # the store is already open: a few reads, on the event loop
         else:
@@ -278,41 +287,52 @@ class LiveScreen(Screen[None]):
     def _resolve(self) -> None:
         """Which session: the one asked for, else the resume offer or a new one."""
         start = self.start
+        if start is None:
+            self.call_later(self._show, self.session_id)
+            return
+        app = self.app
+
+        def begin() -> None:
+            try:
+                self.call_later(self._show, app.new_session(start))  # type: ignore[attr-defined]
+            except CompanionError as error:
+                self._give_up(str(error))
+
         try:
-            if start is None:
-                self._show(self.session_id)
-                return
-            app = self.app
-
-            def begin() -> None:
-                try:
-                    self._show(app.new_session(start))  # type: ignore[attr-defined]
-                except CompanionError as error:
-                    self._give_up(str(error))
-
             app.offer_resume(  # type: ignore[attr-defined]
-                start, resume=self._show, begin=begin, cancelled=app.exit
+                start,
+                resume=partial(self.call_later, self._show),
+                begin=begin,
+                cancelled=app.exit,
             )
         except CompanionError as error:
             self._give_up(str(error))
 
-    def _show(self, session_id: int) -> None:
+    async def _show(self, session_id: int) -> None:
         """Fill the frame with session SESSION_ID, keeping anything typed meanwhile after it."""
-        self.session_id = session_id
         notes = self.notes
-        typed = notes.text
-        text = self._load()
-        current = min(self.session.current_step, len(self.protocol.steps) - 1)
+        try:
+            self.session_id = session_id
+            typed = notes.text  # from here to load_notes nothing awaits: no key slips between
+            text = self._load()
+            current = min(self.session.current_step, len(self.protocol.steps) - 1)
+            data = self.sidebar_data()
+        except CompanionError as error:
+            self._give_up(str(error))
+            return
         self.query_one("#session-title", Static).update(self._title())
-        self.query_one(ProtocolPane).show_protocol(self.protocol, current)
         notes.load_notes(text)
         notes.move_cursor(notes.document.end)
-        self.query_one(Sidebar).show(self.sidebar_data())
-        self.loaded = True
-        if self.timing is None:  # a new session: enter its first step
-            self.go_to(self.session.current_step, force=True)
+        self._session_open = True
+        # A new session enters its first step (its heading first), then what was typed meanwhile.
+        entered = self.timing is None and self._enter_step(current)
         if typed.strip():
             self._keep(typed)
+        if entered or typed.strip():
+            self.save_now()
+        await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        await self.query_one(Sidebar).fill(data)
+        self.loaded = True
         self._tick()
         self.set_interval(1.0, self._tick)
         self._show_save_state()
@@ -327,7 +347,6 @@ class LiveScreen(Screen[None]):
         notes.move_cursor(notes.document.end)
         notes.scroll_cursor_visible()
         self._edited()
-        self.save_now()
 
     def on_resize(self) -> None:
         self._apply_sidebar()
@@ -368,18 +387,24 @@ class LiveScreen(Screen[None]):
         pane = self.query_one(ProtocolPane)
         if not 0 <= index < len(self.protocol.steps) or (index == pane.current and not force):
             return
+        if not self._enter_step(index):
+            return
+        pane.show_step(index)
+        self._tick()
+        self.save_now()
+
+    def _enter_step(self, index: int) -> bool:
+        """Record entering step INDEX and add its heading to the notes; False if not recorded."""
         step = self.protocol.steps[index]
         at = self.clock()
         try:
             self.timing = self.store.enter_step(self.session_id, index, step.id, at)
         except CompanionError as error:
             self.notify(str(error), title="Step not recorded", severity="error")
-            return
+            return False
         self.session = self.session.model_copy(update={"current_step": index})
-        pane.show_step(index)
         self.notes.append_heading(step_heading(step.title, at))
-        self._tick()
-        self.save_now()
+        return True
 
     def action_next_step(self) -> None:
         current = self.query_one(ProtocolPane).current
@@ -412,7 +437,7 @@ class LiveScreen(Screen[None]):
     @on(NotesArea.Edited)
     def _edited(self) -> None:
         # The typing path: a counter and, once per burst, a timer. No text is read here.
-        if not self.loaded:
+        if not self._session_open:
             return  # kept in the widget; _show saves it with the session
         self._generation += 1
         self._dirty = True
@@ -484,7 +509,7 @@ class LiveScreen(Screen[None]):
 
     def flush_notes(self) -> bool:
         """Save now and wait for it (leaving the screen, quitting): True when on disk."""
-        if self._notes_widget is None or not self.loaded:
+        if self._notes_widget is None or not self._session_open:
             return True
         with self._write_lock:
             if not self._dirty and self._saved_generation >= self._generation:
@@ -685,7 +710,7 @@ class LiveScreen(Screen[None]):
 class StepPicker(ModalScreen[int | None]):
     """Jump to a step: its number, or arrows and Enter; Escape stays where you are."""
 
-    CSS_PATH = "live.tcss"
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Stay"),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
@@ -723,7 +748,7 @@ class StepPicker(ModalScreen[int | None]):
 class ResumeOffer(ModalScreen[str | None]):
     """The client has a session not finished: r resumes it, n starts a new one, Escape neither."""
 
-    CSS_PATH = "live.tcss"
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "dismiss('resume')", "Resume it"),
         Binding("n", "dismiss('new')", "Start a new one"),
@@ -763,7 +788,7 @@ class ResumeOffer(ModalScreen[str | None]):
 class SessionClosed(Screen[None]):
     """After the closing screen: the recap to read and copy, then home or quit."""
 
-    CSS_PATH = "live.tcss"
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8,c", "copy_recap", "Copy recap", priority=True),
         Binding("h", "home", "Home", priority=True),

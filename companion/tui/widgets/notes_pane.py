@@ -19,10 +19,19 @@ class NotesArea(TextArea):
     class Edited(Message):
         """The coach changed the notes: the screen schedules a save."""
 
+    class OnScreen(Message):
+        """The notes are laid out on screen for the first time: the first frame is going out."""
+
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(text, soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
         self._loading = 0
+        self._shown = False
         self.border_title = "Notes"
+
+    def on_show(self) -> None:
+        if not self._shown:
+            self._shown = True
+            self.post_message(self.OnScreen())
 
     def load_notes(self, text: str) -> None:
         """Replace the text without it counting as an edit."""

@@ -51,9 +51,10 @@ class ProtocolPane(Vertical):
         return self._protocol
 
     def compose(self) -> ComposeResult:
-        yield StepList(*(self._options() if self._protocol is not None else []), id="steps")
-        with VerticalScroll(id="step-detail") as detail:
-            detail.display = self._protocol is not None
+        if self._protocol is None:
+            return  # an empty frame until show_protocol: nothing more to draw on the first paint
+        yield StepList(*self._options(), id="steps")
+        with VerticalScroll(id="step-detail"):
             yield Static("", id="step-title")
             yield Static("", id="step-time")
             yield Static("", id="step-purpose")
@@ -63,13 +64,12 @@ class ProtocolPane(Vertical):
         if self._protocol is not None:
             self.show_step(self.current)
 
-    def show_protocol(self, protocol: Protocol, current: int) -> None:
-        """Fill the pane with PROTOCOL, step CURRENT marked as the one in progress."""
+    async def show_protocol(self, protocol: Protocol, current: int) -> None:
+        """Fill the empty frame with PROTOCOL, step CURRENT marked as the one in progress."""
         self._protocol = protocol
         self.current = current
         self.border_title = protocol.name
-        self.query_one(StepList).set_options(self._options())
-        self.query_one("#step-detail", VerticalScroll).display = True
+        await self.recompose()
         self.show_step(current)
 
     def _label(self, index: int, step: Step) -> Content:

@@ -129,9 +129,22 @@ class ReviewList(OptionList):
 
 
 class Sidebar(VerticalScroll):
-    """Reads nothing itself: the screen hands it a SidebarData."""
+    """Reads nothing itself: the screen hands it a SidebarData (fill, then show)."""
+
+    def __init__(self, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self._filled = False
+
+    async def fill(self, data: SidebarData) -> None:
+        """Draw the sections into the empty frame (not on the first paint), then show DATA."""
+        if not self._filled:
+            self._filled = True
+            await self.recompose()
+        self.show(data)
 
     def compose(self) -> ComposeResult:
+        if not self._filled:
+            return
         yield Label("Engagement", classes="heading")
         yield Static("", id="engagement")
         yield Label("Today's agreement", classes="heading")
