@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -557,3 +558,117 @@ def test_start_does_not_import_textual_to_refuse(db_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert out.stdout.strip().endswith("False")
+
+
+# -- the first paint comes before the store -----------------------------------------------------
+
+
+async def settle_loaded(pilot, app: CompanionApp) -> None:  # type: ignore[no-untyped-def]
+    """Until the live screen has read its session (the store opens in a worker thread)."""
+    for _ in range(50):
+        await settle(pilot, app)
+        if isinstance(app.screen, LiveScreen) and app.screen.loaded:
+            return
+    raise AssertionError("the live screen never loaded")
+
+
+@sync
+async def test_typing_before_the_session_is_loaded_is_kept_after_it(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    gate = threading.Event()
+
+    def open_store() -> Store:  # the database is slow to open today
+        assert gate.wait(10)
+        return store
+
+    app = CompanionApp(
+        open_store, protocols, start_with="session", start=SessionStart("Nia"), clock=Clock()
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = live(app)
+        assert not screen.loaded  # the frame only: the client's name, notes ready for typing
+        assert "Nia" in str(screen.query_one("#session-title").content)
+        assert isinstance(app.focused, NotesArea)
+        await pilot.press("ctrl+n")  # waits for the session: nothing happens, nothing breaks
+        await type_text(pilot, "she arrived early")
+        gate.set()
+        await settle_loaded(pilot, app)
+        first = screen.protocol.steps[0].title
+        assert screen.notes.text == f"## {first} · 14:00\nshe arrived early"
+        assert screen.query_one(ProtocolPane).current == 0
+        assert isinstance(app.focused, NotesArea)
+        await settle(pilot, app)
+        assert store.get_notes(screen.session_id).text == screen.notes.text
+
+
+@sync
+async def test_typing_before_a_resumed_session_is_loaded_goes_after_its_notes(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Olu")
+    assert session.id is not None
+    store.enter_step(session.id, 0, protocols.get("grow").steps[0].id, START)
+    store.save_notes(session.id, "earlier notes")
+    gate = threading.Event()
+
+    def open_store() -> Store:
+        assert gate.wait(10)
+        return store
+
+    app = CompanionApp(
+        open_store, protocols, start_with="session", start=SessionStart("Olu"), clock=Clock()
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "late words")
+        gate.set()
+        for _ in range(50):
+            await settle(pilot, app)
+            if isinstance(app.screen, ResumeOffer):
+                break
+        assert isinstance(app.screen, ResumeOffer)
+        await pilot.press("r")
+        await settle_loaded(pilot, app)
+        screen = live(app)
+        assert screen.session_id == session.id
+        assert screen.notes.text == "earlier notes\nlate words"
+        await settle(pilot, app)
+        assert store.get_notes(session.id).text == "earlier notes\nlate words"
+
+
+@sync
+async def test_a_database_that_will_not_open_ends_the_app_with_one_line(
+    protocols: ProtocolLibrary,
+) -> None:
+    def open_store() -> Store:
+        raise StoreError("cannot open the practice database /nowhere/x.db: Permission denied")
+
+    app = CompanionApp(open_store, protocols, start_with="session", start=SessionStart("Pat"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await settle(pilot, app)
+            if app.failure is not None:
+                break
+    assert app.return_code == 2
+    assert app.failure == "cannot open the practice database /nowhere/x.db: Permission denied"
+
+
+def test_start_with_a_bad_database_says_so_in_one_line_after_the_screen(
+    runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from companion.cli import cli, live
+
+    def run_headless(self: CompanionApp) -> None:
+        asyncio.run(self.run_async(headless=True, size=(100, 30)))
+
+    monkeypatch.setattr(live, "_needs_terminal", lambda: None)  # as if in a terminal
+    monkeypatch.setattr(CompanionApp, "run", run_headless)
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("")
+    result = runner.invoke(cli, ["--db", str(not_a_folder / "x.db"), "start", "--client", "Pat"])
+    assert result.exit_code == 2
+    assert result.output.startswith("companion: cannot open the practice database")
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
