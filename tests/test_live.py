@@ -480,6 +480,9 @@ async def test_start_creates_the_session(store: Store, protocols: ProtocolLibrar
         await settle(pilot, app)
         screen = live(app)
         assert screen.session.planned_minutes == 45
+        # The first screen of the app: its own styles apply (a one-line top bar, round borders).
+        assert screen.query_one("#top-bar").size.height == 1
+        assert screen.notes.styles.border_top[0] == "round"
         assert screen.protocol.id == "first"  # a new client's first session
         assert isinstance(app.focused, NotesArea)
 

@@ -84,7 +84,7 @@ def test_sigkill_keeps_the_notes_typed_more_than_a_second_before(tmp_path: Path)
             os._exit(127)
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        _read_until(fd, b"Notes", PAINT_TIMEOUT)
+        _read_until(fd, b"elapsed", PAINT_TIMEOUT)  # the session is open, not just painted
         _drain(fd, 1.0)
         _type(fd, "first words of the client ")
         _drain(fd, 2.0)  # more than a second: these must be on disk

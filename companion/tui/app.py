@@ -7,9 +7,11 @@ first and only then pays for pydantic, sqlite-utils and the database.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from textual.app import App
@@ -52,7 +54,16 @@ class CompanionApp(App[None]):
         clock: Callable[[], datetime] = now,
         nudge_minutes: int = 10,
     ) -> None:
-        super().__init__()
+        css_path: list[Path] | None = None
+        if start_with == "session" and start is not None:
+            # The live screen is the first screen (get_default_screen), whose own CSS_PATH
+            # Textual does not read: its styles come with the app's.
+            from companion.tui.screens.live import LiveScreen
+
+            here = Path(inspect.getfile(LiveScreen)).parent
+            css_path = [Path(__file__).parent / "app.tcss"]
+            css_path += [(here / path).resolve() for path in LiveScreen.CSS_PATH]
+        super().__init__(css_path=css_path)
         self._store = store
         self._protocols = protocols
         self._start_with = start_with

@@ -278,11 +278,14 @@ class LiveScreen(Screen[None]):
             self.app.call_from_thread(callback, *args)
 
     def _give_up(self, problem: str) -> None:
+        """The session can't be opened: `start` ends in one line; elsewhere, back where we were."""
         give_up = getattr(self.app, "give_up", None)
-        if give_up is not None:
+        if len(self.app.screen_stack) <= 1 and give_up is not None:
             give_up(problem)
-        else:
-            self.notify(problem, title="Session not opened", severity="error")
+            return
+        self.notify(problem, title="Session not opened", severity="error")
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
 
     def _resolve(self) -> None:
         """Which session: the one asked for, else the resume offer or a new one."""
