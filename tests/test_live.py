@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import SamplePractice
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from companion.models import Session
 from companion.practice import begin_session
@@ -462,7 +462,7 @@ async def test_copy_recap_without_a_clipboard_saves_a_file(
         await type_text(pilot, "- [ ] call Sam\n// private hunch\n")
         await pilot.press("f8")
         await settle(pilot, app)
-        files = list((tmp_path / "data").rglob("recap-session-*-draft.md"))
+        files = list((tmp_path / "data").rglob("*-draft.md"))
         assert len(files) == 1
         text = files[0].read_text()
         assert "call Sam" in text and "private hunch" not in text
@@ -675,3 +675,29 @@ def test_start_with_a_bad_database_says_so_in_one_line_after_the_screen(
     assert result.output.startswith("companion: cannot open the practice database")
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+@sync
+async def test_sidebar_shows_the_last_sessions_agreement(
+    sample: SamplePractice, store: Store, protocols: ProtocolLibrary
+) -> None:
+    """Preparing the next session: last time's agreement is in view beside today's."""
+    later = sample.first_session.started_at + timedelta(days=14)
+    session = begin_session(store, protocols, sample.client.name, protocol_id="grow")
+    session = store.save_session(session.model_copy(update={"started_at": later}))
+    app = live_app(store, protocols, session, Clock(later))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        shown = str(app.screen.query_one("#previous-agreement", Static).render())
+        assert "Last time" in shown and "Preparing Monday's meeting" in shown
+
+
+@sync
+async def test_no_last_agreement_for_a_first_session(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols, "Cleo")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert not app.screen.query_one("#previous-agreement", Static).display

@@ -163,7 +163,6 @@ class LiveScreen(Screen[None]):
         self._failing = False
         self._nudged = False
         self._sidebar_choice: bool | None = None  # None: by the terminal's width
-        self._busy = False  # a form or the closing screen is open
         self._notes_widget: NotesArea | None = None
 
     # -- reading -----------------------------------------------------------------------------
@@ -216,6 +215,7 @@ class LiveScreen(Screen[None]):
             goals=goals,
             to_review=store.actions_to_review(session),
             set_today=store.actions(session_id=self.session_id),
+            previous=store.previous_session(session),
         )
 
     # -- layout ------------------------------------------------------------------------------
@@ -554,7 +554,6 @@ class LiveScreen(Screen[None]):
         self.query_one(Sidebar).show(self.sidebar_data())
 
     def _after_form(self) -> None:
-        self._busy = False
         self.action_focus_notes()
 
     def action_agreement(self) -> None:
@@ -570,7 +569,6 @@ class LiveScreen(Screen[None]):
                 self.refresh_sidebar()
             self._after_form()
 
-        self._busy = True
         self.app.push_screen(AgreementForm(self.session.agreement), saved)
 
     def action_add_goal(self) -> None:
@@ -585,7 +583,6 @@ class LiveScreen(Screen[None]):
                 self.refresh_sidebar()
             self._after_form()
 
-        self._busy = True
         draft = new_goal(self.session.client_id, self.session.engagement_id)
         self.app.push_screen(GoalForm(draft), saved)
 
@@ -608,7 +605,6 @@ class LiveScreen(Screen[None]):
                 self.refresh_sidebar()
             self._after_form()
 
-        self._busy = True
         goals = self.store.goals(self.session.client_id, status="active")
         draft = new_action(self.session.client_id, self.session_id)
         self.app.push_screen(ActionForm(draft, goals), saved)
@@ -667,18 +663,18 @@ class LiveScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="recap")
     def _copy_draft_recap(self) -> None:
         from companion.clipboard import copy_text
-        from companion.recap import build_recap
+        from companion.recap import build_recap, recap_filename
         from companion.store.records import load_session_record
 
         try:
-            text = build_recap(load_session_record(self.store, self.session_id))
+            record = load_session_record(self.store, self.session_id)
         except CompanionError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         result = copy_text(
-            text,
+            build_recap(record),
             osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
-            filename=f"recap-session-{self.session_id}-draft.md",
+            filename=recap_filename(record),
         )
         self.app.call_from_thread(self._copied, result)
 
@@ -698,7 +694,6 @@ class LiveScreen(Screen[None]):
             return
 
         def closed(done: bool | None) -> None:
-            self._busy = False
             if done:
                 # After the closing screen has fully gone: switching now would replace this
                 # screen while its dismissal is still being awaited.
@@ -706,7 +701,6 @@ class LiveScreen(Screen[None]):
             else:
                 self.action_focus_notes()
 
-        self._busy = True
         self.app.push_screen(ClosingScreen(self.session_id), closed)
 
 
@@ -802,6 +796,7 @@ class SessionClosed(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.recap = ""
+        self.recap_file = f"recap-session-{session_id}.md"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closed-title")
@@ -812,12 +807,13 @@ class SessionClosed(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        from companion.recap import build_recap
+        from companion.recap import build_recap, recap_filename
         from companion.store.records import load_session_record
 
         store: Store = self.app.store  # type: ignore[attr-defined]
         record = load_session_record(store, self.session_id)
         self.recap = build_recap(record)
+        self.recap_file = recap_filename(record)
         minutes = record.session.duration_minutes or 0
         self.query_one("#closed-title", Static).update(
             Content.assemble(
@@ -837,7 +833,7 @@ class SessionClosed(Screen[None]):
         result = copy_text(
             self.recap,
             osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
-            filename=f"recap-session-{self.session_id}.md",
+            filename=self.recap_file,
         )
         self.app.call_from_thread(
             self.notify, result.message, severity="information" if result.ok else "error"

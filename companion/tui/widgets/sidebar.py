@@ -30,6 +30,7 @@ class SidebarData:
     goals: list[tuple[Goal, int | None]] = field(default_factory=list)  # goal, last score
     to_review: list[Action] = field(default_factory=list)
     set_today: list[Action] = field(default_factory=list)
+    previous: Session | None = None  # the client's session before this one, for its agreement
 
 
 def review_state(action: Action, session_id: int | None) -> str:
@@ -67,6 +68,17 @@ def agreement_lines(agreement: Agreement) -> Content:
     ]
     return Content("\n").join(
         Content.assemble((f"{name}: ", "bold"), value or "—") for name, value in rows
+    )
+
+
+def previous_agreement_line(previous: Session | None) -> Content:
+    """Last session's agreement, so today's can pick up where it left off."""
+    if previous is None or previous.agreement.is_empty:
+        return Content("")
+    agreement = previous.agreement
+    what = agreement.topic or agreement.desired_outcome or agreement.measure_of_success
+    return Content.assemble(
+        (f"Last time ({previous.started_at:%d %b}): ", "dim bold"), (what, "dim")
     )
 
 
@@ -149,6 +161,7 @@ class Sidebar(VerticalScroll):
         yield Static("", id="engagement")
         yield Label("Today's agreement", classes="heading")
         yield Static("", id="agreement")
+        yield Static("", id="previous-agreement")
         yield Label("Goals", classes="heading")
         yield Vertical(id="goals")
         yield Label("Earlier actions", classes="heading")
@@ -162,6 +175,9 @@ class Sidebar(VerticalScroll):
     def show(self, data: SidebarData) -> None:
         self.query_one("#engagement", Static).update(engagement_lines(data))
         self.query_one("#agreement", Static).update(agreement_lines(data.session.agreement))
+        previous = self.query_one("#previous-agreement", Static)
+        previous.update(previous_agreement_line(data.previous))
+        previous.display = data.previous is not None and not data.previous.agreement.is_empty
         box = self.query_one("#goals", Vertical)
         box.remove_children()
         lines: list[Static] = []
