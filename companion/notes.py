@@ -49,30 +49,27 @@ def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def action_candidates(text: str) -> list[str]:
-    """The texts of the open ``- [ ]`` lines: what the coach flagged as possible actions."""
+def _marked(text: str, marker: re.Pattern[str]) -> list[str]:
+    """The non-empty texts of the lines MARKER matches, private lines left out."""
     found: list[str] = []
     for line in _lines(text):
-        match = _ACTION.match(line)
+        match = marker.match(line)
         if match is None or is_private(line):
             continue
         item = (match.group("text") or "").strip()
         if item:
             found.append(item)
     return found
+
+
+def action_candidates(text: str) -> list[str]:
+    """The texts of the open ``- [ ]`` lines: what the coach flagged as possible actions."""
+    return _marked(text, _ACTION)
 
 
 def insights(text: str) -> list[str]:
     """The texts of the ``! `` lines: what the client realised, worth keeping in the recap."""
-    found: list[str] = []
-    for line in _lines(text):
-        match = _INSIGHT.match(line)
-        if match is None or is_private(line):
-            continue
-        item = (match.group("text") or "").strip()
-        if item:
-            found.append(item)
-    return found
+    return _marked(text, _INSIGHT)
 
 
 def without_private(text: str) -> str:

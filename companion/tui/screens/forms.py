@@ -12,6 +12,7 @@ itself and the form stays open until every field is right.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -195,6 +196,19 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
             self._show(self.problems(), only={event.select.id or ""})
 
 
+def _status_field(statuses: Sequence[str], value: str) -> FormField:
+    return FormField(
+        "Status",
+        Select[str](
+            [(status, status) for status in statuses],
+            value=value,
+            allow_blank=False,
+            compact=True,
+            id="status",
+        ),
+    )
+
+
 def _date_input(value: object, field_id: str) -> Widget:
     return Input(
         _date_text(value),
@@ -289,17 +303,8 @@ class GoalForm(FormScreen[Goal]):
                 "ecological",
             ),
         )
-        if goal.id is not None:
-            yield FormField(
-                "Status",
-                Select[str](
-                    [(status, status) for status in GOAL_STATUSES],
-                    value=goal.status,
-                    allow_blank=False,
-                    compact=True,
-                    id="status",
-                ),
-            )
+        if goal.id is not None:  # a status only means something once it exists
+            yield _status_field(GOAL_STATUSES, goal.status)
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -366,17 +371,8 @@ class ActionForm(FormScreen[Action]):
                 id="goal",
             ),
         )
-        if action.id is not None:
-            yield FormField(
-                "Status",
-                Select[str](
-                    [(status, status) for status in ACTION_STATUSES],
-                    value=action.status,
-                    allow_blank=False,
-                    compact=True,
-                    id="status",
-                ),
-            )
+        if action.id is not None:  # a status only means something once it exists
+            yield _status_field(ACTION_STATUSES, action.status)
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
