@@ -228,3 +228,20 @@ async def test_starting_from_home_opens_the_live_screen(
         assert isinstance(app.screen, LiveScreen)
         newest = store.sessions(practice.ana.id)[0]
         assert not newest.is_finished and newest.protocol_id == "grow"
+
+
+@sync
+async def test_a_new_practice_types_the_first_name_straight_into_the_name_box(
+    store: Store,
+) -> None:
+    """With no clients yet, letters must not fire the one-letter keys (r would open the review)."""
+    from companion.tui.app import CompanionApp
+
+    app = CompanionApp(store, ProtocolLibrary.discover(include_user=False), start_with="home")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*["space" if c == " " else c for c in "Maya Ortiz"])
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#new-client", Input).value == "Maya Ortiz"

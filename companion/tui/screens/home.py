@@ -130,6 +130,10 @@ class HomeScreen(Screen[None]):
     def show(self, data: HomeData) -> None:
         self.data = data
         self._fill_clients()
+        if not data.clients and isinstance(self.focused, OptionList):
+            # A new practice: the only thing to do is type a name, so letters go to the name box
+            # rather than to the one-letter keys.
+            self.query_one("#new-client", Input).focus()
 
         unfinished = self.query_one("#unfinished", OptionList)
         keep_session = unfinished.highlighted_option.id if unfinished.highlighted_option else None
