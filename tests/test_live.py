@@ -642,6 +642,39 @@ async def test_typing_before_a_resumed_session_is_loaded_goes_after_its_notes(
 
 
 @sync
+async def test_escape_on_the_resume_offer_keeps_words_typed_meanwhile(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    """Escape would quit; with words already typed it starts a new session holding them."""
+    session = new_session(store, protocols, "Pia")
+    assert session.id is not None
+    gate = threading.Event()
+
+    def open_store() -> Store:
+        assert gate.wait(10)
+        return store
+
+    app = CompanionApp(
+        open_store, protocols, start_with="session", start=SessionStart("Pia"), clock=Clock()
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "early words")
+        gate.set()
+        for _ in range(50):
+            await settle(pilot, app)
+            if isinstance(app.screen, ResumeOffer):
+                break
+        await pilot.press("escape")
+        await settle_loaded(pilot, app)
+        screen = live(app)
+        assert screen.session_id != session.id
+        assert screen.notes.text.endswith("early words")
+        await settle(pilot, app)
+        assert store.get_notes(screen.session_id).text.endswith("early words")
+
+
+@sync
 async def test_a_database_that_will_not_open_ends_the_app_with_one_line(
     protocols: ProtocolLibrary,
 ) -> None:

@@ -301,12 +301,20 @@ class LiveScreen(Screen[None]):
             except CompanionError as error:
                 self._give_up(str(error))
 
+        def cancelled() -> None:
+            # Escape on the resume offer quits, unless the coach has already typed: those words
+            # start a new session rather than being lost.
+            if self.notes.text.strip():
+                begin()
+            else:
+                app.exit()
+
         try:
             app.offer_resume(  # type: ignore[attr-defined]
                 start,
                 resume=partial(self.call_later, self._show),
                 begin=begin,
-                cancelled=app.exit,
+                cancelled=cancelled,
             )
         except CompanionError as error:
             self._give_up(str(error))
