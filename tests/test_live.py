@@ -575,19 +575,27 @@ async def settle_loaded(pilot, app: CompanionApp) -> None:  # type: ignore[no-un
     raise AssertionError("the live screen never loaded")
 
 
-@sync
-async def test_typing_before_the_session_is_loaded_is_kept_after_it(
-    store: Store, protocols: ProtocolLibrary
-) -> None:
+def slow_opening_app(
+    store: Store, protocols: ProtocolLibrary, client_name: str
+) -> tuple[CompanionApp, threading.Event]:
+    """`start --client NAME` on a database that opens only when the returned gate is set."""
     gate = threading.Event()
 
-    def open_store() -> Store:  # the database is slow to open today
+    def open_store() -> Store:
         assert gate.wait(10)
         return store
 
     app = CompanionApp(
-        open_store, protocols, start_with="session", start=SessionStart("Nia"), clock=Clock()
+        open_store, protocols, start_with="session", start=SessionStart(client_name), clock=Clock()
     )
+    return app, gate
+
+
+@sync
+async def test_typing_before_the_session_is_loaded_is_kept_after_it(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    app, gate = slow_opening_app(store, protocols, "Nia")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = live(app)
@@ -614,15 +622,7 @@ async def test_typing_before_a_resumed_session_is_loaded_goes_after_its_notes(
     assert session.id is not None
     store.enter_step(session.id, 0, protocols.get("grow").steps[0].id, START)
     store.save_notes(session.id, "earlier notes")
-    gate = threading.Event()
-
-    def open_store() -> Store:
-        assert gate.wait(10)
-        return store
-
-    app = CompanionApp(
-        open_store, protocols, start_with="session", start=SessionStart("Olu"), clock=Clock()
-    )
+    app, gate = slow_opening_app(store, protocols, "Olu")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await type_text(pilot, "late words")
@@ -648,15 +648,7 @@ async def test_escape_on_the_resume_offer_keeps_words_typed_meanwhile(
     """Escape would quit; with words already typed it starts a new session holding them."""
     session = new_session(store, protocols, "Pia")
     assert session.id is not None
-    gate = threading.Event()
-
-    def open_store() -> Store:
-        assert gate.wait(10)
-        return store
-
-    app = CompanionApp(
-        open_store, protocols, start_with="session", start=SessionStart("Pia"), clock=Clock()
-    )
+    app, gate = slow_opening_app(store, protocols, "Pia")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await type_text(pilot, "early words")
