@@ -36,22 +36,11 @@ def no_command(ctx: click.Context) -> None:
 
 def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
     """The app opened on the review, on one client's timeline if CLIENT_ID is given."""
-    import inspect
-
     from companion.tui.app import CompanionApp
 
-    class ReviewApp(CompanionApp):
-        """Opens the review on the client asked for on the command line, once."""
-
-        _BASE_PATH = inspect.getfile(CompanionApp)  # find app.tcss next to app.py, not here
-        _first_client_id: int | None = client_id
-
-        def open_review(self, client_id: int | None = None) -> None:
-            if client_id is None:
-                client_id, self._first_client_id = self._first_client_id, None
-            super().open_review(client_id)
-
-    return ReviewApp(practice.store, practice.protocols, start_with="review")
+    return CompanionApp(
+        practice.store, practice.protocols, start_with="review", review_client_id=client_id
+    )
 
 
 @click.command()

@@ -50,6 +50,7 @@ class CompanionApp(App[None]):
         *,
         start_with: StartWith = "home",
         session_id: int | None = None,
+        review_client_id: int | None = None,
         start: SessionStart | None = None,
         clock: Callable[[], datetime] = now,
         nudge_minutes: int = 10,
@@ -68,6 +69,7 @@ class CompanionApp(App[None]):
         self._protocols = protocols
         self._start_with = start_with
         self._session_id = session_id
+        self._review_client_id = review_client_id
         self._start = start
         self.clock = clock
         """The time now for the live screen (tests freeze it)."""
@@ -114,7 +116,7 @@ class CompanionApp(App[None]):
         elif self._start_with == "session" and self._start is not None:
             pass  # the default screen (above)
         elif self._start_with == "review":
-            self.open_review()
+            self.open_review(self._review_client_id)
         else:
             self.open_home()
 
