@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList, Select
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.screens.home import HomeScreen, load_home
-from companion.tui.screens.live import ResumeOffer
+from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands

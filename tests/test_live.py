@@ -19,7 +19,8 @@ from companion.practice import begin_session
 from companion.protocols import ProtocolLibrary
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp, SessionStart
-from companion.tui.screens.live import LiveScreen, ResumeOffer, SessionClosed, StepPicker
+from companion.tui.screens.live import LiveScreen
+from companion.tui.screens.live_dialogs import ResumeOffer, SessionClosed, StepPicker
 from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane

@@ -22,7 +22,7 @@ from companion.models import SessionMode
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.screens.live import ResumeOffer
+from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands

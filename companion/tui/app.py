@@ -189,7 +189,7 @@ class CompanionApp(App[None]):
             begin()
             return
         from companion.protocols import protocol_from_snapshot
-        from companion.tui.screens.live import ResumeOffer
+        from companion.tui.screens.live_dialogs import ResumeOffer
 
         session = unfinished[0]
         try:
@@ -208,6 +208,18 @@ class CompanionApp(App[None]):
                 cancelled()
 
         self.push_screen(ResumeOffer(client.name, session, step_title), answered)
+
+    def replace_screen(self, screen: Screen[Any]) -> None:
+        """Put SCREEN in place of the current one, the first screen included.
+
+        `switch_screen` cannot replace the first screen (the live screen of `companion start`):
+        it was never pushed, so it has no result callback to pop and Textual raises IndexError.
+        That screen stays underneath instead; it has retired (see LiveScreen.retire).
+        """
+        if len(self.screen_stack) <= 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
 
     def return_home(self) -> None:
         """Back to the home screen: the one underneath if there is one, else a new one."""

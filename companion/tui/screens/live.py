@@ -26,10 +26,9 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Static
 
 from companion.errors import CompanionError
 from companion.notes import LEGEND, step_heading
@@ -164,6 +163,7 @@ class LiveScreen(Screen[None]):
         self._nudged = False
         self._sidebar_choice: bool | None = None  # None: by the terminal's width
         self._notes_widget: NotesArea | None = None
+        self._ticker: Timer | None = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -345,7 +345,7 @@ class LiveScreen(Screen[None]):
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
         self._tick()
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
         self._show_save_state()
         self.refresh_bindings()
 
@@ -439,6 +439,8 @@ class LiveScreen(Screen[None]):
             if index is not None:
                 self.go_to(index)
             self.action_focus_notes()
+
+        from companion.tui.screens.live_dialogs import StepPicker
 
         current = self.query_one(ProtocolPane).current
         self.app.push_screen(StepPicker(self.protocol, current), chosen)
@@ -554,6 +556,20 @@ class LiveScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.flush_notes()
+
+    def retire(self) -> None:
+        """The session is closed: stop the clock and the saving, and take no more keys.
+
+        The first screen of `companion start` stays under the recap (it cannot be replaced), so
+        it must stop acting as the live session: nothing it holds is unsaved (the close flushed).
+        """
+        self.flush_notes()
+        for timer in (self._ticker, self._save_timer, self._retry_timer):
+            if timer is not None:
+                timer.stop()
+        self._ticker = self._save_timer = self._retry_timer = None
+        self._session_open = False
+        self.loaded = False
 
     # -- agreement, goals, actions ------------------------------------------------------------
 
@@ -703,149 +719,13 @@ class LiveScreen(Screen[None]):
 
         def closed(done: bool | None) -> None:
             if done:
-                # After the closing screen has fully gone: switching now would replace this
-                # screen while its dismissal is still being awaited.
-                self.app.call_later(self.app.switch_screen, SessionClosed(self.session_id))
+                from companion.tui.screens.live_dialogs import SessionClosed
+
+                self.retire()
+                # After the closing screen has fully gone: replacing this screen now would
+                # happen while its dismissal is still being awaited.
+                self.app.call_later(self.app.replace_screen, SessionClosed(self.session_id))
             else:
                 self.action_focus_notes()
 
         self.app.push_screen(ClosingScreen(self.session_id), closed)
-
-
-class StepPicker(ModalScreen[int | None]):
-    """Jump to a step: its number, or arrows and Enter; Escape stays where you are."""
-
-    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Stay"),
-        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
-    ]
-
-    def __init__(self, protocol: Protocol, current: int) -> None:
-        super().__init__()
-        self.protocol = protocol
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker") as box:
-            box.border_title = "Jump to step"
-            box.border_subtitle = "number or Enter · Esc stays"
-            yield OptionList(
-                *[
-                    Option(f"{i + 1}  {step.title}  ({step.minutes} min)", id=f"pick-{i}")
-                    for i, step in enumerate(self.protocol.steps)
-                ],
-                id="pick-list",
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = self.current
-
-    def action_pick(self, index: int) -> None:
-        if index < len(self.protocol.steps):
-            self.dismiss(index)
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_index)
-
-
-class ResumeOffer(ModalScreen[str | None]):
-    """The client has a session not finished: r resumes it, n starts a new one, Escape neither."""
-
-    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "dismiss('resume')", "Resume it"),
-        Binding("n", "dismiss('new')", "Start a new one"),
-        Binding("escape", "dismiss(None)", "Cancel"),
-    ]
-
-    def __init__(self, client_name: str, session: Session, step_title: str) -> None:
-        super().__init__()
-        self.client_name = client_name
-        self.session = session
-        self.step_title = step_title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="resume") as box:
-            box.border_title = "Session not finished"
-            yield Static(
-                Content.assemble(
-                    (self.client_name, "bold"),
-                    f" has a session started {self.session.started_at:%a %d %b %H:%M} "
-                    f"that was not closed (at step: {self.step_title}).",
-                )
-            )
-            with Horizontal(id="resume-buttons"):
-                yield Button("r  Resume it", variant="primary", id="resume-it")
-                yield Button("n  Start a new one", id="new-one")
-        yield Footer(compact=True)
-
-    @on(Button.Pressed, "#resume-it")
-    def _resume(self) -> None:
-        self.dismiss("resume")
-
-    @on(Button.Pressed, "#new-one")
-    def _new(self) -> None:
-        self.dismiss("new")
-
-
-class SessionClosed(Screen[None]):
-    """After the closing screen: the recap to read and copy, then home or quit."""
-
-    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f8,c", "copy_recap", "Copy recap", priority=True),
-        Binding("h", "home", "Home", priority=True),
-        Binding("q", "app.quit", "Quit", priority=True),
-    ]
-
-    def __init__(self, session_id: int) -> None:
-        super().__init__()
-        self.session_id = session_id
-        self.recap = ""
-        self.recap_file = f"recap-session-{session_id}.md"
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="closed-title")
-        recap = TextArea("", read_only=True, soft_wrap=True, id="recap")
-        recap.border_title = "Recap for the client"
-        recap.border_subtitle = "c copy · h home · q quit"
-        yield recap
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        from companion.recap import build_recap, recap_filename
-        from companion.store.records import load_session_record
-
-        store: Store = self.app.store  # type: ignore[attr-defined]
-        record = load_session_record(store, self.session_id)
-        self.recap = build_recap(record)
-        self.recap_file = recap_filename(record)
-        minutes = record.session.duration_minutes or 0
-        self.query_one("#closed-title", Static).update(
-            Content.assemble(
-                ("Session closed", "bold"),
-                f" · {record.client.name} · {minutes:.0f} min · "
-                f"{len(record.actions_set)} action(s)",
-            )
-        )
-        area = self.query_one("#recap", TextArea)
-        area.load_text(self.recap)
-        area.focus()
-
-    @work(thread=True, exclusive=True, group="recap")
-    def action_copy_recap(self) -> None:
-        from companion.clipboard import copy_text
-
-        result = copy_text(
-            self.recap,
-            osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
-            filename=self.recap_file,
-        )
-        self.app.call_from_thread(
-            self.notify, result.message, severity="information" if result.ok else "error"
-        )
-
-    def action_home(self) -> None:
-        self.app.return_home()  # type: ignore[attr-defined]

@@ -1,0 +1,201 @@
+"""The live screen's dialogs: jump to a step, the resume offer, and the recap after the close.
+
+Kept apart from the live screen so its module stays about the session itself; their styles
+(live_dialogs.tcss) are parsed only when one of them is first shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from companion.clipboard import CopyResult
+    from companion.models import Session
+    from companion.protocols import Protocol
+    from companion.store import Store
+
+
+class StepPicker(ModalScreen[int | None]):
+    """Jump to a step: its number, or arrows and Enter; Escape stays where you are."""
+
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Stay"),
+        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, protocol: Protocol, current: int) -> None:
+        super().__init__()
+        self.protocol = protocol
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker") as box:
+            box.border_title = "Jump to step"
+            box.border_subtitle = "number or Enter · Esc stays"
+            yield OptionList(
+                *[
+                    Option(f"{i + 1}  {step.title}  ({step.minutes} min)", id=f"pick-{i}")
+                    for i, step in enumerate(self.protocol.steps)
+                ],
+                id="pick-list",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = self.current
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.protocol.steps):
+            self.dismiss(index)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+
+class ResumeOffer(ModalScreen[str | None]):
+    """The client has a session not finished: r resumes it, n starts a new one, Escape neither."""
+
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "dismiss('resume')", "Resume it"),
+        Binding("n", "dismiss('new')", "Start a new one"),
+        Binding("escape", "dismiss(None)", "Cancel"),
+    ]
+
+    def __init__(self, client_name: str, session: Session, step_title: str) -> None:
+        super().__init__()
+        self.client_name = client_name
+        self.session = session
+        self.step_title = step_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume") as box:
+            box.border_title = "Session not finished"
+            yield Static(
+                Content.assemble(
+                    (self.client_name, "bold"),
+                    f" has a session started {self.session.started_at:%a %d %b %H:%M} "
+                    f"that was not closed (at step: {self.step_title}).",
+                )
+            )
+            with Horizontal(id="resume-buttons"):
+                yield Button("r  Resume it", variant="primary", id="resume-it")
+                yield Button("n  Start a new one", id="new-one")
+        yield Footer(compact=True)
+
+    @on(Button.Pressed, "#resume-it")
+    def _resume(self) -> None:
+        self.dismiss("resume")
+
+    @on(Button.Pressed, "#new-one")
+    def _new(self) -> None:
+        self.dismiss("new")
+
+
+class SessionClosed(Screen[None]):
+    """After the closing screen: the recap, copied on arrival, to read and copy again; home or quit.
+
+    Ending the session is one motion (F10, ctrl+s): this screen copies the recap itself and says
+    on screen which way it went. Nothing here can crash the app: a recap that cannot be read or
+    copied is a line on this screen, and the session is already stored.
+    """
+
+    CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f8,c", "copy_recap", "Copy recap", priority=True, id="recap.copy"),
+        Binding("h", "home", "Home", priority=True, id="recap.home"),
+        Binding("q", "app.quit", "Quit", priority=True, id="recap.quit"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.recap = ""
+        self.recap_file = f"recap-session-{session_id}.md"
+        self.copy_result: CopyResult | None = None
+        """How the recap went out the last time it was copied (tests read it)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Session closed", "bold"), id="closed-title")
+        yield Static(Content.styled("Copying the recap…", "dim"), id="copy-state")
+        recap = TextArea("", read_only=True, soft_wrap=True, id="recap")
+        recap.border_title = "Recap for the client"
+        recap.border_subtitle = "c copy · h home · q quit"
+        yield recap
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#recap", TextArea).focus()
+        self._load_and_copy()
+
+    @property
+    def store(self) -> Store:
+        return self.app.store  # type: ignore[attr-defined,no-any-return]
+
+    @work(thread=True, exclusive=True, group="recap")
+    def _load_and_copy(self) -> None:
+        """Read the stored session, build its recap and copy it, off the event loop."""
+        from companion.errors import CompanionError
+        from companion.recap import build_recap, recap_filename
+        from companion.store.records import load_session_record
+
+        try:
+            record = load_session_record(self.store, self.session_id)
+            recap = build_recap(record)
+        except CompanionError as error:
+            self.app.call_from_thread(self._say, f"The recap could not be built: {error}", False)
+            return
+        minutes = record.session.duration_minutes or 0
+        title = Content.assemble(
+            ("Session closed", "bold"),
+            f" · {record.client.name} · {minutes:.0f} min · {len(record.actions_set)} action(s)",
+        )
+        self.app.call_from_thread(self._show, title, recap, recap_filename(record))
+        self._copy()
+
+    def _show(self, title: Content, recap: str, filename: str) -> None:
+        self.recap = recap
+        self.recap_file = filename
+        self.query_one("#closed-title", Static).update(title)
+        self.query_one("#recap", TextArea).load_text(recap)
+
+    def _copy(self) -> None:
+        """Copy the recap (worker thread): clipboard, else the terminal and a private file."""
+        from companion.clipboard import copy_text
+
+        try:
+            result = copy_text(
+                self.recap,
+                osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
+                filename=self.recap_file,
+            )
+        except Exception as error:  # copy_text should not raise; the screen must not die if it does
+            self.app.call_from_thread(
+                self._say, f"The recap was not copied ({type(error).__name__}).", False
+            )
+            return
+        self.copy_result = result
+        self.app.call_from_thread(self._say, result.message, result.ok)
+
+    def _say(self, message: str, ok: bool) -> None:
+        state = self.query_one("#copy-state", Static)
+        state.update(Content.styled(message, "$text-success" if ok else "bold $text-error"))
+        state.set_class(not ok, "-problem")
+
+    @work(thread=True, exclusive=True, group="recap")
+    def action_copy_recap(self) -> None:
+        if self.recap:
+            self._copy()
+
+    def action_home(self) -> None:
+        self.app.return_home()  # type: ignore[attr-defined]
