@@ -54,7 +54,9 @@ class EngagementHours(BaseModel):
     start_date: date = Field(description="The first finished session in the period.")
     end_date: date = Field(description="The last finished session in the period.")
     sessions: int = Field(ge=1)
-    seconds: int = Field(ge=0, description="Exact coaching time: the sum of ended - started.")
+    seconds: int = Field(
+        ge=0, description="Exact coaching time: the sum of the sessions' durations."
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

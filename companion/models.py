@@ -115,6 +115,12 @@ class Session(Record):
     agreement: Agreement = Field(default_factory=Agreement)
     current_step: int = Field(default=0, ge=0)
     next_session_on: date | None = None
+    duration_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        description="Time in session (the periods it was open), stored when it is finished; "
+        "None while it is running.",
+    )
 
     @property
     def is_finished(self) -> bool:
@@ -122,10 +128,42 @@ class Session(Record):
 
     @property
     def duration_minutes(self) -> float | None:
-        """Minutes from start to end; None while the session is still running."""
+        """Minutes in session; None while the session is still running.
+
+        The stored duration (the periods the session was open, or the coach's correction);
+        end minus start only for a finished session stored without one.
+        """
         if self.ended_at is None:
             return None
+        if self.duration_seconds is not None:
+            return self.duration_seconds / 60
         return max(0.0, (self.ended_at - self.started_at).total_seconds() / 60)
+
+
+class SessionPeriod(Record):
+    """One stretch of time the live screen had a session open: what time in session sums."""
+
+    id: int | None = None
+    session_id: int
+    opened_at: datetime
+    last_seen_at: datetime = Field(description="The last moment the session was seen open.")
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, (self.last_seen_at - self.opened_at).total_seconds())
+
+
+class Lease(BaseModel):
+    """Which companion window has a session open: one process on one host, renewing it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session_id: int
+    token: str = Field(min_length=1)
+    pid: int
+    host: str
+    taken_at: datetime
+    heartbeat_at: datetime
 
 
 class Notes(Record):

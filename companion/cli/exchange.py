@@ -32,6 +32,7 @@ _NAMES: dict[str, tuple[str, str]] = {
     "goals": ("goal", "goals"),
     "sessions": ("session", "sessions"),
     "notes": ("notes", "notes"),
+    "session_periods": ("session period", "session periods"),
     "step_timings": ("step timing", "step timings"),
     "actions": ("action", "actions"),
     "goal_scores": ("goal score", "goal scores"),
@@ -152,7 +153,7 @@ def export(
             assert session.id is not None
             record = load_session_record(store, session.id)
             text = session_document(record, client_copy=client_copy)
-            write_private(folder / session_filename(record), text)
+            write_private(folder / session_filename(record, client_copy=client_copy), text)
     except OSError as error:
         raise UserError(f"cannot write to {folder}: {error.strerror or error}") from None
     many = "session" if len(sessions) == 1 else "sessions"

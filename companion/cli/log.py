@@ -31,8 +31,9 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
     last session in the period), paid and pro bono hours; then the totals (hours, paid, pro bono,
     number of clients).
 
-    Hours come from the recorded times of FINISHED sessions (end minus start); a session never
-    finished is left out. Time is summed in exact seconds and shown rounded to 0.01 hour; the
+    Hours come from the time in session of FINISHED sessions (the periods companion had them
+    open, or as corrected with `companion sessions edit`); a session never finished is left
+    out. Time is summed in exact seconds and shown rounded to 0.01 hour; the
     totals are rounded from the exact sum. Paid or pro bono comes from the engagement's billing.
 
     CSV has the ICF columns, one row per engagement, then one totals line ("Total: H hours,

@@ -19,12 +19,14 @@ from companion.models import (
     Notes,
     Record,
     Session,
+    SessionPeriod,
     StepTiming,
     Takeaway,
 )
 
 from .schema import RECORD_TABLES as TABLES
 from .store import Store, _integrity, _row, _session_row
+from .timekeeping import session_seconds
 
 _ID_TABLES = tuple(table for table in TABLES if table != "notes")
 
@@ -38,6 +40,7 @@ class Batch:
     goals: list[Goal] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
     notes: list[Notes] = field(default_factory=list)
+    session_periods: list[SessionPeriod] = field(default_factory=list)
     step_timings: list[StepTiming] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     goal_scores: list[GoalScore] = field(default_factory=list)
@@ -56,9 +59,17 @@ def next_ids(store: Store) -> dict[str, int]:
         }
 
 
+def _timed(session: Session) -> Session:
+    """A finished session keeps a duration: end minus start when the batch gives none."""
+    if session.ended_at is None or session.duration_seconds is not None:
+        return session
+    seconds = session_seconds(session.started_at, session.ended_at)
+    return session.model_copy(update={"duration_seconds": seconds})
+
+
 def _rows(table: str, records: Sequence[Record]) -> list[dict[str, Any]]:
     if table == "sessions":
-        return [_session_row(record) for record in records]  # type: ignore[arg-type]
+        return [_session_row(_timed(record)) for record in records]  # type: ignore[arg-type]
     return [_row(record) for record in records]
 
 

@@ -10,7 +10,10 @@ or duplicates anything, so importing the same file twice changes nothing the sec
 - an engagement is the same when client, start date and sponsor match;
 - a goal is the same when client and goal text match, ignoring case;
 - a session is the same when client, start time and protocol match; a session already here is
-  kept as it is, with its notes, step timings and takeaways (the file's are skipped);
+  kept as it is, with its notes, periods, step timings and takeaways (the file's are skipped);
+- a session keeps its time in session (`duration_seconds`); a finished one from an export made
+  before companion stored it gets end minus start (what it showed there), an unfinished one
+  without periods gets one from its start to its notes' last save;
 - an action is the same when client, text and creation time match;
 - a goal score is the same when goal and session match (there is one score per pair).
 
@@ -38,14 +41,16 @@ from companion.models import (
     GoalScore,
     Notes,
     Session,
+    SessionPeriod,
     StepTiming,
     Takeaway,
     now,
 )
-from companion.notes import without_private
+from companion.notes import client_text
 
 from .schema import migrations
 from .store import Store, StoreError, _integrity, _row, _session, _session_row
+from .timekeeping import session_seconds
 
 EXPORT_FORMAT = "companion-export"
 EXPORT_VERSION = 1
@@ -76,6 +81,7 @@ class PracticeExport(BaseModel):
     goals: list[Goal] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
     notes: list[Notes] = Field(default_factory=list)
+    session_periods: list[SessionPeriod] = Field(default_factory=list)
     step_timings: list[StepTiming] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     goal_scores: list[GoalScore] = Field(default_factory=list)
@@ -144,6 +150,9 @@ def export_practice(
             goals=[Goal.model_validate(r) for r in rows("goals", own)],
             sessions=[_session(r) for r in rows("sessions", own)],
             notes=[Notes.model_validate(r) for r in rows("notes", by_session, "session_id")],
+            session_periods=[
+                SessionPeriod.model_validate(r) for r in rows("session_periods", by_session)
+            ],
             step_timings=[StepTiming.model_validate(r) for r in rows("step_timings", by_session)],
             actions=[Action.model_validate(r) for r in rows("actions", own)],
             goal_scores=[GoalScore.model_validate(r) for r in rows("goal_scores", by_goal)],
@@ -153,15 +162,17 @@ def export_practice(
 
 
 def _public(text: str) -> str:
-    """Text with its private lines left out, without a trailing newline added or lost."""
-    return without_private(text)
+    """Text through client_text (the one privacy filter), no trailing newline added or lost."""
+    return client_text(text)
 
 
 def for_client(document: PracticeExport) -> PracticeExport:
     """The export with every private line left out, wherever it was typed.
 
-    A record whose whole text is private (an action or takeaway typed as `// ...`) is left out;
-    a private goal takes its scores with it, and actions keep no link to it.
+    Every text of every record goes through companion.notes.client_text. A record whose whole
+    text is private (an action or takeaway typed as `// ...`) is left out; a private goal takes
+    its scores with it, and actions keep no link to it; a private client name becomes
+    'Client N' (the name is required, and N keeps clients apart when the copy is imported).
     """
     goals = [g.model_copy(update=_clean(g, _GOAL_TEXT)) for g in document.goals]
     kept_goals = [g for g in goals if g.specific.strip()]
@@ -184,7 +195,7 @@ def for_client(document: PracticeExport) -> PracticeExport:
     return document.model_copy(
         update={
             "client_copy": True,
-            "clients": [c.model_copy(update=_clean(c, ("contact",))) for c in document.clients],
+            "clients": [_client(c) for c in document.clients],
             "engagements": [
                 e.model_copy(update=_clean(e, _ENGAGEMENT_TEXT)) for e in document.engagements
             ],
@@ -209,6 +220,12 @@ _ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objectiv
 
 def _clean(record: BaseModel, fields: Iterable[str]) -> dict[str, str]:
     return {name: _public(getattr(record, name)).strip() for name in fields}
+
+
+def _client(client: Client) -> Client:
+    update = _clean(client, ("name", "contact"))
+    update["name"] = update["name"] or f"Client {client.id or ''}".strip()
+    return client.model_copy(update=update)
 
 
 # -- reading a file ----------------------------------------------------------------------------
@@ -288,6 +305,7 @@ def _check_references(document: PracticeExport) -> None:
     check("sessions", "client_id", "clients")
     check("sessions", "engagement_id", "engagements", optional=True)
     check("notes", "session_id", "sessions")
+    check("session_periods", "session_id", "sessions")
     check("step_timings", "session_id", "sessions")
     check("actions", "client_id", "clients")
     check("actions", "session_id", "sessions", optional=True)
@@ -409,6 +427,9 @@ class _Importer:
             )
             self.summary.count("sessions", found is None)
             if found is None:
+                if mapped_session.ended_at is not None and mapped_session.duration_seconds is None:
+                    seconds = session_seconds(mapped_session.started_at, mapped_session.ended_at)
+                    mapped_session = mapped_session.model_copy(update={"duration_seconds": seconds})
                 found = self._insert("sessions", "session", _session_row(mapped_session))
                 self.new_sessions.add(session.id)
             self.sessions[session.id] = found
@@ -433,6 +454,12 @@ class _Importer:
             if new:
                 row = _row(notes.model_copy(update={"session_id": self.sessions[notes.session_id]}))
                 self._insert("notes", "notes", row)
+        for period in document.session_periods:
+            new = period.session_id in self.new_sessions
+            self.summary.count("session_periods", new)
+            if new:
+                moved = period.model_copy(update={"session_id": self.sessions[period.session_id]})
+                self._insert("session_periods", "session period", _row(moved))
         for timing in document.step_timings:
             new = timing.session_id in self.new_sessions
             self.summary.count("step_timings", new)
@@ -464,6 +491,17 @@ class _Importer:
             new_id = self.sessions[old_id]
             if self._find("SELECT session_id FROM notes WHERE session_id = ?", [new_id]) is None:
                 self._insert("notes", "notes", _row(Notes(session_id=new_id)))
+        # ...and an unfinished one has a period: from an older export, as m005 gives it one.
+        self.db.execute(
+            "INSERT INTO session_periods (session_id, opened_at, last_seen_at) "
+            "SELECT sessions.id, sessions.started_at, "
+            "max(coalesce(notes.updated_at, sessions.started_at), sessions.started_at) "
+            "FROM sessions LEFT JOIN notes ON notes.session_id = sessions.id "
+            "WHERE sessions.ended_at IS NULL AND sessions.id IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM session_periods WHERE session_id = sessions.id) "
+            "ORDER BY sessions.id",
+            [json.dumps(sorted(self.sessions[old] for old in self.new_sessions))],
+        )
 
     def _actions(self, document: PracticeExport) -> None:
         for action in document.actions:

@@ -9,8 +9,10 @@ from companion.hours import EngagementHours, HoursLog
 
 from .store import Store
 
-# Exact seconds per session, summed per engagement. Only finished sessions count: a session
-# never ended has no duration to claim. A session is in the period by the day it started.
+# Exact seconds per session (its stored time in session: the periods it was open, or the coach's
+# correction; end minus start only for a session stored without one), summed per engagement.
+# Only finished sessions count: a session never ended has no duration to claim. A session is in
+# the period by the day it started.
 _SQL = """
 SELECT clients.id AS client_id, clients.name AS client_name, clients.contact AS contact,
        engagements.id AS engagement_id,
@@ -21,8 +23,10 @@ SELECT clients.id AS client_id, clients.name AS client_name, clients.contact AS 
        date(min(sessions.started_at)) AS start_date,
        date(max(sessions.started_at)) AS end_date,
        count(*) AS sessions,
-       sum(max(0, CAST(round((julianday(sessions.ended_at) - julianday(sessions.started_at))
-                             * 86400) AS INTEGER))) AS seconds
+       sum(coalesce(sessions.duration_seconds,
+                    max(0, CAST(round((julianday(sessions.ended_at)
+                                       - julianday(sessions.started_at)) * 86400) AS INTEGER))))
+           AS seconds
 FROM sessions
 JOIN clients ON clients.id = sessions.client_id
 LEFT JOIN engagements ON engagements.id = sessions.engagement_id

@@ -112,6 +112,7 @@ RECORD_TABLES: tuple[str, ...] = (
     "goals",
     "sessions",
     "notes",
+    "session_periods",
     "step_timings",
     "actions",
     "goal_scores",
@@ -162,3 +163,47 @@ def m003_indexes(db: Database) -> None:
 def m004_sessions_by_engagement(db: Database) -> None:
     """Counting a session's number within its engagement must not scan every session."""
     db.execute("CREATE INDEX sessions_engagement_started ON sessions (engagement_id, started_at)")
+
+
+@migrations()
+def m005_session_periods(db: Database) -> None:
+    """Time in session is the sum of the periods the session was open, not end minus start.
+
+    A finished session keeps the duration it showed before (end minus start); an unfinished one
+    gets one period, from its start to the last time its notes were saved.
+    """
+    db.execute(
+        "CREATE TABLE session_periods ("
+        "id INTEGER PRIMARY KEY, "
+        "session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE, "
+        "opened_at TEXT NOT NULL, "
+        "last_seen_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX session_periods_session ON session_periods (session_id, opened_at)")
+    db.execute("ALTER TABLE sessions ADD COLUMN duration_seconds INTEGER")
+    db.execute(
+        "UPDATE sessions SET duration_seconds = max(0, CAST(round("
+        "(julianday(ended_at) - julianday(started_at)) * 86400) AS INTEGER)) "
+        "WHERE ended_at IS NOT NULL"
+    )
+    db.execute(
+        "INSERT INTO session_periods (session_id, opened_at, last_seen_at) "
+        "SELECT sessions.id, sessions.started_at, "
+        "max(coalesce(notes.updated_at, sessions.started_at), sessions.started_at) "
+        "FROM sessions LEFT JOIN notes ON notes.session_id = sessions.id "
+        "WHERE sessions.ended_at IS NULL ORDER BY sessions.id"
+    )
+
+
+@migrations()
+def m006_session_leases(db: Database) -> None:
+    """Which window has a session open: one row per open session, renewed while it is open."""
+    db.execute(
+        "CREATE TABLE session_leases ("
+        "session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE, "
+        "token TEXT NOT NULL, "
+        "pid INTEGER NOT NULL, "
+        "host TEXT NOT NULL, "
+        "taken_at TEXT NOT NULL, "
+        "heartbeat_at TEXT NOT NULL)"
+    )

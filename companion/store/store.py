@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from companion.errors import CompanionError
 from companion.models import (
     Action,
     ActionStatus,
@@ -33,31 +31,13 @@ from companion.models import (
     now,
 )
 
+from .base import NotFound, StoreError, _locked
+from .lease import Leases
 from .paths import create_private_file, resolve_db_path
 from .schema import migrations
+from .timekeeping import Timekeeping, session_seconds
 
-P = ParamSpec("P")
-R = TypeVar("R")
 M = TypeVar("M", bound=Record)
-
-
-class StoreError(CompanionError):
-    """A request the store cannot satisfy; the message is fit to show the coach."""
-
-
-class NotFound(StoreError):
-    pass
-
-
-def _locked(method: Callable[P, R]) -> Callable[P, R]:
-    """Serialise use of the one connection: the UI saves notes from a worker thread."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with args[0]._lock:  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
-
-    return wrapper
 
 
 def _row(record: Record, *, exclude: set[str] | None = None) -> dict[str, Any]:
@@ -88,6 +68,7 @@ _WHAT: dict[str, str] = {
     "goals": "goal",
     "sessions": "session",
     "notes": "notes",
+    "session_periods": "session period",
     "step_timings": "step timing",
     "actions": "action",
     "goal_scores": "goal score",
@@ -121,7 +102,7 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-class Store:
+class Store(Timekeeping, Leases):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
@@ -325,9 +306,15 @@ class Store:
 
     @_locked
     def add_session(self, session: Session) -> Session:
+        if session.ended_at is not None and session.duration_seconds is None:
+            # Recorded afterwards, already finished: its time is end minus start.
+            seconds = session_seconds(session.started_at, session.ended_at)
+            session = session.model_copy(update={"duration_seconds": seconds})
         with self.db.atomic():
             session_id = self._insert("sessions", _session_row(session))
             self.db["notes"].insert(_row(Notes(session_id=session_id)))
+            if session.ended_at is None:  # its first period opens as it starts
+                self._open_period(session_id, session.started_at, session.started_at)
         return session.model_copy(update={"id": session_id})
 
     @_locked
@@ -412,10 +399,22 @@ class Store:
         takeaways: Iterable[str] = (),
         next_session_on: date | None = None,
     ) -> Session:
-        """Close a session with what the closing screen confirmed, all or nothing."""
+        """Close a session with what the closing screen confirmed, all or nothing.
+
+        A first close ends the latest period at the end time and stores the time in session (the
+        sum of the periods) as its duration; a finished session closed again keeps its end time
+        and its duration.
+        """
         session = self.get_session(session_id)
-        ended = ended_at or now()
+        first_close = session.ended_at is None
+        ended = session.ended_at or ended_at or now()
         with self.db.atomic():
+            if first_close:
+                duration: int | None = self._close_periods(session, ended)
+            else:
+                duration = session.duration_seconds
+                if duration is None:
+                    duration = session_seconds(session.started_at, ended)
             for action in actions:
                 self.save_action(action.model_copy(update={"session_id": session_id}))
             for goal_id, score in (scores or {}).items():
@@ -426,7 +425,11 @@ class Store:
                 [ended.isoformat(), session_id],
             )
             session = session.model_copy(
-                update={"ended_at": ended, "next_session_on": next_session_on}
+                update={
+                    "ended_at": ended,
+                    "next_session_on": next_session_on,
+                    "duration_seconds": duration,
+                }
             )
             self.save_session(session)
         return session
