@@ -14,10 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
 from companion.terms import SessionMode, now
+from companion.tui.keygate import KeyGate
 
 if TYPE_CHECKING:
     from companion.protocols import ProtocolLibrary
@@ -77,6 +79,12 @@ class CompanionApp(App[None]):
         """How many minutes before the end the clock nudges towards the closing steps."""
         self.failure: str | None = None
         """Why the app gave up (the database would not open): one line for the command line."""
+        self.key_gate = KeyGate(self, super().on_event)
+        """Keys act in the order typed, even in a burst (see keygate)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if not await self.key_gate.take(event):
+            await super().on_event(event)
 
     @property
     def store(self) -> Store:
