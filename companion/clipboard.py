@@ -8,8 +8,11 @@ text itself never goes into a message or a log.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,20 +57,98 @@ def _same(copied: str, pasted: object) -> bool:
 # Backends not read back: WSL's paste runs powershell.exe, which takes seconds.
 _TRUSTED = frozenset({"copy_wsl"})
 
+# The helpers that stay running to serve the selection (a forked child of xclip, xsel and
+# wl-copy). pyperclip lets them inherit stdout / stderr, so `out=$(companion recap 1 --copy)` or
+# `... --copy | less` waits until something else takes the clipboard: they are run here instead,
+# detached. The commands are pyperclip 1.11's: copy, then paste for the read-back.
+_SERVING: dict[str, tuple[list[str], list[str]]] = {
+    "copy_xclip": (["xclip", "-selection", "c"], ["xclip", "-selection", "c", "-o"]),
+    "copy_xsel": (["xsel", "-b", "-i"], ["xsel", "-b", "-o"]),
+    "copy_wl": (["wl-copy"], ["wl-paste", "-n", "-t", "text"]),
+}
+
+# Seconds for a helper's foreground part (connect, read the text, fork) and for one read-back.
+_HELPER_TIMEOUT = 3.0
+# Seconds to retry the read-back while a just-forked helper takes the selection.
+_SETTLE = 1.0
+
+
+def _serve_detached(command: list[str], text: str) -> bool:
+    """Hand TEXT to a selection-serving helper that keeps nothing of ours open; True if it took it.
+
+    The helper gets its own session and /dev/null for stdout and stderr, so the part that stays
+    behind to serve the selection holds no pipe of the caller's shell.
+    """
+    data = text.encode("utf-8")
+    if not data and command[0] == "wl-copy":
+        command = [*command, "--clear"]  # as pyperclip does: wl-copy with no input would wait
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        start_new_session=True,
+    )
+    try:
+        process.communicate(data, timeout=_HELPER_TIMEOUT)  # writes, closes stdin, waits
+    except subprocess.TimeoutExpired:
+        # Stuck before forking (an X server that does not answer, a helper not reading): it
+        # cannot be trusted with the text, and must not linger.
+        process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=_HELPER_TIMEOUT)
+        return False
+    return process.returncode == 0  # xclip / xsel exit 1 when DISPLAY names no server
+
+
+def _read_back(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            timeout=_HELPER_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _copy_serving(copy_command: list[str], paste_command: list[str], text: str) -> bool:
+    if not _serve_detached(copy_command, text):
+        return False
+    # xsel reads its input after forking: the selection may take a moment to arrive.
+    deadline = time.monotonic() + _SETTLE
+    while True:
+        pasted = _read_back(paste_command)
+        if pasted is None:  # the read-back itself hung: give up rather than wait again
+            return False
+        if _same(text, pasted):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
 
 def _system_clipboard(text: str) -> bool:
-    """Copy with pyperclip if a backend really exists, and check it arrived where cheap."""
+    """Copy with pyperclip's backend if one really exists, and check it arrived where cheap."""
     try:
         import pyperclip
 
         copy, paste = pyperclip.determine_clipboard()
         if not copy:  # pyperclip's "no clipboard" stand-in is falsy
             return False
+        name = getattr(copy, "__name__", "")
+        if name in _SERVING:
+            return _copy_serving(*_SERVING[name], text)
         copy(text)
-        if sys.platform == "win32" or getattr(copy, "__name__", "") in _TRUSTED:
+        if sys.platform == "win32" or name in _TRUSTED:
             return True
-        # xclip / xsel / wl-copy can fail silently (DISPLAY set, no X server; exit codes are
-        # ignored): read the text back to be sure.
+        # Other backends can fail silently (exit codes are ignored): read the text back.
         return _same(text, paste())
     except Exception:  # PyperclipException, OSError from a backend, anything: fall back quietly
         return False
