@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -138,6 +139,34 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+
+
+class DateTimeParam(DateParam):
+    """A moment: a date as DATE takes it, then the time, HH:MM (2026-11-25 14:00, today 09:30)."""
+
+    name = "DATETIME"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        parts = re.split(r"\s+|T(?=\d)", str(value).strip(), maxsplit=1)
+        day_text, clock = [*parts, ""][:2]
+        try:
+            moment = (
+                time.fromisoformat(clock) if re.fullmatch(r"\d\d:\d\d(:\d\d)?", clock) else None
+            )
+        except ValueError:
+            moment = None
+        if moment is None:
+            example = f"{date.today().isoformat()} 14:00"
+            self.fail(f"{value!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. {example!r}")
+        day = super().convert(day_text, param, ctx)
+        return datetime.combine(day, moment.replace(tzinfo=None))
+
+
+DATETIME = DateTimeParam()
 
 
 def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]) -> None:

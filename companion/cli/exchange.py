@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from companion.exchange_markdown import session_document, session_filename, slug
-from companion.store.erase import client_footprint, forget_client
+from companion.store.erase import check_not_open, client_footprint, forget_client
 from companion.store.exchange import (
     ExportError,
     export_practice,
@@ -208,6 +208,7 @@ def forget(practice: Practice, client_name: str, yes: bool) -> None:
     store = practice.store
     client_id = client_or_fail(practice, client_name)
     client = store.get_client(client_id)
+    check_not_open(store, client)  # before asking: a session of theirs open in a window
     counts = client_footprint(store, client_id)
     if not yes:
         held = _counted(counts) if any(counts.values()) else "no sessions or other records yet"

@@ -1,16 +1,24 @@
-"""`companion sessions`, `companion show` and `companion recap`: the sessions from the shell."""
+"""`companion sessions` (and `sessions edit`), `show` and `recap`: the sessions from the shell."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from companion.models import Session
 
-from .common import DATE, Practice, client_or_fail, echo_json, pass_practice
+from .common import (
+    DATE,
+    DATETIME,
+    Practice,
+    UserError,
+    client_or_fail,
+    echo_json,
+    pass_practice,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -23,15 +31,43 @@ def _duration(session: Session) -> str:
     return "unfinished" if minutes is None else f"{round(minutes)} min"
 
 
-@click.command("sessions")
+def _cells(session: Session, client_name: str) -> tuple[str, ...]:
+    return (
+        str(session.id),
+        f"{session.started_at:%Y-%m-%d %H:%M}",
+        client_name,
+        session.protocol_id,
+        _duration(session),
+        " ".join(session.agreement.topic.split()),
+    )
+
+
+def _lines(rows: list[tuple[str, ...]]) -> list[str]:
+    """The rows as aligned columns: id, start, client, protocol, duration, then the topic."""
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = []
+    for row in rows:
+        cells = [
+            row[0].rjust(widths[0]),
+            *(cell.ljust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)),
+        ]
+        lines.append("  ".join([*cells, row[5]]).rstrip())
+    return lines
+
+
+@click.group("sessions", invoke_without_command=True)
 @click.option("--client", "client_name", metavar="NAME", help="Only this client's sessions.")
 @click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_practice
+@click.pass_context
 def sessions(
-    practice: Practice, client_name: str | None, since: date | None, as_json: bool
+    ctx: click.Context, client_name: str | None, since: date | None, as_json: bool
 ) -> None:
-    """List sessions, newest first."""
+    """List sessions, newest first (`sessions edit ID` corrects a finished session's times)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    practice = ctx.find_object(Practice)
+    assert practice is not None
     store = practice.store
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     found = store.sessions(client_id, since=since)
@@ -51,24 +87,46 @@ def sessions(
     if not found:
         click.echo("No sessions yet." if client_id is None and since is None else "No sessions.")
         return
-    rows = [
-        (
-            str(s.id),
-            f"{s.started_at:%Y-%m-%d %H:%M}",
-            names.get(s.client_id, ""),
-            s.protocol_id,
-            _duration(s),
-            " ".join(s.agreement.topic.split()),
+    for line in _lines([_cells(s, names.get(s.client_id, "")) for s in found]):
+        click.echo(line)
+
+
+@sessions.command("edit")
+@click.argument("session_id", type=int)
+@click.option("--started", type=DATETIME, help="When it really started: 'YYYY-MM-DD HH:MM'.")
+@click.option("--ended", type=DATETIME, help="When it really ended: 'YYYY-MM-DD HH:MM'.")
+@click.option(
+    "--minutes",
+    type=int,
+    help="The time really spent coaching, 1 to 600 (without it: end minus start).",
+)
+@pass_practice
+def edit(
+    practice: Practice,
+    session_id: int,
+    started: datetime | None,
+    ended: datetime | None,
+    minutes: int | None,
+) -> None:
+    """Correct a finished session's start, end or minutes; the hours log follows.
+
+    --started or --ended alone set the minutes to end minus start; --minutes alone keeps both
+    times. Prints the corrected session.
+    """
+    if started is None and ended is None and minutes is None:
+        raise UserError(
+            "nothing to change: give --started, --ended or --minutes "
+            f"(e.g. companion sessions edit {session_id} --minutes 55)"
         )
-        for s in found
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    for row in rows:
-        cells = [
-            row[0].rjust(widths[0]),
-            *(cell.ljust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)),
-        ]
-        click.echo("  ".join([*cells, row[5]]).rstrip())
+    store = practice.store
+    session = store.correct_session_time(
+        session_id,
+        started_at=started,
+        ended_at=ended,
+        duration_seconds=None if minutes is None else minutes * 60,
+    )
+    client = store.get_client(session.client_id)
+    click.echo(_lines([_cells(session, client.name)])[0])
 
 
 def _record(practice: Practice, session_id: int) -> SessionRecord:

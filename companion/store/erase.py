@@ -12,8 +12,9 @@ import sqlite3
 
 from pydantic import BaseModel, Field
 
-from companion.models import Client
+from companion.models import Client, now
 
+from .lease import SessionInUse
 from .schema import SEARCHABLE
 from .store import Store, StoreError
 
@@ -53,10 +54,22 @@ def client_footprint(store: Store, client_id: int) -> dict[str, int]:
         }
 
 
+def check_not_open(store: Store, client: Client) -> None:
+    """SessionInUse if a companion window (here or in another process) has a session of theirs."""
+    assert client.id is not None
+    leases = store.live_leases_for_client(client.id, now())
+    if leases:
+        raise SessionInUse(leases[0], client.name)
+
+
 def forget_client(store: Store, client_id: int) -> ForgetSummary:
-    """Remove the client and everything of theirs, then wipe the file of their text."""
+    """Remove the client and everything of theirs, then wipe the file of their text.
+
+    Refused (SessionInUse) while one of their sessions is open in a companion window.
+    """
     with store._lock:
         client = store.get_client(client_id)  # NotFound for a wrong id
+        check_not_open(store, client)
         removed = client_footprint(store, client_id)
         db = store.db
         if store.path is not None and _checkpoint(db.conn):

@@ -197,11 +197,12 @@ class Timekeeping:
                 f"({started:%Y-%m-%d %H:%M})"
             )
         if duration_seconds is None:
-            duration = (
-                session_seconds(started, ended)
-                if started_at is not None or ended_at is not None
-                else session.duration_seconds
-            )
+            duration = session_seconds(started, ended)
+            if duration > MAX_MINUTES * 60:
+                raise StoreError(
+                    f"from {started:%Y-%m-%d %H:%M} to {ended:%Y-%m-%d %H:%M} is more than "
+                    f"{MAX_MINUTES} minutes of coaching: give the minutes too"
+                )
         else:
             if not 60 <= duration_seconds <= MAX_MINUTES * 60:
                 raise StoreError(
