@@ -196,10 +196,9 @@ class RealApp:
                 return
             with self._lock:
                 self.all_output += chunk
-                try:
+                # An escape sequence pyte does not know must not stop the reading.
+                with contextlib.suppress(Exception):
                     self._stream.feed(chunk)
-                except Exception:  # an escape sequence pyte does not know: keep reading
-                    pass
 
     def alive(self) -> bool:
         return self._poll() is None
@@ -301,7 +300,9 @@ def _label(wanted: str | re.Pattern[str]) -> str:
     return f"/{wanted.pattern}/" if isinstance(wanted, re.Pattern) else repr(wanted)
 
 
-def run_companion(args: list[str], tmp: Path, *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_companion(
+    args: list[str], tmp: Path, *, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """A one-shot `companion ARGS` (no terminal) on the same private practice as RealApp(tmp)."""
     db = Path(tmp) / "p.db"
     return subprocess.run(

@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from pty_app import RealApp, key_bytes, run_companion
 
 from companion.models import Action, Session
 from companion.store import Store
-
-from pty_app import RealApp, key_bytes, run_companion
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
