@@ -4,8 +4,10 @@ Pure: a SessionRecord in, a file name and text out. The body is the session as t
 it back (session_view.session_markdown). The front matter is written by hand, every string double
 quoted and escaped, so no YAML library is needed and no text a coach typed can break it.
 
-A copy for the client (`client_copy=True`) leaves out every private line, wherever it was typed:
-notes, agreement, goals, actions, takeaways.
+A copy for the client (`client_copy=True`) is made from recap.client_record, the session with
+every text taken through companion.notes.client_text (the one privacy filter): no private line,
+wherever it was typed (notes, names, engagement, agreement, goals, actions, takeaways), and the
+body goes through client_text once more at the end. Its file name comes from the same record.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import unicodedata
 from datetime import date, datetime
 
 from companion.models import SessionRecord
-from companion.notes import is_private, without_private
+from companion.notes import client_text
+from companion.recap import client_record as client_record
 from companion.session_view import session_markdown
 
 FrontValue = str | int | float | bool | date | datetime | list[str] | None
@@ -27,9 +30,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def session_filename(record: SessionRecord) -> str:
-    """'2026-11-25-ana-lopez-session-12.md': stable (the session id), sorts by date, ASCII."""
-    client = slug(record.client.name) or f"client-{record.client.id}"
+def session_filename(record: SessionRecord, *, client_copy: bool = False) -> str:
+    """'2026-11-25-ana-lopez-session-12.md': stable (the session id), sorts by date, ASCII.
+
+    A client copy's file is named from the client's record (a private name never shows).
+    """
+    name = client_record(record).client.name if client_copy else record.client.name
+    client = slug(name) or f"client-{record.client.id}"
     day = record.session.started_at.date().isoformat()
     return f"{day}-{client}-session-{record.session.id}.md"
 
@@ -81,33 +88,6 @@ def front_matter(fields: dict[str, FrontValue]) -> str:
 # -- the session -------------------------------------------------------------------------------
 
 
-def _public(text: str) -> str:
-    return without_private(text).strip()
-
-
-def client_record(record: SessionRecord) -> SessionRecord:
-    """The session with every private line (and every record typed as private) left out."""
-    session = record.session
-    agreement = session.agreement.model_copy(
-        update={
-            "topic": _public(session.agreement.topic),
-            "desired_outcome": _public(session.agreement.desired_outcome),
-            "measure_of_success": _public(session.agreement.measure_of_success),
-        }
-    )
-    goals = [p for p in record.goals if not is_private(p.goal.specific)]
-    return record.model_copy(
-        update={
-            "session": session.model_copy(update={"agreement": agreement}),
-            "notes": record.notes.model_copy(update={"text": without_private(record.notes.text)}),
-            "actions_set": [a for a in record.actions_set if not is_private(a.text)],
-            "actions_reviewed": [a for a in record.actions_reviewed if not is_private(a.text)],
-            "goals": goals,
-            "takeaways": [t for t in record.takeaways if not is_private(t.text)],
-        }
-    )
-
-
 def session_front_matter(
     record: SessionRecord, *, client_copy: bool = False
 ) -> dict[str, FrontValue]:
@@ -148,5 +128,5 @@ def session_document(record: SessionRecord, *, client_copy: bool = False) -> str
         record = client_record(record)
     body = session_markdown(record, private=not client_copy)
     if client_copy:  # a last guard: no line that reads as private leaves, whatever its source
-        body = without_private(body)
+        body = client_text(body)
     return front_matter(session_front_matter(record, client_copy=client_copy)) + "\n" + body

@@ -7,10 +7,11 @@ Times are naive local datetimes (a coach's practice lives in the coach's own tim
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from companion.notes import is_private
 from companion.protocols import Protocol
 from companion.terms import SESSION_MODES as SESSION_MODES
 from companion.terms import SessionMode as SessionMode
@@ -34,17 +35,42 @@ class Record(BaseModel):
     model_config = ConfigDict(validate_assignment=True, extra="forbid", defer_build=True)
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+def one_line(value: object) -> object:
+    """VALUE as one line: every line break collapsed to one space, blank lines dropped, stripped.
+
+    Any separator `str.splitlines` knows counts as a line break (\\r, \\n, \\r\\n, \\v, \\f, \\x85,
+    U+2028, U+2029, ...), along with the spaces around it. Values that are not strings pass
+    unchanged, for pydantic to refuse.
+
+    Privacy (see companion.notes): a one-line value that starts with ``//`` (``// call HR``, also
+    after a bullet, checkbox or ``!``) is a private item, for the coach only; client outputs leave
+    it out entirely. A value that arrives in several lines with a private line after a public
+    one (``"Call HR\\n// ask about the budget"``, from an import or an old database) becomes
+    ``"// Call HR // ask about the budget"``: private as a whole. Once on one line the private
+    remark could no longer be told apart from the rest, so the whole item is hidden rather than
+    the remark shown; nothing the coach wrote is lost, and removing the leading ``//`` makes the
+    item the client's again.
+    """
+    if not isinstance(value, str):
+        return value
+    lines = [line.strip() for line in value.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > 1 and not is_private(lines[0]) and any(map(is_private, lines[1:])):
+        lines.insert(0, "//")
+    return " ".join(lines)
+
+
+OneLine = Annotated[str, BeforeValidator(one_line)]
+"""A text that is one line by construction (see `one_line`): names, actions, goals, agreements.
+
+A before-validator, so `min_length` and the other checks see the value as it will be stored."""
 
 
 class Client(Record):
     id: int | None = None
-    name: str = Field(min_length=1)
-    contact: str = ""
+    name: OneLine = Field(min_length=1)
+    contact: OneLine = ""
     created_at: datetime = Field(default_factory=now)
-
-    _strip_name = field_validator("name", "contact", mode="before")(_strip)
 
 
 class Engagement(Record):
@@ -52,8 +78,8 @@ class Engagement(Record):
 
     id: int | None = None
     client_id: int
-    sponsor_name: str = ""
-    sponsor_role: str = ""
+    sponsor_name: OneLine = ""
+    sponsor_role: OneLine = ""
     start_date: date = Field(default_factory=date.today)
     end_date: date | None = None
     sessions_planned: int | None = Field(default=None, ge=1)
@@ -75,24 +101,22 @@ class Goal(Record):
     id: int | None = None
     client_id: int
     engagement_id: int | None = None
-    specific: str = Field(min_length=1, description="The goal itself, in the client's words.")
-    measurable: str = ""
-    achievable: str = ""
-    realistic: str = ""
+    specific: OneLine = Field(min_length=1, description="The goal itself, in the client's words.")
+    measurable: OneLine = ""
+    achievable: OneLine = ""
+    realistic: OneLine = ""
     timely: date | None = Field(default=None, description="The date the goal is due.")
-    ecological: str = ""
+    ecological: OneLine = ""
     status: GoalStatus = "active"
     created_at: datetime = Field(default_factory=now)
-
-    _strip_specific = field_validator("specific", mode="before")(_strip)
 
 
 class Agreement(Record):
     """Today's session agreement: what the client wants from this session and how they'll know."""
 
-    topic: str = ""
-    desired_outcome: str = ""
-    measure_of_success: str = ""
+    topic: OneLine = ""
+    desired_outcome: OneLine = ""
+    measure_of_success: OneLine = ""
 
     @property
     def is_empty(self) -> bool:
@@ -198,15 +222,13 @@ class Action(Record):
     reviewed_session_id: int | None = Field(
         default=None, description="The later session in which it was followed up."
     )
-    text: str = Field(min_length=1)
+    text: OneLine = Field(min_length=1)
     owner: ActionOwner = "coachee"
     due_on: date | None = None
     goal_id: int | None = None
     status: ActionStatus = "open"
     created_at: datetime = Field(default_factory=now)
     closed_at: datetime | None = None
-
-    _strip_text = field_validator("text", mode="before")(_strip)
 
     def is_overdue(self, today: date | None = None) -> bool:
         return (
@@ -229,9 +251,7 @@ class GoalScore(Record):
 class Takeaway(Record):
     id: int | None = None
     session_id: int
-    text: str = Field(min_length=1)
-
-    _strip_text = field_validator("text", mode="before")(_strip)
+    text: OneLine = Field(min_length=1)
 
 
 class SearchHit(Record):

@@ -9,7 +9,9 @@ Notes are plain Markdown. Three markers at the start of a line give a line a rol
 Privacy errs on the side of hiding: a line is private when its text, after leading whitespace and
 any list, checkbox, quote or insight prefix, starts with ``//``. So ``- [ ] // call HR`` and
 ``! // hunch`` are private too, while a URL in the middle of a line (``see https://x.org``) is not.
-Pure functions, no I/O.
+
+Everything meant for the client (the recap, the Markdown and JSON client copies, anything later)
+takes each text through `client_text`, the one privacy filter. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -77,3 +79,19 @@ def without_private(text: str) -> str:
     return "".join(
         line for line in text.splitlines(keepends=True) if not is_private(line.rstrip("\r\n"))
     )
+
+
+def client_text(text: str) -> str:
+    """What the client may see of TEXT: the one privacy filter for everything meant for them.
+
+    Every output meant for the client (the recap, the Markdown and JSON client copies, and any
+    added later) takes each text it shows from the coach's records through this function; nothing
+    else decides what is private. It leaves out every private line (`is_private`), whatever
+    breaks the lines (any of `str.splitlines`'s separators), and keeps the rest as it was.
+
+    A one-line field (an action, a takeaway, a goal, an agreement field, a name, a contact: see
+    `companion.models.OneLine`) holds one line, so it comes back either whole or empty. An empty
+    result means the item is private as a whole (an action typed as ``// call HR``): client
+    outputs leave that item out entirely, and a private client name is replaced, never shown.
+    """
+    return without_private(text)

@@ -2,7 +2,9 @@
 
 Pure: a SessionRecord in, text out. Only what was explicitly recorded for the client goes in (the
 agreement, takeaways, ``! `` insights, actions, goal scores, the next date); the notes themselves
-never do, and no private line can reach the recap (every line is checked again at the end).
+never do. No private line can reach the recap: it is built from `client_record`, the session
+with every text taken through companion.notes.client_text, and the whole text goes through
+client_text again at the end. `client_record` serves every other output for the client too.
 An unfinished session gives a draft whose actions include the notes' ``- [ ]`` lines.
 """
 
@@ -11,18 +13,75 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
 
 from companion.models import Action, GoalProgress, SessionRecord
-from companion.notes import action_candidates, insights, is_private, without_private
+from companion.notes import action_candidates, client_text, insights
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _keep(text: str) -> bool:
-    """Whether a recorded text may go to the client: not empty, not marked private."""
-    return bool(text.strip()) and not is_private(text.strip())
+def _public(text: str) -> str:
+    """What the client may see of one recorded text ("" when it is private), stripped."""
+    return client_text(text).strip()
+
+
+def _cleaned(record: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _public(getattr(record, name)) for name in fields}
+
+
+_GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
+_AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
+_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+
+
+def client_name(record: SessionRecord) -> str:
+    """The client's name as a client copy shows it: 'Client 4' in place of a private name."""
+    return _public(record.client.name) or f"Client {record.client.id or ''}".strip()
+
+
+def client_record(record: SessionRecord) -> SessionRecord:
+    """The session as the client may see it: every text through client_text, wherever it was typed.
+
+    Notes, the client's name and contact, the engagement, the agreement, goals, actions and
+    takeaways. A record whose text is private as a whole (an action, a takeaway or a goal typed
+    as ``// ...``) is left out; a private client name becomes 'Client N' (see client_name).
+    """
+    session = record.session
+    agreement = session.agreement.model_copy(update=_cleaned(session.agreement, _AGREEMENT))
+    engagement = record.engagement
+    if engagement is not None:
+        engagement = engagement.model_copy(update=_cleaned(engagement, _ENGAGEMENT_TEXT))
+    goals = [
+        p.model_copy(update={"goal": p.goal.model_copy(update=_cleaned(p.goal, _GOAL_TEXT))})
+        for p in record.goals
+    ]
+
+    def actions(found: list[Action]) -> list[Action]:
+        return [a.model_copy(update={"text": _public(a.text)}) for a in found if _public(a.text)]
+
+    return record.model_copy(
+        update={
+            "session": session.model_copy(update={"agreement": agreement}),
+            "client": record.client.model_copy(
+                update={"name": client_name(record), "contact": _public(record.client.contact)}
+            ),
+            "engagement": engagement,
+            "notes": record.notes.model_copy(update={"text": client_text(record.notes.text)}),
+            "actions_set": actions(record.actions_set),
+            "actions_reviewed": actions(record.actions_reviewed),
+            "goals": [p for p in goals if p.goal.specific],
+            "takeaways": [
+                t.model_copy(update={"text": _public(t.text)})
+                for t in record.takeaways
+                if _public(t.text)
+            ],
+        }
+    )
 
 
 def long_date(day: date) -> str:
@@ -78,21 +137,22 @@ def _draft_actions(record: SessionRecord, stored: list[Action]) -> list[str]:
 
 def build_recap(record: SessionRecord) -> str:
     """The client's recap of one session, in Markdown (a draft while the session is unfinished)."""
+    name = first_name(_public(record.client.name))  # a private name: no name, not 'Client 4'
+    record = client_record(record)
     session = record.session
     draft = not session.is_finished
     day = session.started_at.date()
-    name = first_name(record.client.name)
     goals = {p.goal.id: _one_line(p.goal.specific) for p in record.goals if p.goal.id is not None}
 
     title = "Draft session recap" if draft else "Session recap"
-    out: list[str] = [f"# {title} — {name}, {long_date(day)}", ""]
+    out: list[str] = [f"# {title} — {f'{name}, ' if name else ''}{long_date(day)}", ""]
     if draft:
         out += ["_Draft: the session is not finished; actions include the notes' open items._", ""]
     of_planned = ""
     if record.engagement is not None and record.engagement.sessions_planned:
         of_planned = f" of {record.engagement.sessions_planned}"
     out += [
-        f"Hello {name},",
+        f"Hello {name}," if name else "Hello,",
         "",
         f"Thank you for our session on {long_date(day)} (session {record.session_number}"
         f"{of_planned}). Here is a short summary to keep.",
@@ -109,19 +169,19 @@ def build_recap(record: SessionRecord) -> str:
                 ("Desired outcome", agreement.desired_outcome),
                 ("Measure of success", agreement.measure_of_success),
             )
-            if _keep(value)
+            if value
         ],
     )
     out += _section(
         "Your takeaways",
-        [f"- {_one_line(t.text)}" for t in record.takeaways if _keep(t.text)],
+        [f"- {_one_line(t.text)}" for t in record.takeaways],
     )
     out += _section(
         "Insights",
         [f"- {_one_line(text)}" for text in insights(record.notes.text)],
     )
 
-    stored = [a for a in record.actions_set if a.status != "dropped" and _keep(a.text)]
+    stored = [a for a in record.actions_set if a.status != "dropped"]
     actions = [_action_line(action, goals) for action in stored]
     if draft:
         actions += _draft_actions(record, stored)
@@ -131,13 +191,13 @@ def build_recap(record: SessionRecord) -> str:
     followed = [
         f"- {_one_line(a.text)} — {'done' if a.status == 'done' else 'carried forward'}"
         for a in record.actions_reviewed
-        if a.status != "dropped" and _keep(a.text)
+        if a.status != "dropped"
     ]
     out += _section("Following up on earlier actions", followed)
 
     out += _section(
         "Goal progress",
-        [_progress_line(p) for p in record.goals if p.score is not None and _keep(p.goal.specific)],
+        [_progress_line(p) for p in record.goals if p.score is not None],
     )
     if session.next_session_on is not None:
         out += _section("Next session", [long_date(session.next_session_on) + "."])
@@ -159,7 +219,7 @@ def build_recap(record: SessionRecord) -> str:
         )
     out += [closing, ""]
     # A last guard: no line that reads as private leaves for the client, whatever its source.
-    return without_private("\n".join(out)).rstrip("\n") + "\n"
+    return client_text("\n".join(out)).rstrip("\n") + "\n"
 
 
 def _slug(text: str) -> str:
@@ -169,7 +229,7 @@ def _slug(text: str) -> str:
 
 def recap_filename(record: SessionRecord) -> str:
     """'2026-11-25-ana-lopez-session-3.md' (with '-draft' before '.md' for an unfinished one)."""
-    client = _slug(record.client.name) or f"client-{record.client.id}"
+    client = _slug(_public(record.client.name)) or f"client-{record.client.id}"
     day = record.session.started_at.date().isoformat()
     draft = "" if record.session.is_finished else "-draft"
     return f"{day}-{client}-session-{record.session_number}{draft}.md"

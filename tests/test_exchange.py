@@ -269,15 +269,15 @@ def test_one_client_export(practice: Store, other: Store) -> None:
 
 def test_client_copy_leaves_private_lines_out_everywhere(practice: Store, other: Store) -> None:
     session = practice.sessions()[-1]
-    practice.save_session(
-        session.model_copy(update={"agreement": Agreement(topic="Visible\n// hidden hunch")})
-    )
+    agreement = Agreement(topic="Visible\n// hidden hunch", desired_outcome="Kept")
+    practice.save_session(session.model_copy(update={"agreement": agreement}))
     text = export_practice(practice, client_copy=True).to_json()
     assert "reorganisation" not in text and "hidden hunch" not in text
     document = read_export(text)
     assert document.client_copy is True
     assert all("Session" in n.text for n in document.notes if n.text)
-    assert "Visible" in text
+    # A one-line field that held a private line is private as a whole (models.one_line).
+    assert "Visible" not in text and '"desired_outcome": "Kept"' in text
     # The private action is left out; everything else is there.
     assert sorted(a.text for a in document.actions) == ["Action 0", "Action 1", "Call back"]
     import_practice(other, document)
@@ -446,7 +446,7 @@ def test_markdown_front_matter_of_a_session(practice: Store) -> None:
     assert fields["mode"] == "video"
     assert fields["session_id"] == session.id
     assert fields["agreement_topic"] == "Topic 0"
-    assert fields["desired_outcome"] == "A plan\nin two lines"
+    assert fields["desired_outcome"] == "A plan in two lines"  # a one-line field
     assert fields["status"] == "finished"
     assert fields["client_copy"] is False
     assert "coaching" in fields["tags"] and "client/ana-lopez" in fields["tags"]
