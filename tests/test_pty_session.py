@@ -28,7 +28,6 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 CLIENT = "Ana Lopez"
 COPIED = re.compile(r"OSC 52|saved the recap to|saved it to|[Cc]opied")
 """The recap screen's line saying how the recap went out (no display here: OSC 52 and a file)."""
-IN_PROGRESS = "issue 7 point 6 in progress"
 
 NOTES = "Ana opens with the move to Lisbon\r- [ ] Send the agenda\r// private hunch\r"
 NOTE_LINES = ["Ana opens with the move to Lisbon", "- [ ] Send the agenda", "// private hunch"]
@@ -216,7 +215,6 @@ def test_quit_during_a_session_keeps_the_notes(tmp_path: Path, size: tuple[int, 
 # -- signals --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_keeps_every_word_and_the_step(tmp_path: Path, sig: signal.Signals) -> None:
     text = "typed a moment before the signal, no time to autosave"
@@ -238,7 +236,6 @@ def test_a_signal_keeps_every_word_and_the_step(tmp_path: Path, sig: signal.Sign
 # -- bursts: several keys in one write ------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_notes_f2_topic(tmp_path: Path, size: tuple[int, int]) -> None:
     topic = "Moving to Lisbon without losing the team"
@@ -259,7 +256,6 @@ def test_burst_notes_f2_topic(tmp_path: Path, size: tuple[int, int]) -> None:
     assert "Lisbon" not in notes
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_across_two_form_fields(tmp_path: Path, size: tuple[int, int]) -> None:
     with start(tmp_path, size) as app:
@@ -279,7 +275,6 @@ def test_burst_across_two_form_fields(tmp_path: Path, size: tuple[int, int]) -> 
     assert session.agreement.desired_outcome == "The outcome in full", session.agreement
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_notes_then_quit(tmp_path: Path, size: tuple[int, int]) -> None:
     text = ("The client names three options and picks none of them yet. " * 2)[:100]
@@ -294,7 +289,6 @@ def test_burst_notes_then_quit(tmp_path: Path, size: tuple[int, int]) -> None:
     assert text in notes, notes
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_notes_then_end(tmp_path: Path, size: tuple[int, int]) -> None:
     text = "last words before the end, then F10 in the same burst"
@@ -313,7 +307,6 @@ def test_burst_notes_then_end(tmp_path: Path, size: tuple[int, int]) -> None:
     assert text in notes, notes
 
 
-@pytest.mark.xfail(strict=False, reason=IN_PROGRESS)
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_action_text_then_save(tmp_path: Path, size: tuple[int, int]) -> None:
     text = "Ask two colleagues about the Lisbon office"
@@ -331,7 +324,6 @@ def test_burst_action_text_then_save(tmp_path: Path, size: tuple[int, int]) -> N
     assert [a.text for a in actions] == [text]
 
 
-@pytest.mark.xfail(strict=False, reason="ctrl+s before the closing screen has read the session")
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_end_and_close_in_one_motion(tmp_path: Path, size: tuple[int, int]) -> None:
     """F10 then ctrl+s at once: the closing screen ignores ctrl+s until its data is loaded."""

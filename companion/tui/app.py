@@ -7,7 +7,14 @@ first and only then pays for pydantic, sqlite-utils and the database.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import os
+import select
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +46,14 @@ class SessionStart:
     protocol_id: str | None = None
     minutes: int | None = None
     mode: SessionMode = "video"
+
+
+def _input_pending() -> bool:
+    """Whether the terminal holds keys the app has not read yet."""
+    try:
+        return bool(select.select([sys.__stdin__], [], [], 0)[0])
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 class CompanionApp(App[None]):
@@ -79,6 +94,7 @@ class CompanionApp(App[None]):
         """How many minutes before the end the clock nudges towards the closing steps."""
         self.failure: str | None = None
         """Why the app gave up (the database would not open): one line for the command line."""
+        self._hanging_up: asyncio.Task[None] | None = None
         self.key_gate = KeyGate(self, super().on_event)
         """Keys act in the order typed, even in a burst (see keygate)."""
 
@@ -119,6 +135,7 @@ class CompanionApp(App[None]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        self._catch_hangups()
         if self._start_with == "session" and self._session_id is not None:
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
@@ -239,12 +256,48 @@ class CompanionApp(App[None]):
         else:
             self.switch_screen(HomeScreen())
 
-    async def action_quit(self) -> None:
-        """Quit, saving the live notes on the way out (unmounting saves them too)."""
+    def save_everything(self) -> None:
+        """Write what any open session holds, now (quitting, the terminal closing)."""
         for screen in self.screen_stack:
             flush = getattr(screen, "flush_notes", None)
             if flush is not None:
                 flush()
+
+    async def action_quit(self) -> None:
+        """Quit, saving the live notes on the way out (unmounting saves them too)."""
+        await self.key_gate.settled()
+        self.save_everything()
+        self.exit()
+
+    def _catch_hangups(self) -> None:
+        """SIGHUP (the terminal window closed) and SIGTERM save the session before exiting."""
+        if self.is_headless or not hasattr(signal, "SIGHUP"):
+            return  # Pilot tests run in the test's own process: leave its signals alone
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, self._hang_up_soon, signum)
+
+    def _hang_up_soon(self, signum: int) -> None:
+        # A task of its own, not a message: the app's queue must go on delivering the keys
+        # that were typed before the signal while this waits for them.
+        if self._hanging_up is None:
+            self._hanging_up = asyncio.create_task(self._hang_up(signum))
+
+    async def _hang_up(self, signum: int) -> None:
+        """Save, then leave; a terminal that is gone must not keep the process alive."""
+        # Keys already written to the terminal are delivered first: wait (a bounded time) while
+        # the input has unread bytes, then let the gate settle them where they belong.
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and _input_pending():
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)  # the driver's thread hands its last read to the app
+        await self.key_gate.settled(with_app=True)
+        self.save_everything()
+        # Textual's shutdown writes to the terminal; with the window closed that write can
+        # block for ever. Everything is saved by now: end the process if it hangs.
+        watchdog = threading.Timer(3.0, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit()
 
     def open_home(self) -> None:

@@ -17,6 +17,7 @@ order, to wherever focus now is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -90,11 +91,26 @@ class KeyGate:
             if not self.app.call_later(self._open, act_first):
                 self._held = None  # the app is closing: nothing left to deliver to
 
-    async def _settle(self) -> None:
+    async def settled(self, *, with_app: bool = False) -> None:
+        """Wait (a bounded time) until the keys held and the widgets' queues are all handled.
+
+        WITH_APP also waits for the app's own queue (keys not yet forwarded): only from a task
+        of its own, never from the app's queue itself, which would wait on itself.
+        """
+        for _ in range(20):
+            if self._held is None:
+                break
+            await asyncio.sleep(0.02)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._settle(with_app), SETTLE_TIMEOUT)
+
+    async def _settle(self, with_app: bool = False) -> None:
         """Wait until every widget of the current screen has handled the messages it holds."""
         for _ in range(SETTLE_ROUNDS):
             screen = self.app.screen
             pumps: list[MessagePump] = [screen, *screen.walk_children(with_self=False)]
+            if with_app:
+                pumps.insert(0, self.app)
             loop = asyncio.get_running_loop()
             waits: list[asyncio.Future[None]] = []
             for pump in pumps:

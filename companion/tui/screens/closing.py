@@ -211,6 +211,7 @@ class ClosingScreen(Screen[bool]):
         self.data: ClosingData | None = None
         self.drafts: list[ActionDraft] = []
         self._finishing = False
+        self._close_when_loaded = False  # ctrl+s came before the session was read
 
     @property
     def store(self) -> Store:
@@ -300,6 +301,8 @@ class ClosingScreen(Screen[bool]):
         if self.drafts:
             actions.highlighted = 0
         actions.focus()
+        if self._close_when_loaded:  # F10 then ctrl+s in one motion: close now it is read
+            self.action_close_session()
 
     def _score_rows(self, goals: list[GoalToScore]) -> list[Horizontal | Static]:
         if not goals:
@@ -461,7 +464,10 @@ class ClosingScreen(Screen[bool]):
         error.set_class(bool(message), "-shown")
 
     def action_close_session(self) -> None:
-        if self.data is None or self._finishing:
+        if self.data is None:
+            self._close_when_loaded = True
+            return
+        if self._finishing:
             return
         problems = self._problems()
         self._show_problems(problems)
