@@ -71,6 +71,7 @@ class CompanionApp(App[None]):
         start: SessionStart | None = None,
         clock: Callable[[], datetime] = now,
         nudge_minutes: int = 10,
+        autosave_seconds: float = 0.75,
     ) -> None:
         css_path: list[Path] | None = None
         if start_with == "session" and start is not None:
@@ -90,6 +91,8 @@ class CompanionApp(App[None]):
         self._start = start
         self.clock = clock
         """The time now for the live screen (tests freeze it)."""
+        self.autosave_seconds = autosave_seconds
+        """Unsaved typing is written this long after its first keystroke (tests shorten it)."""
         self.nudge_minutes = nudge_minutes
         """How many minutes before the end the clock nudges towards the closing steps."""
         self.failure: str | None = None

@@ -177,6 +177,10 @@ class LiveScreen(Screen[None]):
         return clock()
 
     @property
+    def _autosave_seconds(self) -> float:
+        return float(getattr(self.app, "autosave_seconds", AUTOSAVE_SECONDS))
+
+    @property
     def nudge_minutes(self) -> int:
         return int(getattr(self.app, "nudge_minutes", NUDGE_MINUTES))
 
@@ -455,7 +459,7 @@ class LiveScreen(Screen[None]):
         self._generation += 1
         self._dirty = True
         if self._save_timer is None:
-            self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+            self._save_timer = self.set_timer(self._autosave_seconds, self._autosave)
         self._show_save_state()
 
     def _autosave(self) -> None:
