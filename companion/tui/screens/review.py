@@ -679,6 +679,14 @@ class SessionScreen(ReviewBase):
             tooltip="The client's session after this one",
         ),
         Binding("u", "resume", "Resume", tooltip="Go back into this unfinished session"),
+        Binding(
+            "e",
+            "correct_time",
+            "Correct time",
+            show=False,  # the footer is full at 80 columns: the palette and the keys panel have it
+            id="review.correct_time",
+            tooltip="Correct this finished session's start, end or minutes (the hours log follows)",
+        ),
         Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
     ]
@@ -784,9 +792,29 @@ class SessionScreen(ReviewBase):
         if self.view is not None and not self.view.record.is_finished:
             self.app.open_session(self.session_id)  # type: ignore[attr-defined]
 
+    def action_correct_time(self) -> None:
+        """The form to correct a finished session's start, end or minutes."""
+        if self.view is None:
+            return
+        session = self.view.record.session
+        if not session.is_finished:
+            self.notify("Only a finished session's time can be corrected.", severity="warning")
+            return
+        from companion.tui.screens.session_time_form import SessionTimeForm
+
+        self.app.push_screen(SessionTimeForm(self.store, session), self._time_corrected)
+
+    def _time_corrected(self, session: Session | None) -> None:
+        if session is None:
+            return
+        self.notify("Session time corrected")
+        self.load()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return self.view is not None and not self.view.record.is_finished
+        if action == "correct_time":
+            return self.view is not None and self.view.record.is_finished
         if action == "previous":
             return None if self.view is None or self.view.previous_id is None else True
         if action == "next":
