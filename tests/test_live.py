@@ -20,7 +20,12 @@ from companion.protocols import ProtocolLibrary
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp, SessionStart
 from companion.tui.screens.live import LiveScreen
-from companion.tui.screens.live_dialogs import ResumeOffer, SessionClosed, StepPicker
+from companion.tui.screens.live_dialogs import (
+    GapQuestion,
+    ResumeOffer,
+    SessionClosed,
+    StepPicker,
+)
 from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
@@ -53,8 +58,16 @@ class Clock:
 
 
 def new_session(store: Store, protocols: ProtocolLibrary, name: str = "Ana Lopez") -> Session:
-    session = begin_session(store, protocols, name, protocol_id="grow")
-    return store.save_session(session.model_copy(update={"started_at": START}))
+    return began_at(store, begin_session(store, protocols, name, protocol_id="grow"), START)
+
+
+def began_at(store: Store, session: Session, at: datetime) -> Session:
+    """SESSION began at AT on the test's clock, and so did the time it counts."""
+    store.db.execute(
+        "UPDATE session_periods SET opened_at = ?, last_seen_at = ? WHERE session_id = ?",
+        [at.isoformat(), at.isoformat(), session.id],
+    )
+    return store.save_session(session.model_copy(update={"started_at": at}))
 
 
 def live_app(
@@ -506,6 +519,10 @@ async def test_start_offers_to_resume_an_unfinished_session(
         assert isinstance(app.screen, ResumeOffer)
         await pilot.press(key)
         await settle(pilot, app)
+        if key == "r":  # left 20 minutes ago: did it go on? yes, count those minutes
+            assert isinstance(app.screen, GapQuestion)
+            await pilot.press("y")
+            await settle(pilot, app)
         screen = live(app)
         if key == "r":
             assert screen.session_id == session.id
@@ -709,8 +726,9 @@ async def test_sidebar_shows_the_last_sessions_agreement(
 ) -> None:
     """Preparing the next session: last time's agreement is in view beside today's."""
     later = sample.first_session.started_at + timedelta(days=14)
-    session = begin_session(store, protocols, sample.client.name, protocol_id="grow")
-    session = store.save_session(session.model_copy(update={"started_at": later}))
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), later
+    )
     app = live_app(store, protocols, session, Clock(later))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -727,3 +745,47 @@ async def test_no_last_agreement_for_a_first_session(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert not app.screen.query_one("#previous-agreement", Static).display
+
+
+# -- time in session: a resume after a gap ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("answer", "minutes"), [("n", 10 + 30), ("y", 24 * 60 + 10 + 30)])
+@sync
+async def test_a_resume_after_a_gap_counts_it_only_if_the_session_went_on(
+    store: Store, protocols: ProtocolLibrary, answer: str, minutes: int
+) -> None:
+    """Left at START + 10 min, resumed a day later: the clock, the duration and the log agree."""
+    from companion.store.hours import hours_log
+
+    session = new_session(store, protocols, "Pia")
+    assert session.id is not None
+    store.enter_step(session.id, 0, protocols.get("grow").steps[0].id, START)
+    store.touch_period(session.id, START + timedelta(minutes=10))  # the last heartbeat
+    clock = Clock(START + timedelta(days=1, minutes=10))
+    app = CompanionApp(
+        store, protocols, start_with="session", start=SessionStart("Pia"), clock=clock
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert isinstance(app.screen, GapQuestion)
+        assert "1 h" not in str(app.screen.query_one(Static).render())  # "24 h 0 min ago"
+        await pilot.press(answer)
+        await settle_loaded(pilot, app)
+        counted = "10:00" if answer == "n" else "24:10:00"
+        assert f"{counted} elapsed" in str(live(app).query_one(SessionClock).content)
+        clock.advance(minutes=30)
+        await pilot.press("f10")
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        for _ in range(20):
+            await settle(pilot, app)
+            if isinstance(app.screen, SessionClosed):
+                break
+        assert isinstance(app.screen, SessionClosed)
+    finished = store.get_session(session.id)
+    assert finished.duration_seconds == minutes * 60
+    [row] = hours_log(store).rows
+    assert row.seconds == minutes * 60

@@ -60,6 +60,11 @@ def snapshot_app(store: Store, protocols: ProtocolLibrary, sample: SamplePractic
     store.enter_step(session.id, 0, grow.steps[0].id, START)
     store.enter_step(session.id, 1, grow.steps[1].id, START + timedelta(minutes=6))
     store.save_notes(session.id, NOTES)
+    # Open since START on the test's clock, seen open until NOW (the heartbeat): no gap to ask.
+    store.db.execute(
+        "UPDATE session_periods SET opened_at = ?, last_seen_at = ? WHERE session_id = ?",
+        [START.isoformat(), NOW.isoformat(), session.id],
+    )
     app = CompanionApp(
         store, protocols, start_with="session", session_id=session.id, clock=lambda: NOW
     )

@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,8 @@ class CompanionApp(App[None]):
         """How many minutes before the end the clock nudges towards the closing steps."""
         self.failure: str | None = None
         """Why the app gave up (the database would not open): one line for the command line."""
+        self.lease_token = uuid.uuid4().hex
+        """This window's name on the sessions it holds (see tui.hold)."""
         self._hanging_up: asyncio.Task[None] | None = None
         self.key_gate = KeyGate(self, super().on_event)
         """Keys act in the order typed, even in a burst (see keygate)."""

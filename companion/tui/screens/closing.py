@@ -500,7 +500,8 @@ class ClosingScreen(Screen[bool]):
         try:
             self.store.finish_session(
                 self.session_id,
-                ended_at=self.data.session.ended_at,
+                # A first close ends now, on the app's clock (the one the live screen shows).
+                ended_at=self.data.session.ended_at or self.app.clock(),  # type: ignore[attr-defined]
                 actions=actions,
                 scores=scores,
                 takeaways=takeaways,

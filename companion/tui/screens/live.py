@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # loaded after the first paint (see LiveScreen._prepare)
     from companion.protocols import Protocol
     from companion.store import Store
     from companion.tui.app import SessionStart
+    from companion.tui.hold import SessionHold
 
 AUTOSAVE_SECONDS = 0.75
 """Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
@@ -51,6 +52,8 @@ RETRY_SECONDS = 3.0
 """After a failed save, try again this often while the text is still unsaved."""
 NUDGE_MINUTES = 10
 """The default for when the clock starts nudging towards the closing steps."""
+LEASE_RENEW_SECONDS = 10.0
+"""How often the live screen renews its lease on the session and marks it as seen open."""
 WIDE_ENOUGH_FOR_SIDEBAR = 100
 """Below this many columns the sidebar starts hidden (ctrl+t shows it)."""
 
@@ -76,6 +79,15 @@ REVIEW_COMMANDS: list[tuple[str, str, str]] = [
     ("Mark action dropped", "The highlighted earlier action (x)", "review('dropped')"),
     ("Carry action forward", "Keep the highlighted action open (c)", "review('carried')"),
 ]
+
+
+def _duration(gap: timedelta) -> str:
+    """A gap as the coach reads it: '3 h 10 min', '2 days'."""
+    minutes = int(gap.total_seconds() // 60)
+    if minutes >= 2 * 24 * 60:
+        return f"{minutes // (24 * 60)} days"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 class LiveCommands(Provider):
@@ -138,6 +150,10 @@ class LiveScreen(Screen[None]):
 
     ALWAYS_READY: ClassVar[frozenset[str]] = frozenset({"focus_notes", "show_keys"})
     """Actions that work before the session is loaded; the others wait for it."""
+    READ_ONLY_READY: ClassVar[frozenset[str]] = frozenset(
+        {"focus_notes", "show_keys", "toggle_sidebar", "copy_recap"}
+    )
+    """What a read-only view of a session open in another window still does."""
 
     def __init__(self, session_id: int | None = None, *, start: SessionStart | None = None) -> None:
         """Show session SESSION_ID, or the one START asks for (resumed or created once open)."""
@@ -164,6 +180,12 @@ class LiveScreen(Screen[None]):
         self._sidebar_choice: bool | None = None  # None: by the terminal's width
         self._notes_widget: NotesArea | None = None
         self._ticker: Timer | None = None
+        self._heartbeat_timer: Timer | None = None
+        self.hold: SessionHold | None = None
+        """This window's lease on the session and the time it counts (once it is open)."""
+        self.retired = False
+        self.read_only = False
+        """Shown, not written: the session is open for writing in another window."""
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -255,6 +277,8 @@ class LiveScreen(Screen[None]):
         self.call_after_refresh(self._open)  # once the frame with the notes is out
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only:
+            return True if action in self.READ_ONLY_READY else None
         return True if self.loaded or action in self.ALWAYS_READY else None
 
     def _open(self) -> None:
@@ -323,7 +347,64 @@ class LiveScreen(Screen[None]):
         except CompanionError as error:
             self._give_up(str(error))
 
-    async def _show(self, session_id: int) -> None:
+    def _show(self, session_id: int) -> None:
+        """Open session SESSION_ID for writing: take its lease, settle a gap, then fill the frame.
+
+        Held by another live window: offer to view it read-only or start a new session.
+        """
+        from companion.store.lease import SessionInUse
+        from companion.tui.hold import SessionHold
+        from companion.tui.screens.live_dialogs import GapQuestion, SessionBusy
+
+        hold = SessionHold(self.store, session_id, self.app.lease_token)  # type: ignore[attr-defined]
+        try:
+            hold.take()
+            gap = hold.gap(self.clock())
+        except SessionInUse as busy:
+            typed = bool(self.notes.text.strip())
+            self.app.push_screen(
+                SessionBusy(str(busy).removesuffix("; close it first"), can_view=not typed),
+                partial(self._busy_answered, session_id),
+            )
+            return
+        except CompanionError as error:
+            self._give_up(str(error))
+            return
+        self.hold = hold
+
+        def answered(went_on: bool | None) -> None:
+            hold.count_from(self.clock(), went_on=bool(went_on))
+            self.call_later(self._fill, session_id)
+
+        if gap is None:
+            answered(True)  # a short gap (a crash mid-call, a restart) is coaching time
+            return
+        seen = self.clock() - gap
+        self.app.push_screen(GapQuestion(f"{seen:%a %d %b %H:%M}", _duration(gap)), answered)
+
+    def _busy_answered(self, session_id: int, choice: str | None) -> None:
+        if choice == "view":
+            self.call_later(self._fill, session_id, read_only=True)
+        elif choice == "new" or (choice is None and self.notes.text.strip()):
+            self._start_new(session_id)  # the words typed go into a session of their own
+        elif len(self.app.screen_stack) <= 1:
+            self.app.exit()
+        else:
+            self.dismiss()
+
+    def _start_new(self, session_id: int) -> None:
+        from companion.tui.app import SessionStart
+
+        try:
+            start = self.start
+            if start is None:
+                busy = self.store.get_session(session_id)
+                start = SessionStart(self.store.get_client(busy.client_id).name)
+            self._show(self.app.new_session(start))  # type: ignore[attr-defined]
+        except CompanionError as error:
+            self._give_up(str(error))
+
+    async def _fill(self, session_id: int, *, read_only: bool = False) -> None:
         """Fill the frame with session SESSION_ID, keeping anything typed meanwhile after it."""
         notes = self.notes
         try:
@@ -338,6 +419,9 @@ class LiveScreen(Screen[None]):
         self.query_one("#session-title", Static).update(self._title())
         notes.load_notes(text)
         notes.move_cursor(notes.document.end)
+        if read_only:
+            await self._show_read_only(current, data)
+            return
         self._session_open = True
         # A new session enters its first step (its heading first), then what was typed meanwhile.
         entered = self.timing is None and self._enter_step(current)
@@ -350,8 +434,55 @@ class LiveScreen(Screen[None]):
         self.loaded = True
         self._tick()
         self._ticker = self.set_interval(1.0, self._tick)
+        self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
         self._show_save_state()
         self.refresh_bindings()
+
+    async def _show_read_only(self, current: int, data: SidebarData) -> None:
+        """Another window writes this session: show it, change nothing, save nothing."""
+        from companion.tui.hold import SessionHold
+
+        self.read_only = True
+        self.hold = SessionHold(self.store, self.session_id, "")
+        self.hold.read_periods()
+        self.notes.read_only = True
+        self.notes.border_title = "Notes · read-only: open in another window"
+        await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        await self.query_one(Sidebar).fill(data)
+        self.loaded = True
+        self._tick()
+        self._ticker = self.set_interval(1.0, self._tick)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="heartbeat")
+    def _heartbeat(self) -> None:
+        """Every few seconds, off the event loop: the lease renewed, the session seen open."""
+        hold = self.hold
+        if hold is None:
+            return
+        try:
+            kept = hold.heartbeat(self.clock())
+        except CompanionError:
+            return  # a busy or full disk: the next beat tries again; the lease lasts 45 s
+        if not kept:
+            self._call(self._lease_lost)
+
+    def _lease_lost(self) -> None:
+        """This window was away so long that another one took the session: stop writing."""
+        self.flush_notes()
+        self.retire()
+        self.read_only = True
+        self.notes.read_only = True
+        self.notes.border_title = "Notes · read-only: opened in another window"
+        self.loaded = True
+        self.refresh_bindings()
+        self.notify(
+            "Another window opened this session while this one was away; this window no "
+            "longer writes to it. Its notes up to now are saved.",
+            title="Session open elsewhere",
+            severity="error",
+            timeout=30,
+        )
 
     def _keep(self, typed: str) -> None:
         """Put what the coach typed before the session was loaded after the loaded notes."""
@@ -376,7 +507,10 @@ class LiveScreen(Screen[None]):
 
     def _tick(self) -> None:
         at = self.clock()
-        elapsed = (at - self.session.started_at).total_seconds()
+        if self.hold is not None:
+            elapsed = self.hold.elapsed(at, self.session.started_at)
+        else:
+            elapsed = (at - self.session.started_at).total_seconds()
         current = self.query_one(ProtocolPane).current
         reading = ClockReading(
             elapsed=elapsed,
@@ -560,6 +694,14 @@ class LiveScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.flush_notes()
+        self._release()
+
+    def _release(self) -> None:
+        """Free the session for another window, its time counted up to now."""
+        hold, self.hold = self.hold, None
+        if hold is not None and hold.held:
+            with contextlib.suppress(CompanionError):
+                hold.release(None if self.retired else self.clock())
 
     def retire(self) -> None:
         """The session is closed: stop the clock and the saving, and take no more keys.
@@ -568,12 +710,15 @@ class LiveScreen(Screen[None]):
         it must stop acting as the live session: nothing it holds is unsaved (the close flushed).
         """
         self.flush_notes()
-        for timer in (self._ticker, self._save_timer, self._retry_timer):
+        timers = (self._ticker, self._save_timer, self._retry_timer, self._heartbeat_timer)
+        for timer in timers:
             if timer is not None:
                 timer.stop()
-        self._ticker = self._save_timer = self._retry_timer = None
+        self._ticker = self._save_timer = self._retry_timer = self._heartbeat_timer = None
         self._session_open = False
         self.loaded = False
+        self.retired = True  # the close already counted the session's time
+        self._release()
 
     # -- agreement, goals, actions ------------------------------------------------------------
 

@@ -199,3 +199,63 @@ class SessionClosed(Screen[None]):
 
     def action_home(self) -> None:
         self.app.return_home()  # type: ignore[attr-defined]
+
+
+class GapQuestion(ModalScreen[bool]):
+    """The session was left a while ago: did it go on meanwhile? Only then is the gap counted."""
+
+    CSS_PATH = "live_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss(True)", "It went on", id="gap.went_on"),
+        Binding("n,escape", "dismiss(False)", "It was paused", id="gap.paused"),
+    ]
+
+    def __init__(self, last_seen: str, gap: str) -> None:
+        super().__init__()
+        self.last_seen = last_seen
+        self.gap = gap
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="gap") as box:
+            box.border_title = "Resuming after a gap"
+            yield Static(
+                f"This session was last open at {self.last_seen}, {self.gap} ago. Did the "
+                "session go on while companion was closed?\n\n"
+                "y  yes: count that time as coaching\n"
+                "n  no, it was paused: count from now (Esc too)"
+            )
+        yield Footer(compact=True)
+
+
+class SessionBusy(ModalScreen[str | None]):
+    """The session is open for writing in another window: view it read-only, or start anew."""
+
+    CSS_PATH = "live_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "choose('view')", "View read-only", id="busy.view"),
+        Binding("n", "choose('new')", "Start a new session", id="busy.new"),
+        Binding("escape", "dismiss(None)", "Cancel", id="busy.cancel"),
+    ]
+
+    def __init__(self, message: str, *, can_view: bool = True) -> None:
+        super().__init__()
+        self.message = message
+        self.can_view = can_view
+
+    def compose(self) -> ComposeResult:
+        view = (
+            "v  view it here, read-only"
+            if self.can_view
+            else "(viewing would set aside what you typed here: n keeps it in a new session)"
+        )
+        with Vertical(id="busy") as box:
+            box.border_title = "Open in another window"
+            yield Static(
+                f"{self.message}.\nOnly that window writes to it, so nothing is overwritten.\n\n"
+                f"{view}\nn  start a new session\nEsc  cancel"
+            )
+        yield Footer(compact=True)
+
+    def action_choose(self, choice: str) -> None:
+        if choice != "view" or self.can_view:
+            self.dismiss(choice)
