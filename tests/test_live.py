@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import SamplePractice
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from companion.models import Session
 from companion.practice import begin_session
@@ -91,6 +91,16 @@ async def settle(pilot, app: CompanionApp) -> None:  # type: ignore[no-untyped-d
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle_saved(pilot, app: CompanionApp) -> None:  # type: ignore[no-untyped-def]
+    """Until the live screen is loaded and holds nothing unsaved (bounded, not timed)."""
+    for _ in range(200):
+        await settle(pilot, app)
+        screen = app.screen
+        if isinstance(screen, LiveScreen) and screen.loaded and not screen._dirty:
+            return
+    raise AssertionError("the live screen never got its notes saved")
 
 
 # -- the pure parts -----------------------------------------------------------------------------
@@ -242,12 +252,16 @@ async def test_autosave_after_typing_without_any_key(
 ) -> None:
     session = new_session(store, protocols, "Cleo")
     app = live_app(store, protocols, session, Clock())
+    app.autosave_seconds = 3600.0  # the timer is the test's to fire
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle_loaded(pilot, app)
         await type_text(pilot, "first words")
-        assert "first words" not in store.get_notes(session.id).text  # type: ignore[arg-type]
-        await pilot.pause(1.2)
         await settle(pilot, app)
+        screen = live(app)
+        assert "first words" not in store.get_notes(session.id).text  # type: ignore[arg-type]
+        assert screen._save_timer is not None  # one timer for the burst, not one per key
+        screen._save_timer._callback()  # type: ignore[misc]  # the delay has passed
+        await settle_saved(pilot, app)
         assert "first words" in store.get_notes(session.id).text  # type: ignore[arg-type]
         assert "saved" in str(live(app).notes.border_title)
 
@@ -299,8 +313,7 @@ async def test_own_loads_are_not_edits(store: Store, protocols: ProtocolLibrary)
     session = new_session(store, protocols, "Fay")
     app = live_app(store, protocols, session, Clock())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(1.0)  # the first step's heading is saved
-        await settle(pilot, app)
+        await settle_saved(pilot, app)  # the first step's heading is saved
         screen = live(app)
         assert not screen._dirty
         generation = screen._generation
@@ -441,7 +454,11 @@ async def test_palette_lists_the_plain_names(store: Store, protocols: ProtocolLi
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "Next step")
-        await pilot.pause(0.3)
+        for _ in range(100):  # the palette searches in a task of its own
+            await pilot.pause()
+            found = app.screen.query(OptionList)
+            if found and found.first().option_count:
+                break
         await pilot.press("enter")
         await settle(pilot, app)
         assert store.get_session(session.id).current_step == 1  # type: ignore[arg-type]
