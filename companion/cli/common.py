@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from companion.dates import parse_date, parse_moment
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:  # imported when first used: `companion start` must paint before paying for them
@@ -121,27 +121,23 @@ pass_practice = click.make_pass_decorator(Practice)
 
 
 class DateParam(click.ParamType):
-    """A calendar date: YYYY-MM-DD, or today / yesterday / tomorrow."""
+    """A calendar date as companion.dates takes it: YYYY-MM-DD, today, yesterday, +7d, +2w."""
 
     name = "DATE"
-    _WORDS: ClassVar[dict[str, int]] = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        text = str(value).strip().lower()
-        if text in self._WORDS:
-            return date.today() + timedelta(days=self._WORDS[text])
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a date: use YYYY-MM-DD, e.g. {date.today().isoformat()}")
+            return parse_date(str(value))
+        except ValueError as error:
+            self.fail(str(error))
 
 
 DATE = DateParam()
 
 
-class DateTimeParam(DateParam):
+class DateTimeParam(click.ParamType):
     """A moment: a date as DATE takes it, then the time, HH:MM (2026-11-25 14:00, today 09:30)."""
 
     name = "DATETIME"
@@ -151,19 +147,10 @@ class DateTimeParam(DateParam):
     ) -> datetime:
         if isinstance(value, datetime):
             return value
-        parts = re.split(r"\s+|T(?=\d)", str(value).strip(), maxsplit=1)
-        day_text, clock = [*parts, ""][:2]
         try:
-            moment = (
-                time.fromisoformat(clock) if re.fullmatch(r"\d\d:\d\d(:\d\d)?", clock) else None
-            )
-        except ValueError:
-            moment = None
-        if moment is None:
-            example = f"{date.today().isoformat()} 14:00"
-            self.fail(f"{value!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. {example!r}")
-        day = super().convert(day_text, param, ctx)
-        return datetime.combine(day, moment.replace(tzinfo=None))
+            return parse_moment(str(value))
+        except ValueError as error:
+            self.fail(str(error))
 
 
 DATETIME = DateTimeParam()

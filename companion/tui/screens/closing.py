@@ -501,7 +501,7 @@ class ClosingScreen(Screen[bool]):
             self.store.finish_session(
                 self.session_id,
                 # A first close ends now, on the app's clock (the one the live screen shows).
-                ended_at=self.data.session.ended_at or self.app.clock(),  # type: ignore[attr-defined]
+                ended_at=self.data.session.ended_at or getattr(self.app, "clock", now)(),
                 actions=actions,
                 scores=scores,
                 takeaways=takeaways,

@@ -16,28 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-import click
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Input
 
-from companion.cli.common import DATETIME
+from companion.dates import MOMENT_FORMAT, parse_moment
 from companion.models import Session
 from companion.store import Store, StoreError
 from companion.tui.screens.forms import FormScreen
 from companion.tui.widgets.inputs import FormField
-
-MOMENT_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def parse_moment(text: str) -> datetime:
-    """A date and time as `companion sessions edit --started` takes it; ValueError otherwise."""
-    try:
-        return DATETIME.convert(text.strip(), None, None)
-    except click.BadParameter as error:
-        raise ValueError(error.message) from None
 
 
 def parse_minutes(text: str) -> int:

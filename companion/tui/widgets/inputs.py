@@ -7,8 +7,7 @@ they read differently on either side of the Atlantic.
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,32 +15,16 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-DATE_FORMAT = "YYYY-MM-DD"
-DATE_PLACEHOLDER = "YYYY-MM-DD, or +7d, +2w, today"
+from companion import dates
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RELATIVE = re.compile(r"^\+\s*(?P<count>\d{1,3})\s*(?P<unit>[dw])$")
-_WORDS = {"today": 0, "tomorrow": 1}
+DATE_PLACEHOLDER = "YYYY-MM-DD, or +7d, +2w, today"
 
 
 def parse_date(text: str, *, today: date | None = None) -> date | None:
     """The day TEXT names, None when blank; ValueError with a message fit to show otherwise."""
-    cleaned = text.strip().lower()
-    if not cleaned:
+    if not text.strip():
         return None
-    base = today or date.today()
-    if cleaned in _WORDS:
-        return base + timedelta(days=_WORDS[cleaned])
-    relative = _RELATIVE.match(cleaned)
-    if relative is not None:
-        days = int(relative["count"]) * (7 if relative["unit"] == "w" else 1)
-        return base + timedelta(days=days)
-    if _ISO.match(cleaned):
-        try:
-            return date.fromisoformat(cleaned)
-        except ValueError:
-            raise ValueError(f"{text.strip()} is not a day of the calendar") from None
-    raise ValueError(f"Not a date: use {DATE_FORMAT}, e.g. {base + timedelta(days=14):%Y-%m-%d}")
+    return dates.parse_date(text, today=today)
 
 
 def parse_score(text: str) -> int | None:
