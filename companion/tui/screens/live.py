@@ -278,7 +278,7 @@ class LiveScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.read_only:
-            return True if action in self.READ_ONLY_READY else None
+            return action in self.READ_ONLY_READY  # False: not shown in the footer either
         return True if self.loaded or action in self.ALWAYS_READY else None
 
     def _open(self) -> None:
@@ -361,10 +361,15 @@ class LiveScreen(Screen[None]):
             hold.take()
             gap = hold.gap(self.clock())
         except SessionInUse as busy:
+            lease = busy.lease
+            name = self.start.client_name if self.start is not None else "This client"
+            where = (
+                f"{name}'s session is open in another companion window (process {lease.pid} "
+                f"on {lease.host}, since {lease.taken_at:%a %H:%M})"
+            )
             typed = bool(self.notes.text.strip())
             self.app.push_screen(
-                SessionBusy(str(busy).removesuffix("; close it first"), can_view=not typed),
-                partial(self._busy_answered, session_id),
+                SessionBusy(where, can_view=not typed), partial(self._busy_answered, session_id)
             )
             return
         except CompanionError as error:
