@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import SamplePractice
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from companion.models import Session
 from companion.practice import begin_session
@@ -806,3 +806,60 @@ async def test_a_resume_after_a_gap_counts_it_only_if_the_session_went_on(
     assert finished.duration_seconds == minutes * 60
     [row] = hours_log(store).rows
     assert row.seconds == minutes * 60
+
+
+# -- the recap screen: a problem is a line on it, never a crash --------------------------------
+
+
+async def close_with_f10(pilot, app: CompanionApp) -> SessionClosed:  # type: ignore[no-untyped-def]
+    await settle_loaded(pilot, app)
+    await pilot.press("f10")
+    await settle(pilot, app)
+    await pilot.press("ctrl+s")
+    for _ in range(50):
+        await settle(pilot, app)
+        if isinstance(app.screen, SessionClosed):
+            break
+    await settle(pilot, app)  # its recap built and copied (a worker)
+    assert isinstance(app.screen, SessionClosed)
+    return app.screen
+
+
+@sync
+async def test_a_recap_that_cannot_be_copied_is_said_on_the_recap_screen(
+    store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import companion.clipboard
+
+    def broken(*_: object, **__: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(companion.clipboard, "copy_text", broken)
+    session = new_session(store, protocols, "Quin")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        closed = await close_with_f10(pilot, app)
+        said = str(closed.query_one("#copy-state", Static).render())
+        assert "not copied" in said
+        assert "# Session recap" in closed.query_one("#recap", TextArea).text  # still shown
+        await pilot.press("q")
+    assert store.get_session(session.id).is_finished  # type: ignore[arg-type]
+
+
+@sync
+async def test_a_recap_that_cannot_be_built_is_said_on_the_recap_screen(
+    store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import companion.recap
+    from companion.errors import CompanionError
+
+    def broken(*_: object, **__: object) -> str:
+        raise CompanionError("the session could not be read")
+
+    monkeypatch.setattr(companion.recap, "build_recap", broken)
+    session = new_session(store, protocols, "Rae")
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        closed = await close_with_f10(pilot, app)
+        said = str(closed.query_one("#copy-state", Static).render())
+        assert "could not be built" in said
