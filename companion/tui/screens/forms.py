@@ -135,12 +135,17 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         if not problems:
             self._say("")
 
-    def action_save(self) -> None:
+    def checked(self) -> bool:
+        """Mark the fields with problems (focus on the first); True when there are none."""
         problems = self.problems()
         self._show(problems)
         if problems:
             self._say("Please correct the fields marked above.")
             self.query_one(f"#{next(iter(problems))}").focus()
+        return not problems
+
+    def action_save(self) -> None:
+        if not self.checked():
             return
         try:
             record = self.result()

@@ -139,13 +139,7 @@ class SessionTimeForm(FormScreen[Session]):
     # -- saving -------------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.saving:
-            return
-        problems = self.problems()
-        self._show(problems)
-        if problems:
-            self._say("Please correct the fields marked above.")
-            self.query_one(f"#{next(iter(problems))}").focus()
+        if self.saving or not self.checked():
             return
         change = self.change()
         if change.is_empty:
