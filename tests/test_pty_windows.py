@@ -47,7 +47,7 @@ def test_a_second_window_never_writes_the_open_session(tmp_path: Path) -> None:
             second.wait_for("Resume it")
             second.press("r")
             second.wait_for("Open in another window")
-            second.wait_for("pid")
+            second.wait_for("process")  # which window holds it
             second.press("n")  # a session of its own instead
             second.wait_for("elapsed")
             second.write("Written in the second window\r")
