@@ -289,6 +289,18 @@ def test_burst_notes_then_quit(tmp_path: Path, size: tuple[int, int]) -> None:
     assert text in notes, notes
 
 
+def test_a_paste_with_bare_line_feeds_keeps_its_lines(tmp_path: Path) -> None:
+    """Pasted without bracketed paste (tmux, some SSH links), each line break is a bare LF."""
+    with start(tmp_path, (80, 24)) as app:
+        open_live(app)
+        app.write(
+            "First pasted line\nSecond pasted line\n- [ ] Pasted action\n" + key_bytes("ctrl+q")
+        )
+        assert app.wait_exit() == 0, app.screen_text()
+    _, notes, _ = only_session(app.db)
+    assert "First pasted line\nSecond pasted line\n- [ ] Pasted action\n" in notes, notes
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_burst_notes_then_end(tmp_path: Path, size: tuple[int, int]) -> None:
     text = "last words before the end, then F10 in the same burst"

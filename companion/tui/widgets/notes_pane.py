@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -45,6 +46,17 @@ class NotesArea(TextArea):
             self._loading -= 1
             return
         self.post_message(self.Edited())
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A bare line feed is a new line: pastes without bracketed paste, tmux and some SSH
+        # links send one for each line break, and TextArea alone would drop it (words run on).
+        if event.key == "ctrl+j" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self.replace("\n", start, end, maintain_selection_offset=False)
+            return
+        await super()._on_key(event)
 
     def append_heading(self, heading: str) -> None:
         """Add a step heading at the end, after a blank line, and put the cursor under it."""
