@@ -32,6 +32,7 @@ from companion.models import (
 )
 
 from .base import NotFound, StoreError, _locked
+from .checks import check_before_open
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
 from .schema import migrations
@@ -116,9 +117,14 @@ class Store(Timekeeping, Leases):
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:
-        """Open (creating if need be) the database at PATH, $COMPANION_DB or the default place."""
+        """Open (creating if need be) the database at PATH, $COMPANION_DB or the default place.
+
+        An existing file that is damaged, another program's or from a newer companion is refused
+        (StoreError) before anything is written to it.
+        """
         db_path = resolve_db_path(path)
         connection: sqlite3.Connection | None = None
+        check_before_open(db_path)  # before the first write: refuse what is not ours to change
         try:
             create_private_file(db_path)
             connection = sqlite3.connect(db_path, check_same_thread=False, timeout=10)

@@ -1,0 +1,258 @@
+"""Checks on a database file before companion writes a byte to it, and the doctor's full check.
+
+Every check here reads through a connection that cannot write. A file that already exists must
+be an SQLite file, whole (`PRAGMA quick_check`), and companion's own: either empty of tables or
+carrying companion's migrations record, none of them unknown to this version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .base import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+MIGRATION_SET = "companion"
+# The tables a first open leaves if it stops between creating the record and the first migration.
+_BOOKKEEPING = {MIGRATIONS_TABLE}
+
+
+@cache
+def known_migrations() -> frozenset[str]:
+    """The names of every migration this companion knows (read-only on an empty database)."""
+    from sqlite_utils import Database
+
+    from .schema import migrations
+
+    return frozenset(migration.name for migration in migrations.pending(Database(memory=True)))
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to PATH that cannot write to it, nor leave -wal or -shm files beside it.
+
+    A read-only connection to a file in WAL mode creates the -wal and -shm files when they are
+    missing, and cannot remove them again. When there is no -wal file no one has the file open
+    in WAL mode and everything is in the main file, so it is read as immutable (no locks, no
+    side files); when there is one, the usual read-only mode reads the -wal too.
+    """
+    uri = path.resolve().as_uri()
+    wal = Path(f"{path}-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    connection = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=10)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _header(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(len(SQLITE_HEADER))
+
+
+def _tables(connection: sqlite3.Connection) -> list[str]:
+    rows = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+        "ESCAPE '\\' ORDER BY name"
+    )
+    return [name for (name,) in rows]
+
+
+@dataclass
+class Identity:
+    """Whose a readable database is: companion's (maybe newer), nobody's yet, or another's."""
+
+    tables: list[str]
+    applied: list[str] = field(default_factory=list)  # companion's migrations, as recorded
+    other_sets: list[str] = field(default_factory=list)  # other programs' migration sets
+
+    @property
+    def empty(self) -> bool:
+        return not self.applied and not self.other_sets and set(self.tables) <= _BOOKKEEPING
+
+    @property
+    def unknown(self) -> list[str]:
+        return [name for name in self.applied if name not in known_migrations()]
+
+    @property
+    def foreign(self) -> bool:
+        return not self.empty and (not self.applied or bool(self.other_sets))
+
+
+def identify(connection: sqlite3.Connection) -> Identity:
+    tables = _tables(connection)
+    identity = Identity(tables)
+    if MIGRATIONS_TABLE in tables:
+        try:
+            rows = connection.execute(
+                f"SELECT migration_set, name FROM {MIGRATIONS_TABLE} ORDER BY rowid"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a table of that name, but not sqlite-utils' record
+            identity.other_sets = [f"a {MIGRATIONS_TABLE} table companion cannot read"]
+            return identity
+        identity.applied = [str(name) for owner, name in rows if owner == MIGRATION_SET]
+        identity.other_sets = sorted({str(owner) for owner, _ in rows if owner != MIGRATION_SET})
+    return identity
+
+
+def _listed(names: list[str], most: int = 4) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def identity_problem(path: Path, identity: Identity) -> str | None:
+    """One line saying why this file is not a practice this companion may open, or None."""
+    if identity.foreign:
+        whose = (
+            f"migrations of {_listed(identity.other_sets)}"
+            if identity.other_sets
+            else f"tables {_listed(identity.tables)}"
+        )
+        return (
+            f"cannot open the practice database {path}: it is another program's SQLite "
+            f"database ({whose}): give companion another file with --db or $COMPANION_DB; "
+            "nothing was written to it"
+        )
+    if identity.unknown:
+        return (
+            f"cannot open the practice database {path}: it was made by a newer companion "
+            f"(migration {_listed(identity.unknown)} is unknown to this version): upgrade "
+            "companion to open it; nothing was written to it"
+        )
+    return None
+
+
+def damaged(path: Path, problem: str) -> str:
+    problem = " ".join(problem.replace("*** in database main ***", "").split())
+    return (
+        f"cannot open the practice database {path}: it is damaged ({problem}): run "
+        f"`companion --db {path} doctor` for details and restore a backup; nothing was written "
+        "to it"
+    )
+
+
+def not_sqlite(path: Path) -> str:
+    return (
+        f"cannot open the practice database {path}: it is not an SQLite database: give "
+        "companion another file with --db or $COMPANION_DB; nothing was written to it"
+    )
+
+
+def check_before_open(path: Path) -> None:
+    """Refuse (StoreError, one line) an existing file companion must not write to.
+
+    A missing or empty file passes: it becomes a new practice.
+    """
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        if _header(path) != SQLITE_HEADER:
+            raise StoreError(not_sqlite(path))
+        wal_before = Path(f"{path}-wal").exists()
+        problem = _first_look(path)
+        if problem and not wal_before and Path(f"{path}-wal").exists():
+            # Another companion began writing while the file was read as immutable: look again.
+            problem = _first_look(path)
+    except OSError as error:
+        problem = error.strerror or str(error)
+        raise StoreError(f"cannot open the practice database {path}: {problem}") from None
+    if problem:
+        raise StoreError(problem)
+
+
+def _first_look(path: Path) -> str | None:
+    """Why companion must not write to this SQLite file, or None; quick_check(1) is enough."""
+    try:
+        with read_only(path) as connection:
+            result = [str(row[0]) for row in connection.execute("PRAGMA quick_check(1)")]
+            if result != ["ok"]:
+                return damaged(path, " ".join(result[0].split()))
+            return identity_problem(path, identify(connection))
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "unable to open" in str(error):
+            raise StoreError(f"cannot open the practice database {path}: {error}") from None
+        return damaged(path, " ".join(str(error).split()))
+    except sqlite3.DatabaseError as error:  # "file is not a database", a malformed schema, ...
+        return damaged(path, " ".join(str(error).split()))
+
+
+# -- the doctor ------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+
+
+def examine(path: Path, searchable: list[str]) -> list[Finding]:
+    """Every check the doctor makes on PATH, read-only; the first failing one may end the list."""
+    findings: list[Finding] = []
+    if not path.is_file():
+        return [Finding("file", False, f"there is no practice at {path}")]
+    if path.stat().st_size == 0:
+        return [Finding("file", True, "empty: it becomes a new practice when companion opens it")]
+    if _header(path) != SQLITE_HEADER:
+        return [Finding("file", False, "not an SQLite database")]
+    findings.append(Finding("file", True, "an SQLite database"))
+    try:
+        with read_only(path) as connection:
+            rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
+            if rows != ["ok"]:
+                detail = "; ".join(" ".join(row.split()) for row in rows)
+                findings.append(Finding("integrity", False, detail))
+                return findings
+            findings.append(Finding("integrity", True, "ok"))
+            identity = identify(connection)
+            problem = identity_problem(path, identity)
+            if problem:
+                findings.append(Finding("practice", False, problem))
+                return findings
+            if identity.empty:
+                findings.append(Finding("practice", True, "no tables yet: a new practice"))
+                return findings
+            findings.append(
+                Finding("practice", True, f"{len(identity.applied)} migrations, all known")
+            )
+            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                tables = sorted({str(row[0]) for row in broken})
+                detail = f"{len(broken)} rows refer to rows that are gone (in {_listed(tables)})"
+                findings.append(Finding("references", False, detail))
+            else:
+                findings.append(Finding("references", True, "ok"))
+            findings.extend(_search_indexes(connection, identity.tables, searchable))
+    except sqlite3.DatabaseError as error:
+        findings.append(Finding("integrity", False, " ".join(str(error).split())))
+    return findings
+
+
+def _search_indexes(
+    connection: sqlite3.Connection, tables: list[str], searchable: list[str]
+) -> list[Finding]:
+    """FTS5's own integrity check, on a copy in memory: on the file it would need to write."""
+    present = [f"{table}_fts" for table in searchable if f"{table}_fts" in tables]
+    if not present:
+        return []
+    copy = sqlite3.connect(":memory:")
+    try:
+        connection.backup(copy)
+        problems = []
+        for fts in present:
+            try:
+                copy.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as error:
+                problems.append(f"{fts}: {' '.join(str(error).split())}")
+    finally:
+        copy.close()
+    if problems:
+        return [Finding("search index", False, "; ".join(problems))]
+    return [Finding("search index", True, f"ok ({', '.join(present)})")]
