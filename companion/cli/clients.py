@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from companion.models import Client
+from companion.text import shown
 
 from .common import Practice, UserError, echo_json, pass_practice
 
@@ -26,8 +27,8 @@ def list_clients(practice: Practice, as_json: bool) -> None:
     if not found:
         click.echo("No clients yet: add one with `companion clients add NAME`.")
     for client in found:
-        contact = f"  <{client.contact}>" if client.contact else ""
-        click.echo(f"{client.id:>4}  {client.name}{contact}")
+        contact = f"  <{shown(client.contact)}>" if client.contact else ""
+        click.echo(f"{client.id:>4}  {shown(client.name)}{contact}")
 
 
 @clients.command("add")
@@ -39,4 +40,4 @@ def add_client(practice: Practice, name: str, contact: str) -> None:
     if not name.strip():
         raise UserError("a client needs a name, e.g. companion clients add 'Ana Lopez'")
     client = practice.store.add_client(Client(name=name, contact=contact))
-    click.echo(f"Added client {client.id}: {client.name}")
+    click.echo(f"Added client {client.id}: {shown(client.name)}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import click
 
 from companion.hours import HoursLog, format_hours, log_csv
+from companion.text import shown
 
 from .common import DATE, Practice, UserError, echo_json, pass_practice
 
@@ -48,7 +50,13 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
     if output == "json":
         echo_json(found)
     elif output == "csv":
-        click.echo(log_csv(found), nl=False)
+        document = log_csv(found)
+        # To a terminal, control characters in names show as pictures; a pipe gets the exact CSV
+        # (color=True: click would otherwise strip what looks like ANSI styles).
+        if sys.stdout.isatty():
+            click.echo(shown(document, multiline=True), nl=False)
+        else:
+            click.echo(document, nl=False, color=True)
     else:
         _print_table(found)
 
@@ -90,9 +98,9 @@ def _print_table(found: HoursLog) -> None:
     table.add_column("Paid h", justify="right", no_wrap=True)
     table.add_column("Pro bono h", justify="right", no_wrap=True)
     for row in found.rows:
-        who = Text(row.client_name)
+        who = Text(shown(row.client_name))
         if row.contact:
-            who.append(f"\n{row.contact}", style="dim")
+            who.append(f"\n{shown(row.contact)}", style="dim")
         kind = (
             f"group of {row.group_size}"
             if row.format == "group" and row.group_size

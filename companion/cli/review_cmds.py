@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from companion.text import shown
+
 from .common import Practice, client_or_fail, echo_json, pass_practice
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def search(
         echo_json(hits)
         return
     if not hits:
-        where = f" in {client_name.strip()}'s records" if client_name else ""
+        where = f" in {shown(client_name.strip())}'s records" if client_name else ""
         click.echo(f"No matches for {query!r}{where}.")
         return
     from rich.text import Text
@@ -77,9 +79,10 @@ def search(
     for hit in hits:
         when = f"{hit.started_at:%Y-%m-%d}" if hit.started_at else "no session"
         where = f"session {hit.session_id}, {when}" if hit.session_id else when
-        head = Text.assemble((hit.client_name, "bold"), f" · {where} · ", (hit.kind, "cyan"))
+        head = Text.assemble((shown(hit.client_name), "bold"), f" · {where} · ", (hit.kind, "cyan"))
         console.print(head)
-        console.print(Text("  ").append_text(highlighted(" ".join(hit.snippet.split()))))
+        snippet = shown(" ".join(hit.snippet.split()))
+        console.print(Text("  ").append_text(highlighted(snippet)))
     console.print(f"{len(hits)} match" + ("" if len(hits) == 1 else "es"), style="dim")
 
 
@@ -125,7 +128,7 @@ def actions(
         return
     if not found:
         what = "overdue actions" if overdue else "open actions" if only_open else "actions"
-        where = f" for {client_name.strip()}" if client_name else ""
+        where = f" for {shown(client_name.strip())}" if client_name else ""
         click.echo(f"No {what}{where}.")
         return
     from rich.table import Table
@@ -150,8 +153,8 @@ def actions(
         table.add_row(
             action.due_on.isoformat() if action.due_on else "-",
             Text(status, style="bold red" if late else "dim" if status != "open" else ""),
-            Text(line.client_name),
-            Text(action.text),
+            Text(shown(line.client_name)),
+            Text(shown(action.text, multiline=True)),
             action.owner,
             set_in,
             style="dim" if action.status != "open" else None,
@@ -194,7 +197,7 @@ _SMARTE: tuple[tuple[str, str], ...] = (
 def _smarte_rows(goal: Goal) -> list[tuple[str, str]]:
     rows = [(label, getattr(goal, name)) for name, label in _SMARTE]
     rows.insert(3, ("Timely", f"due {goal.timely}" if goal.timely else ""))
-    return [(label, " ".join(value.split())) for label, value in rows if value]
+    return [(label, shown(" ".join(value.split()))) for label, value in rows if value]
 
 
 @click.command("goals")
@@ -214,13 +217,17 @@ def goals(practice: Practice, client_name: str | None, as_json: bool) -> None:
         echo_json([_goal_json(line) for line in found])
         return
     if not found:
-        click.echo(f"No goals for {client_name.strip()}." if client_name else "No goals yet.")
+        click.echo(
+            f"No goals for {shown(client_name.strip())}." if client_name else "No goals yet."
+        )
         return
     console = _console()
     today = date.today()
     for line in found:
         goal = line.goal
-        head = Text.assemble((goal.specific, "bold"), "  ", (line.client_name, "cyan"))
+        head = Text.assemble(
+            (shown(goal.specific), "bold"), "  ", (shown(line.client_name), "cyan")
+        )
         facts = [goal.status]
         if goal.timely:
             late = goal.status == "active" and goal.timely < today

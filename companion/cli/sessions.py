@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from companion.models import Session
+from companion.text import shown
 
 from .common import (
     DATE,
     DATETIME,
+    ID,
     Practice,
     UserError,
     client_or_fail,
@@ -32,13 +34,14 @@ def _duration(session: Session) -> str:
 
 
 def _cells(session: Session, client_name: str) -> tuple[str, ...]:
+    """One row of the table, stored text made safe for the terminal (one line per session)."""
     return (
         str(session.id),
         f"{session.started_at:%Y-%m-%d %H:%M}",
-        client_name,
-        session.protocol_id,
+        shown(client_name),
+        shown(session.protocol_id),
         _duration(session),
-        " ".join(session.agreement.topic.split()),
+        shown(" ".join(session.agreement.topic.split())),
     )
 
 
@@ -92,7 +95,7 @@ def sessions(
 
 
 @sessions.command("edit")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=ID)
 @click.option("--started", type=DATETIME, help="When it really started: 'YYYY-MM-DD HH:MM'.")
 @click.option("--ended", type=DATETIME, help="When it really ended: 'YYYY-MM-DD HH:MM'.")
 @click.option(
@@ -129,6 +132,23 @@ def edit(
     click.echo(_lines([_cells(session, client.name)])[0])
 
 
+def _to_terminal() -> bool:
+    """True when stdout is a terminal: stored text is then shown safe, else written exactly."""
+    return sys.stdout.isatty()
+
+
+def _echo_stored(text: str) -> None:
+    """Print a document of stored text: safe on a terminal, exact to a pipe or a file.
+
+    To a terminal, control characters show as pictures (see `shown`). Otherwise the text goes
+    out as it is: `color=True` stops click from stripping what looks like ANSI styles from it.
+    """
+    if _to_terminal():
+        click.echo(shown(text, multiline=True), nl=False)
+    else:
+        click.echo(text, nl=False, color=True)
+
+
 def _record(practice: Practice, session_id: int) -> SessionRecord:
     from companion.store.records import load_session_record
 
@@ -136,7 +156,7 @@ def _record(practice: Practice, session_id: int) -> SessionRecord:
 
 
 @click.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="Print everything stored, as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print a Markdown document.")
 @pass_practice
@@ -148,7 +168,8 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
     elif as_markdown:
         from companion.session_view import session_markdown
 
-        click.echo(session_markdown(record), nl=False)
+        document = session_markdown(record)
+        _echo_stored(document)
     else:
         from rich.console import Console
 
@@ -156,7 +177,7 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
 
 
 @click.command("recap")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=ID)
 @click.option("--copy", "copy", is_flag=True, help="Also copy it (clipboard, else a file).")
 @pass_practice
 def recap(practice: Practice, session_id: int, copy: bool) -> None:
@@ -165,7 +186,7 @@ def recap(practice: Practice, session_id: int, copy: bool) -> None:
 
     record = _record(practice, session_id)
     text = build_recap(record)
-    click.echo(text, nl=False)
+    _echo_stored(text)  # the copy below gets the recap exactly
     if copy:
         from companion.clipboard import copy_text, osc52_writer
 
@@ -177,7 +198,10 @@ def recap(practice: Practice, session_id: int, copy: bool) -> None:
 
 
 def _rich_view(record: SessionRecord) -> list[RenderableType]:
-    """The session for people: a header, then one block per kind of record."""
+    """The session for people: a header, then one block per kind of record.
+
+    Stored text goes in as rich Text (never markup) and through `shown` (no control characters).
+    """
     from rich.padding import Padding
     from rich.rule import Rule
     from rich.table import Table
@@ -190,13 +214,13 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
     goals = goal_names(record)
     parts: list[Any] = []
     protocol = record.protocol.name if record.protocol else session.protocol_id
-    title = Text(f"Session {session.id} · {record.client.name}", style="bold")
+    title = Text(f"Session {session.id} · {shown(record.client.name)}", style="bold")
     parts.append(title)
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
     facts.add_row("When", when(record))
-    facts.add_row("Protocol", Text(f"{protocol} ({session.protocol_id}), {session.mode}"))
+    facts.add_row("Protocol", Text(shown(f"{protocol} ({session.protocol_id}), {session.mode}")))
     number = str(record.session_number)
     engagement = record.engagement
     if engagement is not None and engagement.sessions_planned:
@@ -204,9 +228,9 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
     facts.add_row("Session", number)
     if engagement is not None and engagement.sponsor_name:
         role = f" ({engagement.sponsor_role})" if engagement.sponsor_role else ""
-        facts.add_row("Sponsor", Text(engagement.sponsor_name + role))
+        facts.add_row("Sponsor", Text(shown(engagement.sponsor_name + role)))
     if engagement is not None and engagement.confidentiality:
-        facts.add_row("Confidentiality", Text(engagement.confidentiality))
+        facts.add_row("Confidentiality", Text(shown(engagement.confidentiality, multiline=True)))
     if session.next_session_on is not None:
         facts.add_row("Next session", session.next_session_on.isoformat())
     parts.append(facts)
@@ -217,9 +241,11 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim")
         grid.add_column()
-        grid.add_row("Topic", Text(agreement.topic))
-        grid.add_row("Desired outcome", Text(agreement.desired_outcome))
-        grid.add_row("Measure of success", Text(agreement.measure_of_success))
+        grid.add_row("Topic", Text(shown(agreement.topic, multiline=True)))
+        grid.add_row("Desired outcome", Text(shown(agreement.desired_outcome, multiline=True)))
+        grid.add_row(
+            "Measure of success", Text(shown(agreement.measure_of_success, multiline=True))
+        )
         parts.append(grid)
 
     steps = [row for row in step_spent(record) if row.visits]
@@ -234,10 +260,10 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
             if row.open:
                 spent.append(" (in progress)", style="dim")
             box = f"{row.timebox_minutes} min" if row.timebox_minutes else ""
-            table.add_row(Text(row.title), box, spent)
+            table.add_row(Text(shown(row.title)), box, spent)
         parts.append(table)
 
-    text = record.notes.text
+    text = shown(record.notes.text, multiline=True)
     parts.append(Rule("Notes", align="left"))
     if text.strip():
         notes = Text()
@@ -270,7 +296,9 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
             table.add_column()
             for action in actions:
                 style = {"open": "", "done": "green", "dropped": "dim strike"}[action.status]
-                table.add_row(Text(action.status, style=style), Text(action_summary(action, goals)))
+                table.add_row(
+                    Text(action.status, style=style), Text(shown(action_summary(action, goals)))
+                )
             parts.append(table)
 
     if record.goals:
@@ -283,7 +311,7 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
         table.add_column("Latest", justify="right")
         for p in record.goals:
             table.add_row(
-                Text(p.goal.specific),
+                Text(shown(p.goal.specific)),
                 p.goal.status,
                 *(
                     ("" if s is None else f"{s}/10")
@@ -295,5 +323,5 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
     if record.takeaways:
         parts.append(Rule("Takeaways", align="left"))
         for takeaway in record.takeaways:
-            parts.append(Text(f"  • {takeaway.text}"))
+            parts.append(Text(f"  • {shown(takeaway.text, multiline=True)}"))
     return parts

@@ -1,0 +1,41 @@
+"""Small text helpers: stored text made safe to print on a terminal."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps \t and \n
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ESC -> '␛', BEL -> '␇'
+    if code == 0x7F:
+        return "\u2421"  # '␡'
+    # A C1 control is the one-byte form of ESC and a letter (U+009B CSI is ESC '['):
+    # shown as that pair, since Unicode has no pictures for them.
+    return "\u241b" + chr(code - 0x40)
+
+
+def shown(text: str, *, multiline: bool = False) -> str:
+    """TEXT fit to print on a terminal: no control character of it can reach the terminal.
+
+    Every C0 control (U+0000-U+001F), DEL (U+007F) and C1 control (U+0080-U+009F) becomes a
+    visible stand-in from Unicode's Control Pictures block: ESC is '␛', BEL '␇', CR '␍', DEL '␡',
+    and a C1 control the ESC pair it stands for (U+009B CSI is '␛['). So a note holding
+    ESC [2J or an OSC 52 clipboard sequence prints as harmless text, a CR cannot send a table
+    line back to its start, and the coach still sees that something odd is stored. Pictures,
+    not '\\x1b' or '^[', because they are one column wide (tables stay aligned), read as what
+    they are, and cannot be confused with characters a coach types.
+
+    Single-line (the default) is for a table cell or a name: a tab becomes a space and a newline
+    '␊'. With `multiline=True` (notes, a recap, a Markdown document) newlines and tabs are kept,
+    and a CR LF pair counts as one newline. Only these control characters change; the rest of the
+    text (bidirectional overrides included) is left exactly as stored.
+    """
+    if multiline:
+        return _CONTROLS_BUT_LINES.sub(_picture, text.replace("\r\n", "\n"))
+    return _CONTROLS.sub(_picture, text.replace("\t", " "))
