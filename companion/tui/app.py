@@ -57,6 +57,64 @@ def _input_pending() -> bool:
         return False
 
 
+def crash_reports_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("companion", appauthor=False)) / "crashes"
+
+
+def crash_report(error: BaseException | None) -> str:
+    """Where the error happened, with nothing of the records in it.
+
+    The type of each exception in the chain and its stack (file, line, function, the line of
+    code); never the local variables nor the exception's message, which can quote the data (a
+    pydantic ValidationError shows the input, a KeyError the key).
+    """
+    import platform
+    import traceback
+
+    from textual import __version__ as textual_version
+
+    from companion import __version__
+
+    lines = [
+        f"companion {__version__}, textual {textual_version}, "
+        f"Python {platform.python_version()} on {platform.system()}",
+        f"at {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}",
+        "Exception messages and local variables are left out: they could hold client data.",
+        "",
+    ]
+    if error is None:
+        return "\n".join([*lines, "(no exception was recorded)", ""])
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    for index, link in enumerate(reversed(chain)):
+        if index:
+            lines += ["", "During the above, another exception occurred:", ""]
+        lines.append("Traceback (most recent call last):")
+        stack = traceback.extract_tb(link.__traceback__)
+        lines += [entry.rstrip("\n") for entry in traceback.format_list(stack)]
+        kind = type(link)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}")
+    return "\n".join(lines) + "\n"
+
+
+def write_crash_report(error: BaseException | None) -> Path | None:
+    """The crash report, saved for the coach alone (folder 0700, file 0600); None if it failed."""
+    from companion.clipboard import save_private_file
+
+    try:
+        name = f"crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+        return save_private_file(crash_report(error), crash_reports_dir(), name)
+    except Exception:
+        return None
+
+
 class CompanionApp(App[None]):
     TITLE = "companion"
     CSS_PATH = "app.tcss"
@@ -268,6 +326,40 @@ class CompanionApp(App[None]):
             flush = getattr(screen, "flush_notes", None)
             if flush is not None:
                 flush()
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: save the notes, write a crash report, exit with a short message.
+
+        Textual's own handler prints the traceback with show_locals=True: note text and record
+        fields held in local variables would be shown on screen and on stderr. Here the coach
+        sees one line, and the stack goes to a private file with nothing of the records in it
+        (see crash_report).
+        """
+        from rich.text import Text
+
+        error = sys.exc_info()[1] or self._exception
+        try:
+            # save_everything's own loop, checking each screen's answer: False is a failed write.
+            flushes = [getattr(screen, "flush_notes", None) for screen in self.screen_stack]
+            ok = all(flush() is not False for flush in flushes if flush is not None)
+        except Exception:
+            ok = False
+        saved = (
+            "your notes are saved"
+            if ok
+            else "the latest notes could not be saved (what autosave wrote before is kept)"
+        )
+        path = write_crash_report(error)
+        where = (
+            f"A crash report (no client data) is in {path}"
+            if path is not None
+            else "The crash report could not be written."
+        )
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"companion hit an unexpected error; {saved}. {where}", style="bold")
+        )
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         """Quit, saving the live notes on the way out (unmounting saves them too)."""

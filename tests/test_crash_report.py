@@ -1,0 +1,131 @@
+"""An unexpected error in the app: notes saved, one short line shown, a crash file without data."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Static
+
+from companion.practice import begin_session
+from companion.protocols import ProtocolLibrary
+from companion.store import Store
+from companion.tui.app import CompanionApp, crash_report, crash_reports_dir
+from companion.tui.screens.live import LiveScreen
+
+SECRET = "Wilhelmina confided the merger collapses Friday"
+
+
+class Boom(Screen[None]):
+    """A screen whose key handler fails while holding record text in its locals."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "boom", priority=True)]
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("boom")
+
+    def action_boom(self) -> None:
+        note_text = SECRET  # a local, as a real handler would hold one
+        raise ValueError(f"could not parse {note_text!r}")
+
+
+async def crash(store: Store, protocols: ProtocolLibrary) -> tuple[int, CompanionApp]:
+    session = begin_session(store, protocols, "Ana Lopez", protocol_id="grow")
+    assert session.id is not None
+    app = CompanionApp(store, protocols, start_with="session", session_id=session.id)
+    app.autosave_seconds = 3600.0  # nothing saved by the timer: only the crash handler saves
+    with pytest.raises(ValueError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(100):
+                await pilot.pause()
+                if isinstance(app.screen, LiveScreen) and app.screen.loaded:
+                    break
+            await pilot.press(*["space" if c == " " else c for c in SECRET])
+            await pilot.pause()
+            assert SECRET not in store.get_notes(session.id).text
+            app.push_screen(Boom())
+            await pilot.pause()
+            await pilot.press("f9")
+            await pilot.pause()
+    return session.id, app
+
+
+def test_a_crash_saves_the_notes_and_shows_no_data(
+    store: Store,
+    protocols: ProtocolLibrary,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import companion.tui.app as app_module
+
+    on_disk: list[str] = []
+    real_write = app_module.write_crash_report
+
+    def write(error: BaseException | None) -> Path | None:
+        on_disk.append(store.get_notes(1).text)  # what the handler had saved before the report
+        return real_write(error)
+
+    monkeypatch.setattr(app_module, "write_crash_report", write)
+    session_id, app = asyncio.run(crash(store, protocols))
+    out, err = capfd.readouterr()
+    assert "Wilhelmina" not in out + err
+    assert session_id == 1 and SECRET in on_disk[0]  # saved first, by the crash handler
+    assert SECRET in store.get_notes(session_id).text
+    assert app.return_code == 1
+
+    reports = list(crash_reports_dir().glob("crash-*.txt"))
+    assert len(reports) == 1
+    report = reports[0]
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700
+    text = report.read_text()
+    assert "Wilhelmina" not in text
+    assert "builtins.ValueError" in text and "action_boom" in text  # type and stack
+    assert "test_crash_report.py" in text
+
+
+def test_the_exit_message_is_one_short_line(
+    store: Store, protocols: ProtocolLibrary, capfd: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(crash(store, protocols))
+    _, err = capfd.readouterr()
+    message = " ".join(err.split())
+    assert message.startswith("companion hit an unexpected error; your notes are saved.")
+    assert "A crash report (no client data) is in" in message
+    assert "crash-" in message and "Traceback" not in err
+    # Textual's own handler printed the traceback with locals: the secret was in it.
+    assert "Wilhelmina" not in err and "note_text" not in err
+
+
+def test_the_report_leaves_out_messages_and_follows_the_chain() -> None:
+    key, message = "Secret Key Name", "Secret Message"  # the source lines show only the names
+    try:
+        try:
+            {}[key]
+        except KeyError as first:
+            raise RuntimeError(message) from first
+    except RuntimeError as error:
+        text = crash_report(error)
+    assert "Secret" not in text
+    assert "builtins.KeyError" in text and "builtins.RuntimeError" in text
+    assert text.index("KeyError") < text.index("RuntimeError")
+
+
+def test_the_crash_folder_is_private_under_umask_zero(tmp_path: Path) -> None:
+    from companion.tui.app import write_crash_report
+
+    old = os.umask(0)
+    try:
+        path = write_crash_report(None)
+    finally:
+        os.umask(old)
+    assert path is not None
+    for folder in (path.parent, path.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
