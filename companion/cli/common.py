@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +42,39 @@ def describe_invalid(error: ValidationError) -> str:
     return " ".join(f"invalid {error.title.lower()}: {'; '.join(problems)}".split())
 
 
+# Control characters (C0, DEL, C1) other than the whitespace that is folded into spaces anyway.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LONG_WORD = 300  # characters: a 1 MB argument quoted back is cut down to its two ends
+
+
+def one_line(message: str) -> str:
+    """MESSAGE fit for one line of stderr: whitespace folded, control characters escaped, any
+    very long word (a pasted megabyte, quoted back in an error) shortened."""
+    words = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message).split()
+    return " ".join(
+        w if len(w) <= _LONG_WORD else f"{w[:200]}...({len(w) - 240} more)...{w[-40:]}"
+        for w in words
+    )
+
+
+def _garbled_argument(args: Sequence[str]) -> str | None:
+    """The problem with the first argument that is not text companion can keep, if any."""
+    for number, arg in enumerate(args, start=1):
+        if not isinstance(arg, str):
+            continue
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, carried as surrogates
+            shown = repr(arg if len(arg) <= 60 else arg[:57] + "...")
+            return (
+                f"argument {number} ({shown}) is not UTF-8 text: companion takes names, text "
+                "and paths in UTF-8 (check the terminal's encoding, or rename the file)"
+            )
+        if "\x00" in arg:
+            return f"argument {number} contains a NUL character"
+    return None
+
+
 class CompanionGroup(click.Group):
     """A click group whose errors are one plain line on stderr, never a traceback."""
 
@@ -47,7 +82,7 @@ class CompanionGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CompanionError as error:
-            raise UserError(" ".join(str(error).split())) from None
+            raise UserError(one_line(str(error))) from None
         except ValueError as error:
             from pydantic import ValidationError
 
@@ -63,7 +98,10 @@ class CompanionGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        garbled = _garbled_argument(sys.argv[1:] if args is None else list(args))
         try:
+            if garbled is not None:
+                raise UserError(garbled)
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             exit_code = result if isinstance(result, int) else 0
         except click.exceptions.NoArgsIsHelpError as error:
@@ -73,7 +111,7 @@ class CompanionGroup(click.Group):
             )
             exit_code = 0
         except click.ClickException as error:
-            message = " ".join(error.format_message().split())  # one line, even for usage errors
+            message = one_line(error.format_message())  # one line, even for usage errors
             if isinstance(error, click.UsageError) and error.ctx is not None:
                 message += f" (see '{error.ctx.command_path} --help')"
             click.echo(f"companion: {message}", err=True)
@@ -132,6 +170,8 @@ class DateParam(click.ParamType):
             return parse_date(str(value))
         except ValueError as error:
             self.fail(str(error))
+        except OverflowError:  # +99999999d: past the calendar
+            self.fail(f"{_shown(value)} is past the last date there is (9999-12-31)")
 
 
 DATE = DateParam()
@@ -151,9 +191,51 @@ class DateTimeParam(click.ParamType):
             return parse_moment(str(value))
         except ValueError as error:
             self.fail(str(error))
+        except OverflowError:
+            self.fail(f"{_shown(value)} is past the last date there is (9999-12-31)")
 
 
 DATETIME = DateTimeParam()
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+class IdParam(click.ParamType):
+    """A record id: a whole number from 1 to 2**63 - 1, the ids SQLite can hold."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not re.fullmatch(r"[0-9]+", text):
+                self.fail(f"{_shown(value)} is not an id: use a whole number, e.g. 12")
+            number = int(text) if len(text) <= 19 else MAX_ID + 1  # (int() refuses 4,300 digits)
+        if not 1 <= number <= MAX_ID:
+            self.fail(f"{_shown(value)} is not an id: ids are whole numbers from 1 to {MAX_ID}")
+        return number
+
+
+ID = IdParam()
+
+
+class NonEmptyPath(click.Path):
+    """click.Path that refuses an empty string (which would mean 'the default' or '.')."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("needs a path, not an empty string")
+        if isinstance(value, str) and len(os.fsencode(value)) > 4000:
+            self.fail(f"{_shown(value)} is too long to be a path")
+        return super().convert(value, param, ctx)
 
 
 def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]) -> None:
