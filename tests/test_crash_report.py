@@ -129,3 +129,42 @@ def test_the_crash_folder_is_private_under_umask_zero(tmp_path: Path) -> None:
     for folder in (path.parent, path.parent.parent):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# -- folders companion creates are private, parents included ------------------------------------
+
+
+@pytest.fixture
+def no_umask():  # type: ignore[no-untyped-def]
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def _modes(top: Path, leaf: Path) -> list[int]:
+    return [
+        stat.S_IMODE(p.stat().st_mode)
+        for p in [leaf, *leaf.parents]
+        if p != top and top in p.parents
+    ]
+
+
+def test_a_new_db_folder_and_its_parents_are_0700(tmp_path: Path, no_umask: None) -> None:
+    db = tmp_path / "a" / "b" / "c" / "practice.db"
+    Store.open(db).close()
+    assert _modes(tmp_path, db.parent) == [0o700, 0o700, 0o700]
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_a_new_export_folder_and_its_parents_are_0700(
+    tmp_path: Path, no_umask: None, store: Store
+) -> None:
+    from click.testing import CliRunner
+
+    from companion.cli import cli
+
+    out = tmp_path / "x" / "y" / "z"
+    result = CliRunner().invoke(cli, ["export", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert _modes(tmp_path, out) == [0o700, 0o700, 0o700]
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in out.iterdir())

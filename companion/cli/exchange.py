@@ -66,9 +66,10 @@ def private_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file, not a folder: give --out a folder")
     if not folder.exists():
+        from companion.store.paths import make_private_folders
+
         try:
-            folder.mkdir(parents=True, mode=0o700)
-            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+            make_private_folders(folder)  # the new parents too, 0700 whatever the umask
         except OSError as error:
             raise UserError(f"cannot create {folder}: {error.strerror or error}") from None
     return folder

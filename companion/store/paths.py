@@ -24,15 +24,27 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_db_path()
 
 
+def make_private_folders(folder: Path) -> None:
+    """Create FOLDER and each missing parent for the coach alone (0700), whatever the umask.
+
+    Folders that already exist are left as they are. mkdir's mode is filtered by the umask and
+    `mkdir(parents=True)` gives the parents the default mode: each new one is chmod-ed.
+    """
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    for ancestor in reversed(missing):
+        try:
+            ancestor.mkdir(mode=0o700)
+        except FileExistsError:  # created a moment ago by another companion: theirs
+            continue
+        os.chmod(ancestor, 0o700)
+
+
 def create_private_file(path: Path) -> None:
     """Create the database file (and its folder) for the coach alone, before SQLite opens it.
 
     SQLite gives the -wal and -shm files the same permissions as the database file.
     """
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+    make_private_folders(path.parent)
     if not path.exists():
         try:
             descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
