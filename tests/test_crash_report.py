@@ -1,4 +1,4 @@
-"""An unexpected error in the app: notes saved, one short line shown, a crash file without data."""
+"""Confidentiality in failures: a crash shows no data, folders are private, no recap is left."""
 
 from __future__ import annotations
 
@@ -168,3 +168,57 @@ def test_a_new_export_folder_and_its_parents_are_0700(
     assert result.exit_code == 0, result.output
     assert _modes(tmp_path, out) == [0o700, 0o700, 0o700]
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in out.iterdir())
+
+
+# -- forget takes the client's saved recaps along -------------------------------------------------
+
+
+def test_forget_deletes_the_clients_recap_files(store: Store, protocols: ProtocolLibrary) -> None:
+    from click.testing import CliRunner
+
+    from companion.cli import cli
+    from companion.clipboard import default_recaps_dir, save_private_file
+    from companion.recap import build_recap, recap_filename
+    from companion.store.records import load_session_record
+
+    folder = default_recaps_dir()
+    paths = []
+    for name in ("Ana Lopez", "Ana Lopez", "Ben Okafor"):
+        session = begin_session(store, protocols, name, protocol_id="grow")
+        assert session.id is not None
+        draft = load_session_record(store, session.id)  # saved while unfinished: '-draft'
+        paths.append(save_private_file(build_recap(draft), folder, recap_filename(draft)))
+        store.finish_session(session.id)
+        done = load_session_record(store, session.id)
+        paths.append(save_private_file(build_recap(done), folder, recap_filename(done)))
+    assert len(set(paths)) == 6 and any("-draft" in p.name for p in paths)
+    mine, bens = paths[:4], paths[4:]
+    other = save_private_file("not a recap", folder, "notes-of-my-own.md")
+
+    result = CliRunner().invoke(
+        cli, ["forget", "--client", "Ana Lopez", "--yes"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "Deleted 4 saved recap files" in result.stdout
+    assert not any(path.exists() for path in mine)
+    assert all(path.exists() for path in bens) and other.exists()
+
+
+def test_forget_asks_about_the_recap_files(store: Store, protocols: ProtocolLibrary) -> None:
+    from click.testing import CliRunner
+
+    from companion.cli import cli
+    from companion.clipboard import default_recaps_dir, save_private_file
+    from companion.recap import build_recap, recap_filename
+    from companion.store.records import load_session_record
+
+    session = begin_session(store, protocols, "Ana Lopez", protocol_id="grow")
+    assert session.id is not None
+    record = load_session_record(store, session.id)
+    path = save_private_file(build_recap(record), default_recaps_dir(), recap_filename(record))
+    result = CliRunner().invoke(cli, ["forget", "--client", "Ana Lopez"], input="n\n")
+    assert result.exit_code == 1
+    assert "1 saved recap file)" in result.stdout and path.exists()
+    result = CliRunner().invoke(cli, ["forget", "--client", "Ana Lopez"], input="y\n")
+    assert result.exit_code == 0 and "Deleted 1 saved recap file from" in result.stdout
+    assert not path.exists()

@@ -14,7 +14,13 @@ from pathlib import Path
 import click
 
 from companion.exchange_markdown import session_document, session_filename, slug
-from companion.store.erase import check_not_open, client_footprint, forget_client
+from companion.store.erase import (
+    check_not_open,
+    client_footprint,
+    forget_client,
+    recap_files,
+    remove_files,
+)
 from companion.store.exchange import (
     ExportError,
     export_practice,
@@ -49,6 +55,10 @@ def _counted(counts: dict[str, int]) -> str:
             one, many = _NAMES[kind]
             parts.append(f"{number} {one if number == 1 else many}")
     return ", ".join(parts) or "nothing"
+
+
+def _files(number: int) -> str:
+    return f"{number} saved recap file" + ("" if number == 1 else "s")
 
 
 class NotConfirmed(click.ClickException):
@@ -204,27 +214,39 @@ def forget(practice: Practice, client_name: str, yes: bool) -> None:
     """Remove a client and everything of theirs, leaving no trace in the database file.
 
     Sessions, notes, step timings, agreements, goals, scores, actions, takeaways and
-    engagements all go. This cannot be undone: export first if you need a copy.
+    engagements all go, and so do the recaps of their sessions saved in the recaps folder
+    (when no clipboard took them). This cannot be undone: export first if you need a copy.
     """
+    from companion.clipboard import default_recaps_dir
+    from companion.text import shown
+
     store = practice.store
     client_id = client_or_fail(practice, client_name)
     client = store.get_client(client_id)
+    name = shown(client.name)
     check_not_open(store, client)  # before asking: a session of theirs open in a window
     counts = client_footprint(store, client_id)
+    recaps = recap_files(store, client_id, default_recaps_dir())  # named from their records
     if not yes:
         held = _counted(counts) if any(counts.values()) else "no sessions or other records yet"
-        question = f"Forget {client.name} and everything of theirs ({held})? This cannot be undone"
+        if recaps:
+            held += f"; {_files(len(recaps))}"
+        question = f"Forget {name} and everything of theirs ({held})? This cannot be undone"
         try:
             confirmed = click.confirm(question, default=False)
         except click.Abort:  # no answer at all (no terminal, end of input)
             confirmed = False
         if not confirmed:
             raise NotConfirmed(
-                f"{client.name} was not forgotten: nothing was deleted "
+                f"{name} was not forgotten: nothing was deleted "
                 "(answer y, or add --yes to skip the question)"
             )
     summary = forget_client(store, client_id)
-    click.echo(f"Forgot {client.name}: removed {_counted({'clients': 1, **summary.removed})}.")
+    click.echo(f"Forgot {name}: removed {_counted({'clients': 1, **summary.removed})}.")
+    if recaps:
+        gone = remove_files(recaps)
+        left = f" ({len(recaps) - gone} could not be deleted)" if gone < len(recaps) else ""
+        click.echo(f"Deleted {_files(gone)} from {recaps[0].parent}{left}.")
     if not summary.wiped:
         raise NotConfirmed(
             "warning: another program opened the database meanwhile; traces of the deleted "

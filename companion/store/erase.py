@@ -9,6 +9,7 @@ rebuilt and optimized, the WAL is checkpointed and truncated, and the file is VA
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -52,6 +53,42 @@ def client_footprint(store: Store, client_id: int) -> dict[str, int]:
             kind: int(store.db.execute(sql, {"c": client_id}).fetchone()[0])
             for kind, sql in _COUNTS.items()
         }
+
+
+def recap_files(store: Store, client_id: int, folder: Path) -> list[Path]:
+    """The recap files saved in FOLDER for the client's sessions (those that exist).
+
+    A recap the clipboard could not take is saved as `recap_filename` names it: the day, the
+    client's name as a slug and the session's number; '-draft' while unfinished, so both names
+    are looked for. Called before the client is forgotten: the names come from their records.
+    """
+    from companion.recap import recap_filename
+
+    from .records import load_session_record
+
+    names: set[str] = set()
+    for session in store.sessions(client_id):
+        assert session.id is not None
+        name = recap_filename(load_session_record(store, session.id))
+        stem = name.removesuffix(".md").removesuffix("-draft")
+        names.update({f"{stem}.md", f"{stem}-draft.md"})
+    return sorted(path for path in (folder / name for name in names) if path.is_file())
+
+
+def remove_files(paths: list[Path]) -> int:
+    """Unlink each file; how many went (one already gone or refused is skipped).
+
+    Just unlinked: overwriting first gives no real guarantee on journaling or copy-on-write
+    file systems and SSDs, which keep old blocks elsewhere; full-disk encryption is the answer.
+    """
+    removed = 0
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed += 1
+    return removed
 
 
 def check_not_open(store: Store, client: Client) -> None:
