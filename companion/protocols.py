@@ -7,16 +7,25 @@ I/O here, and it is kept to `load_protocol_file` and `ProtocolLibrary.discover`.
 
 from __future__ import annotations
 
-import tomllib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from companion.errors import CompanionError
-from companion.protocol_files import Origin, search_path, unknown_protocol
+from companion.protocol_files import (
+    Origin,
+    UnusableFile,
+    cannot_use,
+    is_folder,
+    parse_toml,
+    read_protocol_text,
+    search_path,
+    unknown_protocol,
+)
 from companion.protocol_files import builtin_protocols_dir as builtin_protocols_dir
 from companion.protocol_files import user_protocols_dir as user_protocols_dir
 
@@ -25,28 +34,63 @@ Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaway
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 
+# Bounds on everything a file can hold, so a mistyped or hostile file is a message naming the field,
+# never an overflow, a screen full of text or a session of years. The built-ins sit far inside.
+MAX_MINUTES = 600  # ten hours: also the most `companion start --minutes` takes
+MAX_STEPS = 50
+MAX_PROMPTS = 50
+MAX_ID = 64
+MAX_TITLE = 120
+MAX_PURPOSE = 2000
+MAX_PROMPT = 1000
+MAX_DESCRIPTION = 4000
+
+Prompt = Annotated[str, Field(max_length=MAX_PROMPT)]
+
 
 class Step(BaseModel):
     # strict: TOML has real types, so `minutes = true` or `minutes = "5"` is a mistake to report.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    id: str = Field(pattern=SLUG)
-    title: str = Field(min_length=1)
-    minutes: int = Field(ge=1)
-    purpose: str = Field(min_length=1)
-    prompts: list[str] = Field(min_length=1)
+    id: str = Field(
+        pattern=SLUG, max_length=MAX_ID, description=f"A slug, 1 to {MAX_ID} characters."
+    )
+    title: str = Field(
+        min_length=1, max_length=MAX_TITLE, description=f"1 to {MAX_TITLE} characters."
+    )
+    minutes: int = Field(
+        ge=1, le=MAX_MINUTES, description=f"The step's timebox: 1 to {MAX_MINUTES} minutes."
+    )
+    purpose: str = Field(
+        min_length=1, max_length=MAX_PURPOSE, description=f"1 to {MAX_PURPOSE} characters."
+    )
+    prompts: list[Prompt] = Field(
+        min_length=1,
+        max_length=MAX_PROMPTS,
+        description=f"1 to {MAX_PROMPTS} prompts, each at most {MAX_PROMPT} characters.",
+    )
     capture: Capture | None = None
 
 
 class Protocol(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
-    description: str = ""
+    id: str = Field(
+        pattern=SLUG, max_length=MAX_ID, description=f"A slug, 1 to {MAX_ID} characters."
+    )
+    name: str = Field(
+        min_length=1, max_length=MAX_TITLE, description=f"1 to {MAX_TITLE} characters."
+    )
+    description: str = Field(
+        default="", max_length=MAX_DESCRIPTION, description=f"At most {MAX_DESCRIPTION} characters."
+    )
     kind: ProtocolKind = "regular"
-    duration_minutes: int = Field(ge=1)
-    steps: list[Step] = Field(min_length=1)
+    duration_minutes: int = Field(
+        ge=1, le=MAX_MINUTES, description=f"The planned session: 1 to {MAX_MINUTES} minutes."
+    )
+    steps: list[Step] = Field(
+        min_length=1, max_length=MAX_STEPS, description=f"1 to {MAX_STEPS} steps."
+    )
 
     @field_validator("steps")
     @classmethod
@@ -85,12 +129,21 @@ class Protocol(BaseModel):
 
 
 class ProtocolError(CompanionError):
-    """A protocol file that can't be used; the message names the file, the field and the problem."""
+    """A protocol file that can't be used; the message names the file, the field and the problem.
+
+    `declared_id` is the id the file gives itself, when that much could be read.
+    """
+
+    def __init__(self, message: str, declared_id: str | None = None) -> None:
+        super().__init__(message)
+        self.declared_id = declared_id
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
+        if isinstance(part, str) and len(part) > 40:  # an unknown key can be any length
+            part = part[:37] + "..."
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "(top level)"
 
@@ -143,33 +196,43 @@ def _plain_message(problem: Any) -> str:
     return message
 
 
+MAX_PROBLEMS_SHOWN = 10
+
+
 def describe_validation_error(source: str, error: ValidationError) -> str:
     """One line, 'FILE: FIELD: PROBLEM', the problems separated by '; ', fit for stderr."""
     problems = []
-    for problem in error.errors():
+    found = error.errors()
+    for problem in found[:MAX_PROBLEMS_SHOWN]:
         message = " ".join(_plain_message(problem).split())
         problems.append(f"{source}: {_field_path(problem['loc'])}: {message}")
+    if len(found) > MAX_PROBLEMS_SHOWN:
+        problems.append(f"{source}: and {len(found) - MAX_PROBLEMS_SHOWN} more problems")
     return "; ".join(problems)
 
 
 def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ProtocolError(f"{source}: not valid TOML: {error}") from None
+        data = parse_toml(text, source)
+    except UnusableFile as error:
+        raise ProtocolError(str(error), error.declared_id) from None
+    declared = data.get("id")
     try:
         return Protocol.model_validate(data)
     except ValidationError as error:
-        raise ProtocolError(describe_validation_error(source, error)) from None
+        raise ProtocolError(
+            describe_validation_error(source, error),
+            declared if isinstance(declared, str) else None,
+        ) from None
 
 
 def load_protocol_file(path: Path) -> Protocol:
+    """The protocol in PATH; ProtocolError naming the file and the problem for anything else
+    (unreadable, over MAX_FILE_BYTES, not UTF-8, not TOML, nested too deeply, invalid)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProtocolError(
-            f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
-        ) from None
+        text = read_protocol_text(path)
+    except UnusableFile as error:
+        raise ProtocolError(str(error), error.declared_id) from None
     return parse_protocol(text, str(path))
 
 
@@ -186,7 +249,10 @@ class ProtocolLibrary:
     """The protocols a coach can use, by id, and the files that could not be loaded."""
 
     entries: dict[str, ProtocolEntry] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per file: 'FILE: FIELD: PROBLEM'
+    # The problem of each file that could not be loaded, by the id it declares (else its name), so
+    # asking for that id says what is wrong with the file rather than "unknown protocol".
+    unusable: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def discover(
@@ -194,7 +260,7 @@ class ProtocolLibrary:
     ) -> ProtocolLibrary:
         library = cls()
         for folder, origin in search_path(extra_dirs, include_user=include_user):
-            if not folder.is_dir():
+            if not is_folder(folder):
                 if origin == "extra":  # asked for by name, so a typo must not pass in silence
                     library.errors.append(f"{folder}: no such folder of protocols")
                 continue
@@ -204,6 +270,7 @@ class ProtocolLibrary:
                     protocol = load_protocol_file(path)
                 except ProtocolError as error:
                     library.errors.append(str(error))
+                    library.unusable[error.declared_id or path.stem] = str(error)
                     continue
                 if protocol.id in in_this_folder:
                     library.errors.append(
@@ -221,6 +288,8 @@ class ProtocolLibrary:
         try:
             return self.entries[protocol_id].protocol
         except KeyError:
+            if protocol_id in self.unusable:
+                raise ProtocolError(cannot_use(protocol_id, self.unusable[protocol_id])) from None
             raise ProtocolError(unknown_protocol(protocol_id, self.entries)) from None
 
     def __iter__(self) -> Iterator[ProtocolEntry]:
@@ -248,6 +317,22 @@ class ProtocolLibrary:
 _KIND_ORDER: dict[str, int] = {"first": 0, "regular": 1, "review": 2, "closing": 3, "other": 4}
 
 
+# Problems that only say a value is past one of the bounds above (added after sessions were stored).
+_BOUND_ERRORS = frozenset({"less_than_equal", "too_long", "string_too_long"})
+
+
 def protocol_from_snapshot(snapshot: str) -> Protocol:
-    """The protocol as it was used in a session (stored as JSON on the session)."""
-    return Protocol.model_validate_json(snapshot)
+    """The protocol as it was used in a session (stored as JSON on the session).
+
+    A snapshot taken before the bounds existed may exceed one (a 700-minute session): it is
+    history, so it is read as it is rather than refused; any other problem raises ValidationError.
+    """
+    try:
+        return Protocol.model_validate_json(snapshot)
+    except ValidationError as error:
+        if any(problem["type"] not in _BOUND_ERRORS for problem in error.errors()):
+            raise
+        data = json.loads(snapshot)
+        return Protocol.model_construct(
+            **{**data, "steps": [Step.model_construct(**step) for step in data["steps"]]}
+        )

@@ -52,12 +52,12 @@ def start(
     """
     if not client_name.strip():
         raise UserError("--client needs a name")
-    if protocol_id is not None:  # unknown id: one line, exit 2, before any screen
-        from companion.protocol_files import protocol_ids, unknown_protocol
+    if protocol_id is not None:  # unknown id, or its file unreadable: one line, exit 2, no screen
+        from companion.protocol_files import protocol_problem
 
-        known = protocol_ids(practice.protocol_dirs)
-        if protocol_id not in known:
-            raise UserError(unknown_protocol(protocol_id, known))
+        problem = protocol_problem(protocol_id, practice.protocol_dirs)
+        if problem is not None:
+            raise UserError(problem)
     _needs_terminal()
 
     from companion.tui.app import CompanionApp, SessionStart

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from companion.protocol_files import is_folder
 from companion.protocols import Protocol, ProtocolError, load_protocol_file
 
-from .common import Practice, UserError, echo_json, pass_practice
+from .common import NonEmptyPath, Practice, UserError, echo_json, pass_practice
 
 
 @click.group()
@@ -88,7 +89,7 @@ def _protocol_files(paths: tuple[Path, ...], problems: list[str]) -> list[Path]:
     """The files named, with each folder replaced by the .toml files in it."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if is_folder(path):
             inside = sorted(path.glob("*.toml"))
             if not inside:
                 problems.append(f"{path}: no .toml files in this folder")
@@ -99,7 +100,7 @@ def _protocol_files(paths: tuple[Path, ...], problems: list[str]) -> list[Path]:
 
 
 @protocols.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=NonEmptyPath(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check protocol files (or every .toml in a folder); each problem names the file, the field
     and what is wrong."""
