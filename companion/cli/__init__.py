@@ -12,7 +12,7 @@ import click
 
 from companion import __version__
 
-from .common import CompanionGroup, Practice
+from .common import CompanionGroup, NonEmptyPath, Practice
 
 # Each command's module is imported only when that command runs (or the help lists them all), so
 # `companion start` pays for nothing but itself before the live screen paints.
@@ -56,13 +56,13 @@ class LazyGroup(CompanionGroup):
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False),
+    type=NonEmptyPath(dir_okay=False),
     help="The practice database file (default: $COMPANION_DB, else your user data folder).",
 )
 @click.option(
     "--protocols-dir",
     "protocol_dirs",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=NonEmptyPath(file_okay=False, path_type=Path),
     multiple=True,
     help="Another folder of protocol TOML files; its protocols replace ones with the same id.",
 )

@@ -233,8 +233,11 @@ class NonEmptyPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
             self.fail("needs a path, not an empty string")
-        if isinstance(value, str) and len(os.fsencode(value)) > 4000:
-            self.fail(f"{_shown(value)} is too long to be a path")
+        if isinstance(value, str) and (
+            len(os.fsencode(value)) > 4000
+            or any(len(os.fsencode(part)) > 255 for part in value.split(os.sep))
+        ):
+            self.fail(f"{_shown(value)} is too long to be a path (at most 255 bytes a name)")
         return super().convert(value, param, ctx)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import Practice, pass_practice
+from .common import NonEmptyPath, Practice, pass_practice
 
 DEFAULT_SESSIONS = 120
 
@@ -13,7 +13,7 @@ DEFAULT_SESSIONS = 120
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False),
+    type=NonEmptyPath(dir_okay=False),
     help="The database to fill (overrides the global --db and $COMPANION_DB).",
 )
 @click.option(

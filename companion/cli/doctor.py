@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .common import Practice, pass_practice
+from .common import NonEmptyPath, Practice, pass_practice
 
 
 @click.command("doctor")
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False),
+    type=NonEmptyPath(dir_okay=False),
     help="The database to check (overrides the global --db and $COMPANION_DB).",
 )
 @pass_practice

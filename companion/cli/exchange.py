@@ -30,7 +30,14 @@ from companion.store.exchange import (
 from companion.store.records import load_session_record
 from companion.store.schema import RECORD_TABLES
 
-from .common import Practice, UserError, client_or_fail, echo_json, pass_practice
+from .common import (
+    NonEmptyPath,
+    Practice,
+    UserError,
+    client_or_fail,
+    echo_json,
+    pass_practice,
+)
 
 _NAMES: dict[str, tuple[str, str]] = {
     "clients": ("client", "clients"),
@@ -125,7 +132,7 @@ def _free_name(folder: Path, stem: str, suffix: str) -> Path:
     "--out",
     "out",
     required=True,
-    type=click.Path(path_type=Path),
+    type=NonEmptyPath(path_type=Path),
     help="The folder to write into (created, private, if new).",
 )
 @click.option(
@@ -175,7 +182,7 @@ def export(
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=NonEmptyPath(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print what was added and skipped as JSON.")
 @pass_practice
 def import_(practice: Practice, file: Path, as_json: bool) -> None:

@@ -237,6 +237,8 @@ def read_export(text: str | bytes) -> PracticeExport:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         raise ExportError("not a companion export: the file is not JSON") from None
+    except RecursionError:
+        raise ExportError("not a companion export: its JSON is nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise ExportError(
             "not a companion export: it has no 'format': 'companion-export' header "
@@ -248,6 +250,7 @@ def read_export(text: str | bytes) -> PracticeExport:
             f"this companion export is version {version!r}; this companion reads version "
             f"{EXPORT_VERSION}"
         )
+    _check_integers(data)
     try:
         document = PracticeExport.model_validate(data)
     except ValidationError as error:
@@ -260,6 +263,27 @@ def read_export(text: str | bytes) -> PracticeExport:
     _check_schema(document)
     _check_references(document)
     return document
+
+
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
+def _check_integers(data: Any) -> None:
+    """Every whole number in the file fits an SQLite INTEGER (else writing it would overflow)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{key}" if where else str(key), v) for key, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}.{index}", v) for index, v in enumerate(value))
+        elif (
+            isinstance(value, int) and not isinstance(value, bool) and value not in _SQLITE_INTEGERS
+        ):
+            raise ExportError(
+                f"invalid companion export: {where}: the number is too large to store "
+                "(at most 2**63 - 1); nothing was imported"
+            )
 
 
 def _known_migrations() -> set[str]:
