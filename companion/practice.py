@@ -21,13 +21,15 @@ def begin_session(
     Without a protocol id: a first session for a client with no sessions yet, otherwise GROW.
     The session keeps a snapshot of the protocol as used, so editing the file later changes nothing.
     """
+    # An unusable protocol is refused before anything is written (no client left behind).
+    chosen = protocols.get(protocol_id) if protocol_id is not None else None
     client, _ = store.get_or_create_client(client_name)
     assert client.id is not None
-    if protocol_id is None:
+    if chosen is None:
         has_sessions = bool(store.sessions(client.id, limit=1))
         protocol = protocols.default_for(first_session=not has_sessions)
     else:
-        protocol = protocols.get(protocol_id)
+        protocol = chosen
     engagement = store.ensure_open_engagement(client.id)
     session = Session(
         client_id=client.id,

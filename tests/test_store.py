@@ -20,6 +20,7 @@ from companion.models import (
     Session,
     Takeaway,
 )
+from companion.protocols import ProtocolLibrary
 from companion.store import NotFound, Store, StoreError, default_db_path, resolve_db_path
 
 T0 = datetime(2026, 11, 2, 10, 0, 0)
@@ -559,3 +560,15 @@ def test_memory_store_has_the_whole_schema() -> None:
     client = store.add_client(Client(name="Ana"))
     assert store.get_client(client.id) == client  # type: ignore[arg-type]
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_a_session_with_an_unusable_protocol_leaves_no_client_behind(
+    protocols: ProtocolLibrary,
+) -> None:
+    from companion.errors import CompanionError
+    from companion.practice import begin_session
+
+    store = Store.memory()
+    with pytest.raises(CompanionError):
+        begin_session(store, protocols, "Nobody Yet", protocol_id="no-such-protocol")
+    assert store.clients() == []
