@@ -9,6 +9,15 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps \t and \n
 
 
+def without_controls(text: str) -> str:
+    """TEXT with its C0, DEL and C1 control characters deleted (for a screen's cells).
+
+    For Textual's rendered lines, where every character has its place: controls take no cell,
+    so deleting them keeps the layout, which a picture one cell wide would shift.
+    """
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:

@@ -151,3 +151,39 @@ def test_recap_and_json_to_a_pipe_are_exact(runner: CliRunner, store, hostile) -
     assert run(runner, "recap", str(session.id)).stdout == build_recap(store_record)
     data = json.loads(run(runner, "show", str(session.id), "--json").stdout)
     assert CLEAR in data["notes"]["text"]
+
+
+# -- the screens ---------------------------------------------------------------------------------
+
+
+def test_the_live_screen_sends_no_control_characters(store, protocols) -> None:
+    """Textual would pass them on (measured: ESC, C1 and DEL reached the rendered lines)."""
+    import asyncio
+
+    from companion.tui.app import CompanionApp
+    from companion.tui.screens.live import LiveScreen
+
+    note = f"before {CLEAR} mid {CLIPBOARD} after {CSI8} and \x7f end\n"
+    session = begin_session(store, protocols, f"Ana {CLEAR} Lopez", protocol_id="grow")
+    store.save_session(
+        session.model_copy(update={"agreement": Agreement(topic=f"Top{CLIPBOARD}ic")})
+    )
+    store.save_notes(session.id, note)
+
+    async def rendered() -> tuple[str, str]:
+        app = CompanionApp(store, protocols, start_with="session", session_id=session.id)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(100):
+                await pilot.pause()
+                if isinstance(app.screen, LiveScreen) and app.screen.loaded:
+                    break
+            await pilot.pause()
+            strips = app.screen._compositor.render_strips()
+            screen_text = "\n".join("".join(seg.text for seg in strip) for strip in strips)
+            return screen_text, app.screen.notes.text
+
+    screen_text, notes_text = asyncio.run(rendered())
+    assert_safe(screen_text)
+    assert "before [2J mid" in screen_text  # the rest, as typed: the escapes are inert
+    assert "Ana [2J Lopez" in screen_text
+    assert note in notes_text  # the notes themselves are kept exactly

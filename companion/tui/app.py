@@ -16,20 +16,24 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from rich.segment import Segment
 from textual import events
 from textual.app import App
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from companion.terms import SessionMode, now
 from companion.tui.keygate import KeyGate
 
 if TYPE_CHECKING:
+    from textual.color import Color
+
     from companion.protocols import ProtocolLibrary
     from companion.store import Store
 
@@ -113,6 +117,28 @@ def write_crash_report(error: BaseException | None) -> Path | None:
         return save_private_file(crash_report(error), crash_reports_dir(), name)
     except Exception:
         return None
+
+
+class NoControlCharacters(LineFilter):
+    """Every rendered line without control characters: stored text cannot drive the terminal.
+
+    Textual passes ESC, BEL, DEL and C1 controls in a widget's text on to the terminal as they
+    are (a note holding ESC [2J clears the screen, OSC 52 sets the clipboard). They take no
+    cell, so deleting them leaves the layout as it was; the text itself is not touched.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        from companion.text import without_controls
+
+        return [
+            segment
+            if segment.control
+            else Segment(without_controls(segment.text), segment.style, segment.control)
+            for segment in segments
+        ]
+
+
+_NO_CONTROLS = NoControlCharacters()
 
 
 class CompanionApp(App[None]):
@@ -326,6 +352,9 @@ class CompanionApp(App[None]):
             flush = getattr(screen, "flush_notes", None)
             if flush is not None:
                 flush()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), _NO_CONTROLS]
 
     def _fatal_error(self) -> None:
         """An unexpected error: save the notes, write a crash report, exit with a short message.
