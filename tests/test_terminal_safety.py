@@ -187,3 +187,18 @@ def test_the_live_screen_sends_no_control_characters(store, protocols) -> None:
     assert "before [2J mid" in screen_text  # the rest, as typed: the escapes are inert
     assert "Ana [2J Lopez" in screen_text
     assert note in notes_text  # the notes themselves are kept exactly
+
+
+def test_json_output_escapes_del_and_c1_controls() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from companion.cli.common import echo_json
+
+    @click.command()
+    def emit() -> None:
+        echo_json({"name": "Zoë \x7f\x9b2J"})
+
+    out = CliRunner().invoke(emit).output
+    assert "\x7f" not in out and "\x9b" not in out
+    assert json.loads(out) == {"name": "Zoë \x7f\x9b2J"}  # the same text, read back

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import Practice, UserError, client_or_fail, pass_practice
+from .common import Practice, UserError, client_or_fail, pass_practice, run_screen
 
 if TYPE_CHECKING:
     from companion.tui.app import CompanionApp
@@ -31,7 +31,7 @@ def no_command(ctx: click.Context) -> None:
     assert practice is not None
     from companion.tui.app import CompanionApp
 
-    CompanionApp(practice.store, practice.protocols, start_with="home").run()
+    run_screen(CompanionApp(practice.store, practice.protocols, start_with="home"))
 
 
 def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
@@ -50,4 +50,4 @@ def review(practice: Practice, client_name: str | None) -> None:
     """Browse past sessions: clients, their timeline, a session in full, and search."""
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     _needs_terminal()
-    review_app(practice, client_id).run()
+    run_screen(review_app(practice, client_id))

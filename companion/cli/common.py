@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported when first used: `companion start` must paint befo
 
     from companion.protocols import ProtocolLibrary
     from companion.store import Store
+    from companion.tui.app import CompanionApp
 
 
 class UserError(click.ClickException):
@@ -253,7 +254,21 @@ def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]
         payload = [
             item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in data
         ]
-    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    # json escapes C0 controls itself; DEL and C1 controls would still reach the terminal.
+    click.echo(_UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def run_screen(app: CompanionApp) -> None:
+    """Run a screen app; an unexpected end (its crash report written) exits non-zero."""
+    app.run()
+    if app.failure is not None:
+        raise UserError(app.failure)
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 def client_or_fail(practice: Practice, name: str) -> int:

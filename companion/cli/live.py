@@ -13,7 +13,7 @@ import click
 from companion.terms import SESSION_MODES
 
 from .browse import _needs_terminal
-from .common import Practice, UserError, pass_practice
+from .common import Practice, UserError, pass_practice, run_screen
 
 
 @click.command()
@@ -75,6 +75,4 @@ def start(
         start=start_request,
         nudge_minutes=nudge_minutes,
     )
-    app.run()
-    if app.failure is not None:
-        raise UserError(app.failure)
+    run_screen(app)
