@@ -156,9 +156,10 @@ class SessionClosed(Screen[None]):
             self.app.call_from_thread(self._say, f"The recap could not be built: {error}", False)
             return
         minutes = record.session.duration_minutes or 0
+        length = f"{minutes:.0f} min" if minutes >= 1 else "under a minute"
         title = Content.assemble(
             ("Session closed", "bold"),
-            f" · {record.client.name} · {minutes:.0f} min · {len(record.actions_set)} action(s)",
+            f" · {record.client.name} · {length} · {len(record.actions_set)} action(s)",
         )
         self.app.call_from_thread(self._show, title, recap, recap_filename(record))
         self._copy()
