@@ -9,24 +9,12 @@ import sys
 from datetime import date, datetime, timedelta
 
 import pytest
+from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 
 from companion.cli import cli
 from companion.cli.review_cmds import highlighted
 from companion.models import Action, Agreement, Client, Session
-
-
-def run(runner: CliRunner, *args: str):
-    return runner.invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, status: int = 2) -> str:
-    assert result.exit_code == status, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 @pytest.fixture

@@ -11,24 +11,12 @@ from pathlib import Path
 
 import pyperclip
 import pytest
+from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 
 from companion.cli import cli
 from companion.models import Agreement, Client, SessionRecord
 from companion.practice import begin_session
-
-
-def run(runner: CliRunner, *args: str):
-    return runner.invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, status: int = 2) -> str:
-    assert result.exit_code == status, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 @pytest.fixture

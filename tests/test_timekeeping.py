@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from companion.cli import cli
 from companion.models import Session
 from companion.store import Store, StoreError
 from companion.store.exchange import export_practice, import_practice, read_export
@@ -249,19 +249,6 @@ def test_an_older_export_without_durations_imports_end_minus_start(store: Store)
 
 
 # -- companion sessions edit -----------------------------------------------------------------
-
-
-def run(runner: CliRunner, *args: str):
-    return runner.invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, status: int = 2) -> str:
-    assert result.exit_code == status, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 @pytest.fixture
