@@ -352,3 +352,15 @@ def test_burst_end_and_close_in_one_motion(tmp_path: Path, size: tuple[int, int]
     session, notes, _ = only_session(app.db)
     assert session.is_finished
     assert "one motion to close" in notes
+
+
+def test_a_bad_protocol_file_is_mentioned_and_does_not_stop_a_start(tmp_path: Path) -> None:
+    folder = tmp_path / ".config" / "companion" / "protocols"  # the harness's XDG_CONFIG_HOME
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text("id = 'broken'\nduration_minutes = 99999999999999999999\n")
+    with start(tmp_path, (120, 40), "--protocol", "grow") as app:
+        open_live(app)
+        app.wait_for("protocol file(s) skipped")
+        app.press("ctrl+q")
+        assert app.wait_exit() == 0
+    no_traceback(app)

@@ -442,6 +442,17 @@ class LiveScreen(Screen[None]):
         self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
         self._show_save_state()
         self.refresh_bindings()
+        self._mention_bad_protocol_files()
+
+    def _mention_bad_protocol_files(self) -> None:
+        """One quiet line when protocol files were skipped: not silent, not in the way."""
+        skipped = len(self.app.protocols.errors)  # type: ignore[attr-defined]
+        if skipped:
+            self.notify(
+                f"{skipped} protocol file(s) skipped: `companion protocols list` says why.",
+                severity="warning",
+                timeout=6,
+            )
 
     async def _show_read_only(self, current: int, data: SidebarData) -> None:
         """Another window writes this session: show it, change nothing, save nothing."""
