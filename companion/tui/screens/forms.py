@@ -33,7 +33,13 @@ from companion.models import (
     Goal,
     now,
 )
-from companion.tui.widgets.inputs import DATE_PLACEHOLDER, DateValidator, FormField, parse_date
+from companion.tui.widgets.inputs import (
+    DATE_PLACEHOLDER,
+    DateValidator,
+    ExactInput,
+    FormField,
+    parse_date,
+)
 
 T = TypeVar("T")
 
@@ -215,7 +221,7 @@ def _status_field(statuses: Sequence[str], value: str) -> FormField:
 
 
 def _date_input(value: object, field_id: str) -> Widget:
-    return Input(
+    return ExactInput(
         _date_text(value),
         placeholder=DATE_PLACEHOLDER,
         validators=[DateValidator()],
@@ -226,7 +232,7 @@ def _date_input(value: object, field_id: str) -> Widget:
 
 
 def _text_input(value: str, placeholder: str, field_id: str) -> Widget:
-    return Input(value, placeholder=placeholder, compact=True, id=field_id)
+    return ExactInput(value, placeholder=placeholder, compact=True, id=field_id)
 
 
 class AgreementForm(FormScreen[Agreement]):

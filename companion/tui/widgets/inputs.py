@@ -7,17 +7,75 @@ they read differently on either side of the Atlantic.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from companion import dates
 
 DATE_PLACEHOLDER = "YYYY-MM-DD, or +7d, +2w, today"
+
+
+KEPT_INVISIBLE = frozenset({"Cf", "Co", "Cn", "Zs"})
+"""Unicode categories that `str.isprintable()` calls unprintable but that are typed text: format
+characters (ZWNJ for Persian, ZWJ in emoji sequences, word joiner, bidi marks and overrides, soft
+hyphen), private use, code points newer than Python's Unicode tables, and spaces such as U+00A0
+and U+202F. Textual's widgets drop a key whose character is not printable; control characters
+(Cc: the keys enter, tab, escape, ctrl+...), surrogates and the line and paragraph separators
+(Zl, Zp: the notes would split there) are still left to the widgets' own handling."""
+
+
+def typed_text(event: events.Key) -> str | None:
+    """The text a key types that Textual's `is_printable` refuses (ZWJ, ZWNJ, ...), else None.
+
+    None too for a key Textual already types (a printable character) and for every control key,
+    so a widget inserts what this returns and leaves every other key to its usual handling.
+    """
+    character = event.character
+    if not character or event.is_printable:
+        return None
+    if all(unicodedata.category(char) in KEPT_INVISIBLE for char in character):
+        return character
+    return None
+
+
+class ExactInput(Input):
+    """An Input that keeps every character typed into it, invisible ones too (see typed_text)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        text = typed_text(event)
+        if text is None:
+            await super()._on_key(event)
+            return
+        self._restart_blink()
+        event.stop()
+        event.prevent_default()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
+
+class ExactTextArea(TextArea):
+    """A TextArea that keeps every character typed into it, invisible ones too (see typed_text)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        text = typed_text(event)
+        if text is None or self.read_only:
+            await super()._on_key(event)
+            return
+        self._restart_blink()
+        event.stop()
+        event.prevent_default()
+        start, end = self.selection
+        self._replace_via_keyboard(text, start, end)
 
 
 def parse_date(text: str, *, today: date | None = None) -> date | None:

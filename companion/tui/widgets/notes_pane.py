@@ -7,6 +7,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from companion.notes import ACTION_MARK, INSIGHT_MARK, LEGEND, PRIVATE_MARK
+from companion.tui.widgets.inputs import ExactTextArea
 
 SHORT_LEGEND = (
     f"{ACTION_MARK.strip()} action · {INSIGHT_MARK.strip()} insight · "
@@ -14,7 +15,7 @@ SHORT_LEGEND = (
 )
 
 
-class NotesArea(TextArea):
+class NotesArea(ExactTextArea):
     """Notes in Markdown. Posts Edited for the coach's edits only, never for its own loads."""
 
     class Edited(Message):
