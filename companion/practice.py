@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from companion.models import Session, SessionMode
+from companion.models import Session
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.terms import SessionStart
 
 
 def begin_session(
     store: Store,
     protocols: ProtocolLibrary,
-    client_name: str,
+    start: SessionStart | str,
     *,
     protocol_id: str | None = None,
-    minutes: int | None = None,
-    mode: SessionMode = "video",
 ) -> Session:
-    """Create a session for CLIENT_NAME (creating the client and an engagement if need be).
+    """Create the session START asks for (creating the client and an engagement if need be).
 
+    START may be just the client's name (and PROTOCOL_ID), with the other choices left as usual.
     Without a protocol id: a first session for a client with no sessions yet, otherwise GROW.
     The session keeps a snapshot of the protocol as used, so editing the file later changes nothing.
     """
+    if isinstance(start, str):
+        start = SessionStart(start, protocol_id=protocol_id)
     # An unusable protocol is refused before anything is written (no client left behind).
-    chosen = protocols.get(protocol_id) if protocol_id is not None else None
-    client, _ = store.get_or_create_client(client_name)
+    chosen = protocols.get(start.protocol_id) if start.protocol_id is not None else None
+    client, _ = store.get_or_create_client(start.client_name)
     assert client.id is not None
     if chosen is None:
         has_sessions = bool(store.sessions(client.id, limit=1))
@@ -36,7 +38,7 @@ def begin_session(
         engagement_id=engagement.id,
         protocol_id=protocol.id,
         protocol_snapshot=protocol.model_dump_json(),
-        planned_minutes=minutes or protocol.duration_minutes,
-        mode=mode,
+        planned_minutes=start.minutes or protocol.duration_minutes,
+        mode=start.mode,
     )
     return store.add_session(session)

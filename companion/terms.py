@@ -6,6 +6,7 @@ use them directly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -16,3 +17,17 @@ SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
 def now() -> datetime:
     """The current local time to the second: what every record stamps itself with."""
     return datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    """A session to start, as the coach asked for it (`companion start`, home, a timeline).
+
+    Resolved once the practice is open (companion.practice.begin_session): the client's
+    unfinished session resumed, or a new one.
+    """
+
+    client_name: str
+    protocol_id: str | None = None
+    minutes: int | None = None
+    mode: SessionMode = "video"

@@ -98,7 +98,7 @@ async def settle_saved(pilot, app: CompanionApp) -> None:  # type: ignore[no-unt
     for _ in range(200):
         await settle(pilot, app)
         screen = app.screen
-        if isinstance(screen, LiveScreen) and screen.loaded and not screen._dirty:
+        if isinstance(screen, LiveScreen) and screen.loaded and screen.all_saved:
             return
     raise AssertionError("the live screen never got its notes saved")
 
@@ -259,8 +259,8 @@ async def test_autosave_after_typing_without_any_key(
         await settle(pilot, app)
         screen = live(app)
         assert "first words" not in store.get_notes(session.id).text  # type: ignore[arg-type]
-        assert screen._save_timer is not None  # one timer for the burst, not one per key
-        screen._save_timer._callback()  # type: ignore[misc]  # the delay has passed
+        assert screen.save_state == "editing"  # (one timer per burst: see test_saving)
+        screen.save_now()  # the delay has passed
         await settle_saved(pilot, app)
         assert "first words" in store.get_notes(session.id).text  # type: ignore[arg-type]
         assert "saved" in str(live(app).notes.border_title)
@@ -302,7 +302,8 @@ async def test_a_failed_save_keeps_the_text_warns_and_retries(
         assert screen.notes.has_class("-save-failed")
         assert "precious" in screen.notes.text
         failing["on"] = False
-        screen._retry()
+        assert screen.writer is not None
+        screen.writer.retry()
         await settle(pilot, app)
         assert "precious" in store.get_notes(session.id).text  # type: ignore[arg-type]
         assert "NOT SAVED" not in str(screen.notes.border_title)
@@ -315,12 +316,12 @@ async def test_own_loads_are_not_edits(store: Store, protocols: ProtocolLibrary)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_saved(pilot, app)  # the first step's heading is saved
         screen = live(app)
-        assert not screen._dirty
-        generation = screen._generation
+        assert screen.all_saved and screen.autosave is not None
+        generation = screen.autosave.generation
         screen.notes.load_notes("reloaded")
         await settle(pilot, app)
-        assert screen._generation == generation
-        assert not screen._dirty
+        assert screen.autosave.generation == generation
+        assert screen.all_saved
 
 
 @sync

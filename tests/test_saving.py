@@ -13,6 +13,18 @@ from companion.store import StoreError
 from companion.tui.saving import Autosave, SaveReport, SessionWriter, describe
 
 
+class ThreadTimer:
+    """A real timer for the writer's retry, stoppable as Textual's are."""
+
+    def __init__(self, delay: float, callback: Callable[[], None]) -> None:
+        self._timer = threading.Timer(delay, callback)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
 class Disk:
     """A practice that refuses writes while `full` is set, and records what it was given."""
 
@@ -61,23 +73,24 @@ class Harness:
         self.disk = Disk()
         self.shelf = Shelf(tmp, broken=broken_rescue)
         self.reports: list[SaveReport] = []
-        self.delivered: list[Callable[[], None]] = []
         self.changed = threading.Event()
         self.writer = SessionWriter(
             save_notes=self.disk.save_notes,
             report=self._report,
-            deliver=self.delivered.append,
+            deliver=lambda callback: callback(),
+            run_in_thread=lambda drain: threading.Thread(target=drain, daemon=True).start(),
+            later=self._later,
             rescue=self.shelf,
             retry_seconds=retry,
         )
 
+    @staticmethod
+    def _later(delay: float, callback: Callable[[], None]) -> ThreadTimer:
+        return ThreadTimer(delay, callback)
+
     def _report(self, report: SaveReport) -> None:
         self.reports.append(report)
         self.changed.set()
-
-    def run_delivered(self) -> None:
-        while self.delivered:
-            self.delivered.pop(0)()
 
 
 @pytest.fixture
@@ -102,7 +115,6 @@ def test_changes_and_notes_are_written_in_order_and_results_delivered(harness) -
     assert h.writer.flush(5)
     assert h.disk.changes == ["step 2", "agreement"]
     assert h.disk.notes[-1] == "first words"
-    h.run_delivered()
     assert seen == ["STEP 2", "AGREEMENT"]
     assert h.reports[-1].state == "saved"
     assert h.writer.written_generation == 1

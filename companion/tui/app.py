@@ -17,7 +17,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -28,7 +27,7 @@ from textual.app import App
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from companion.terms import SessionMode, now
+from companion.terms import SessionMode, SessionStart, now
 from companion.tui.keygate import KeyGate
 
 if TYPE_CHECKING:
@@ -36,21 +35,12 @@ if TYPE_CHECKING:
 
     from companion.protocols import ProtocolLibrary
     from companion.store import Store
+    from companion.tui.screens.live_saving import LiveSaving
 
 StartWith = Literal["home", "review", "session"]
 T = TypeVar("T")
 Opener = Callable[[], T]
 """A function that opens the store (or loads the protocols) when first needed."""
-
-
-@dataclass(frozen=True)
-class SessionStart:
-    """What `companion start` asked for: resumed or created once the app is up."""
-
-    client_name: str
-    protocol_id: str | None = None
-    minutes: int | None = None
-    mode: SessionMode = "video"
 
 
 def _input_pending() -> bool:
@@ -182,6 +172,8 @@ class CompanionApp(App[None]):
         """How many minutes before the end the clock nudges towards the closing steps."""
         self.failure: str | None = None
         """Why the app gave up (the database would not open): one line for the command line."""
+        self.cursor_blink = True
+        """Whether the notes' cursor blinks (snapshot tests stop it)."""
         self.lease_token = uuid.uuid4().hex
         """This window's name on the sessions it holds (see tui.hold)."""
         self._hanging_up: asyncio.Task[None] | None = None
@@ -261,14 +253,7 @@ class CompanionApp(App[None]):
         """Create the session START asks for; its id."""
         from companion.practice import begin_session
 
-        session = begin_session(
-            self.store,
-            self.protocols,
-            start.client_name,
-            protocol_id=start.protocol_id,
-            minutes=start.minutes,
-            mode=start.mode,
-        )
+        session = begin_session(self.store, self.protocols, start)
         assert session.id is not None
         return session.id
 
@@ -346,12 +331,22 @@ class CompanionApp(App[None]):
         else:
             self.switch_screen(HomeScreen())
 
-    def save_everything(self) -> None:
-        """Write what any open session holds, now (quitting, the terminal closing)."""
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush_notes", None)
-            if flush is not None:
-                flush()
+    def _sessions(self) -> list[LiveSaving]:
+        from companion.tui.screens.live_saving import LiveSaving
+
+        return [screen for screen in self.screen_stack if isinstance(screen, LiveSaving)]
+
+    def save_everything(self) -> bool:
+        """Write what any open session holds, now (quitting, the terminal closing).
+
+        Where the practice refuses it, the notes go to their rescue file; False then.
+        """
+        written = True
+        for screen in self._sessions():
+            if not screen.flush_notes():
+                screen.set_aside()
+                written = False
+        return written
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _NO_CONTROLS]
@@ -368,15 +363,14 @@ class CompanionApp(App[None]):
 
         error = sys.exc_info()[1] or self._exception
         try:
-            # save_everything's own loop, checking each screen's answer: False is a failed write.
-            flushes = [getattr(screen, "flush_notes", None) for screen in self.screen_stack]
-            ok = all(flush() is not False for flush in flushes if flush is not None)
+            ok = self.save_everything()
         except Exception:
             ok = False
         saved = (
             "your notes are saved"
             if ok
-            else "the latest notes could not be saved (what autosave wrote before is kept)"
+            else "the latest notes could not be saved to the practice (they are in a rescue file "
+            "beside it, offered back at the next start)"
         )
         path = write_crash_report(error)
         where = (
@@ -391,10 +385,29 @@ class CompanionApp(App[None]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
-        """Quit, saving the live notes on the way out (unmounting saves them too)."""
+        """Quit, saving every open session first; if the practice refuses, ask before leaving."""
         await self.key_gate.settled()
-        self.save_everything()
-        self.exit()
+        unsaved = [screen for screen in self._sessions() if not screen.flush_notes()]
+        if not unsaved:
+            self.exit()
+            return
+        from companion.tui.screens.live_dialogs import QuitUnsaved
+
+        where = " ".join(screen.set_aside() for screen in unsaved)
+        waiting = ", ".join(dict.fromkeys(w for s in unsaved for w in s.report.waiting))
+        problem = unsaved[0].report.problem or "the practice refuses writes"
+        message = (
+            f"Not saved: {problem}. {where} If you quit now, these are lost from the practice: "
+            f"{waiting or 'the latest changes'}."
+        )
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                for screen in unsaved:
+                    screen.set_aside()  # anything typed since the question
+                self.exit()
+
+        self.push_screen(QuitUnsaved(message), answered)
 
     def _catch_hangups(self) -> None:
         """SIGHUP (the terminal window closed) and SIGTERM save the session before exiting."""

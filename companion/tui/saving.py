@@ -96,7 +96,13 @@ class _Change:
 
 
 class SessionWriter:
-    """One thread that writes a session's changes in order and keeps what the practice refuses."""
+    """Writes a session's changes in order, off the event loop, and keeps what is refused.
+
+    The writes run in short drains: RUN_IN_THREAD starts one (the screen's thread worker, so
+    Textual waits for it like any worker) whenever there is work and none is running. A drain
+    stops at the first passing refusal; LATER then arms the retry (on the screen's loop, through
+    DELIVER). `flush` drains in the calling thread, so it never waits for the event loop.
+    """
 
     def __init__(
         self,
@@ -104,16 +110,21 @@ class SessionWriter:
         save_notes: Callable[[str], None],
         report: Callable[[SaveReport], None],
         deliver: Callable[[Callable[[], None]], None],
+        run_in_thread: Callable[[Callable[[], None]], object],
+        later: Callable[[float, Callable[[], None]], Stoppable],
         rescue: Rescue | None = None,
         retry_seconds: float = RETRY_SECONDS,
     ) -> None:
-        """DELIVER runs a callback on the screen's own loop later; it must not block."""
+        """DELIVER runs a callback on the screen's own loop soon; it must not block."""
         self._save_notes = save_notes
         self._report = report
         self._deliver = deliver
+        self._run_in_thread = run_in_thread
+        self._later = later
         self._rescue = rescue
         self._retry_seconds = retry_seconds
         self._cond = threading.Condition()
+        self._draining = threading.Lock()  # one drain at a time, whoever runs it
         self._changes: deque[_Change] = deque()
         self._notes: tuple[str, int] | None = None  # the latest text not written, its generation
         self.written_generation = 0
@@ -124,11 +135,9 @@ class SessionWriter:
         self._problem = ""
         self._failing = False
         self._next_try = 0.0
-        self._busy = False
-        self._attempts = 0
+        self._scheduled = False
+        self._retry_timer: Stoppable | None = None
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name="session-writer", daemon=True)
-        self._thread.start()
 
     # -- asked from the screen ---------------------------------------------------------------
 
@@ -137,7 +146,7 @@ class SessionWriter:
         with self._cond:
             if self._notes is None or generation >= self._notes[1]:
                 self._notes = (text, generation)
-            self._cond.notify_all()
+        self._kick()
 
     def change(
         self, label: str, write: Callable[[], Any], then: Callable[[Any], None] | None = None
@@ -145,36 +154,40 @@ class SessionWriter:
         """Run WRITE in turn; THEN gets its result on the screen's loop once it is written."""
         with self._cond:
             self._changes.append(_Change(label, write, then))
-            self._cond.notify_all()
+        self._kick()
 
     @property
     def pending(self) -> bool:
+        """Anything asked for and not yet written (refused, or waiting its turn)."""
         with self._cond:
-            return self._has_work() or self._busy
+            return self._has_work()
 
     @property
     def failing(self) -> bool:
         with self._cond:
             return self._failing
 
-    def flush(self, timeout: float = 2.0) -> bool:
-        """Try everything now and wait for the outcome (quitting, closing): True when written."""
-        deadline = time.monotonic() + timeout
+    def retry(self) -> None:
+        """Try the refused writes again now (the retry timer, or the coach)."""
         with self._cond:
-            needed = self._attempts + (2 if self._busy else 1)
             self._next_try = 0.0
-            self._cond.notify_all()
-            while self._has_work() or self._busy:
-                if self._failing and self._attempts >= needed:
-                    return False
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self._closed:
-                    return False
-                self._cond.wait(remaining)
-            return True
+            self._retry_timer = None
+        self._kick()
+
+    def flush(self, timeout: float = 2.0) -> bool:
+        """Try everything now, here, and wait (quitting, closing): True when all is written."""
+        if not self._draining.acquire(timeout=timeout):
+            return False
+        try:
+            with self._cond:
+                self._next_try = 0.0
+            self._drain_held(stop_at_refusal=True)
+        finally:
+            self._draining.release()
+        return not self.pending
 
     def set_aside(self) -> Path | None:
-        """Write the unsaved notes to the rescue file now (quitting with the practice refusing)."""
+        """Write the unsaved notes to the rescue file now (quitting while the practice refuses)."""
         with self._cond:
             notes = self._notes
         if notes is not None:
@@ -182,61 +195,60 @@ class SessionWriter:
         return self._rescue_path
 
     def close(self) -> None:
-        """Stop the thread once it is idle or refused (what is still held is in memory only)."""
+        """No more drains or retries: the screen is going (what is held stays in memory only)."""
         with self._cond:
             self._closed = True
-            self._cond.notify_all()
+            timer, self._retry_timer = self._retry_timer, None
+        if timer is not None:
+            timer.stop()
 
-    # -- the thread --------------------------------------------------------------------------
+    # -- the drains --------------------------------------------------------------------------
 
     def _has_work(self) -> bool:
         return bool(self._changes) or self._notes is not None
 
-    def _snapshot(self, dropped: str = "") -> SaveReport:
-        waiting = tuple(change.label for change in self._changes)
-        if self._notes is not None:
-            waiting += ("the notes",)
-        if self._failing:
-            state: WriterState = "failing"
-        else:
-            state = "writing" if waiting or self._busy else "saved"
-        return SaveReport(
-            state,
-            problem=self._problem if self._failing else "",
-            waiting=waiting,
-            rescue=self._rescue_path if self._failing else None,
-            rescue_problem=self._rescue_problem if self._failing else "",
-            dropped=dropped,
-        )
+    def _kick(self) -> None:
+        with self._cond:
+            if self._scheduled or self._closed or not self._has_work():
+                return
+            self._scheduled = True
+        self._run_in_thread(self._drain)
 
-    def _run(self) -> None:
+    def _drain(self) -> None:
+        with self._cond:
+            self._scheduled = False
+        with self._draining:
+            self._drain_held(stop_at_refusal=False)
+        with self._cond:
+            again = self._has_work() and not self._failing and not self._closed
+        if again:  # asked for while this drain was finishing
+            self._kick()
+
+    def _drain_held(self, *, stop_at_refusal: bool) -> None:
         while True:
             with self._cond:
-                while not self._has_work() and not self._closed:
-                    self._cond.wait()
-                if self._closed:
+                if not self._has_work():
                     return
-                wait = self._next_try - time.monotonic() if self._failing else 0.0
-                to_rescue: tuple[str, int] | None = None
-                change: _Change | None = None
-                notes: tuple[str, int] | None = None
-                if wait > 0:
-                    latest = self._notes
-                    if latest is None or latest[1] <= self._rescued_generation:
-                        self._cond.wait(wait)  # until the next try, a flush or new notes
-                        continue
-                    to_rescue = latest  # typed while refused: set aside at once
+                waiting = self._failing and time.monotonic() < self._next_try
+                latest = self._notes
+                if waiting:
+                    if latest is not None and latest[1] > self._rescued_generation:
+                        to_rescue = latest  # typed while refused: set aside at once
+                    else:
+                        return  # the retry timer comes back for the rest
                 else:
+                    to_rescue = None
                     change = self._changes[0] if self._changes else None
-                    notes = None if change is not None else self._notes
-                    self._busy = True
+                    notes = None if change is not None else latest
             if to_rescue is not None:
                 self._rescue_notes(to_rescue)
                 self._tell()
                 continue
-            self._attempt(change, notes)
+            if not self._attempt(change, notes) and stop_at_refusal:
+                return
 
-    def _attempt(self, change: _Change | None, notes: tuple[str, int] | None) -> None:
+    def _attempt(self, change: _Change | None, notes: tuple[str, int] | None) -> bool:
+        """One write; False when the practice refused it for a passing reason."""
         try:
             if change is not None:
                 result = change.write()
@@ -244,11 +256,8 @@ class SessionWriter:
                 assert notes is not None
                 self._save_notes(notes[0])
         except Exception as error:
-            self._refused(change, notes, error)
-            return
+            return self._refused(change, notes, error)
         with self._cond:
-            self._busy = False
-            self._attempts += 1
             if change is not None:
                 self._changes.popleft()
             else:
@@ -260,7 +269,6 @@ class SessionWriter:
             if cleared:
                 self._failing = False
                 self._problem = self._rescue_problem = ""
-            self._cond.notify_all()
         if cleared and self._rescue is not None and self._rescue_path is not None:
             self._rescue_path = None
             self._rescue.discard()  # the practice holds the notes again
@@ -268,34 +276,38 @@ class SessionWriter:
             then, value = change.then, result
             self._deliver(lambda: then(value))
         self._tell()
+        return True
 
     def _refused(
         self, change: _Change | None, notes: tuple[str, int] | None, error: Exception
-    ) -> None:
+    ) -> bool:
         problem = describe(error)
-        if not passing(error):
-            # Refused for good (the record is gone, a rule broken): drop it, never block the rest.
+        if change is not None and not passing(error):
+            # Refused for good (the record is gone, a rule broken): drop the change so that it
+            # cannot hold back the rest. The notes are never dropped: they are kept and retried.
             with self._cond:
-                self._busy = False
-                self._attempts += 1
-                if change is not None:
-                    self._changes.popleft()
-                elif self._notes is notes:
-                    self._notes = None
-                self._cond.notify_all()
-            self._tell(dropped=f"{change.label if change else 'the notes'}: {problem}")
-            return
+                self._changes.popleft()
+            self._tell(dropped=f"{change.label}: {problem}")
+            return True
         with self._cond:
-            self._busy = False
-            self._attempts += 1
             self._failing = True
             self._problem = problem
             self._next_try = time.monotonic() + self._retry_seconds
             latest = self._notes
-            self._cond.notify_all()
         if latest is not None:
             self._rescue_notes(latest)
+        self._deliver(self._arm_retry)
         self._tell()
+        return False
+
+    def _arm_retry(self) -> None:
+        """On the screen's loop: come back for the refused writes in a while."""
+        with self._cond:
+            if self._retry_timer is not None or self._closed or not self._failing:
+                return
+        timer = self._later(self._retry_seconds, self.retry)
+        with self._cond:
+            self._retry_timer = timer
 
     def _rescue_notes(self, notes: tuple[str, int]) -> None:
         if notes[1] <= self._rescued_generation:
@@ -308,6 +320,23 @@ class SessionWriter:
             self._rescue_problem = ""
         except OSError as error:
             self._rescue_problem = describe(error)
+
+    def _snapshot(self, dropped: str = "") -> SaveReport:
+        waiting = tuple(change.label for change in self._changes)
+        if self._notes is not None:
+            waiting += ("the notes",)
+        if self._failing:
+            state: WriterState = "failing"
+        else:
+            state = "writing" if waiting else "saved"
+        return SaveReport(
+            state,
+            problem=self._problem if self._failing else "",
+            waiting=waiting,
+            rescue=self._rescue_path if self._failing else None,
+            rescue_problem=self._rescue_problem if self._failing else "",
+            dropped=dropped,
+        )
 
     def _tell(self, dropped: str = "") -> None:
         with self._cond:

@@ -1,4 +1,4 @@
-"""The live screen's dialogs: jump to a step, the resume offer, and the recap after the close.
+"""The live screen's dialogs: steps, resuming, busy sessions, rescued notes, quitting, the recap.
 
 Kept apart from the live screen so its module stays about the session itself; their styles
 (live_dialogs.tcss) are parsed only when one of them is first shown.
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from companion.clipboard import CopyResult
     from companion.models import Session
     from companion.protocols import Protocol
+    from companion.rescue import RescuedNotes
     from companion.store import Store
 
 
@@ -260,3 +261,54 @@ class SessionBusy(ModalScreen[str | None]):
     def action_choose(self, choice: str) -> None:
         if choice != "view" or self.can_view:
             self.dismiss(choice)
+
+
+class RescueOffer(ModalScreen[str | None]):
+    """Notes set aside when the practice refused them last time: bring them back?"""
+
+    CSS_PATH = "live_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss('restore')", "Bring them back", id="rescue.restore"),
+        Binding("n,escape", "dismiss(None)", "Not now", id="rescue.later"),
+        Binding("d", "dismiss('discard')", "Discard the file", id="rescue.discard"),
+    ]
+
+    def __init__(self, rescued: RescuedNotes, stored_length: int) -> None:
+        super().__init__()
+        self.rescued = rescued
+        self.stored_length = stored_length
+
+    def compose(self) -> ComposeResult:
+        rescued = self.rescued
+        with Vertical(id="rescue") as box:
+            box.border_title = "Notes set aside"
+            yield Static(
+                f"On {rescued.saved_at:%a %d %b %H:%M} the practice could not be written, so this "
+                f"session's notes were set aside in\n{rescued.path}\n"
+                f"({len(rescued.text):,} characters; the practice holds "
+                f"{self.stored_length:,}).\n\n"
+                "y  bring them back: they replace the notes saved then\n"
+                "n  not now: the file stays, and this is asked again (Esc too)\n"
+                "d  discard the file"
+            )
+        yield Footer(compact=True)
+
+
+class QuitUnsaved(ModalScreen[bool]):
+    """Quitting while the practice refuses writes: say what would be lost, and where it is."""
+
+    CSS_PATH = "live_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss(True)", "Quit anyway", id="quit_unsaved.quit"),
+        Binding("n,escape", "dismiss(False)", "Stay", id="quit_unsaved.stay"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-unsaved") as box:
+            box.border_title = "Not saved"
+            yield Static(f"{self.message}\n\ny  quit anyway\nn  stay: saving is retried (Esc too)")
+        yield Footer(compact=True)

@@ -1,0 +1,59 @@
+"""What the screens may ask of the app: a typed seam, so screens never import the app.
+
+`CompanionApp` satisfies `Host`; a screen reaches it as `host(self)` rather than through an
+untyped `self.app`. The app imports its screens; the screens import only this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+    from companion.protocols import ProtocolLibrary
+    from companion.store import Store
+    from companion.terms import SessionStart
+
+
+class Host(Protocol):
+    """The app as its screens see it."""
+
+    clock: Callable[[], datetime]
+    """The time now, for everything a screen shows or records (tests freeze it)."""
+    autosave_seconds: float
+    nudge_minutes: int
+    lease_token: str
+    cursor_blink: bool
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def protocols(self) -> ProtocolLibrary: ...
+
+    @property
+    def practice_open(self) -> bool: ...
+
+    def give_up(self, problem: str) -> None: ...
+
+    def new_session(self, start: SessionStart) -> int: ...
+
+    def offer_resume(
+        self,
+        start: SessionStart,
+        *,
+        resume: Callable[[int], None],
+        begin: Callable[[], None],
+        cancelled: Callable[[], None],
+    ) -> None: ...
+
+    def replace_screen(self, screen: Screen[Any]) -> None: ...
+
+
+def host(node: DOMNode) -> Host:
+    """The app running NODE, as a Host."""
+    return cast("Host", node.app)

@@ -1,0 +1,173 @@
+"""Recording in the live session: the agreement, goals, actions, follow-ups, the recap, the end.
+
+Each form hands back a model; the write (and the sidebar's fresh read) runs on the session's
+writer, off the event loop, in the order asked; the sidebar shows it once written. A refused
+write stays with the writer and is retried (see live_saving).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+
+from companion.errors import CompanionError
+from companion.tui.screens.live_base import LiveBase
+from companion.tui.widgets.sidebar import ReviewList, Sidebar, SidebarData
+
+if TYPE_CHECKING:
+    from companion.clipboard import CopyResult
+    from companion.models import Action, Agreement, Goal
+
+
+class LiveRecording(LiveBase):
+    """The recording part of the live screen."""
+
+    def sidebar_data(self) -> SidebarData:
+        """What the sidebar shows (read on the writer's thread after a change)."""
+        store, session = self.store, self.session
+        engagement = store.get_engagement(session.engagement_id) if session.engagement_id else None
+        goals: list[tuple[Goal, int | None]] = []
+        for goal in store.goals(session.client_id, status="active"):
+            assert goal.id is not None
+            last = store.last_score(goal.id)
+            goals.append((goal, last.score if last else None))
+        return SidebarData(
+            session=session,
+            engagement=engagement,
+            session_number=store.session_number(session),
+            goals=goals,
+            to_review=store.actions_to_review(session),
+            set_today=store.actions(session_id=self.session_id),
+            previous=store.previous_session(session),
+        )
+
+    def refresh_sidebar(self) -> None:
+        self.query_one(Sidebar).show(self.sidebar_data())
+
+    def _record_then_show(self, label: str, write: object) -> None:
+        """Record a change and, once it is written, show the sidebar read after it."""
+
+        def run() -> SidebarData:
+            write()  # type: ignore[operator]
+            return self.sidebar_data()
+
+        self.record(label, run, self.query_one(Sidebar).show)
+
+    def action_agreement(self) -> None:
+        from companion.tui.screens.forms import AgreementForm
+
+        def saved(agreement: Agreement | None) -> None:
+            if agreement is not None:
+                self.session = self.session.model_copy(update={"agreement": agreement})
+                session_id, store = self.session_id, self.store
+
+                def write() -> None:
+                    stored = store.get_session(session_id)
+                    store.save_session(stored.model_copy(update={"agreement": agreement}))
+
+                self._record_then_show("the agreement", write)
+            self.action_focus_notes()
+
+        self.app.push_screen(AgreementForm(self.session.agreement), saved)
+
+    def action_add_goal(self) -> None:
+        from companion.tui.screens.forms import GoalForm, new_goal
+
+        def saved(goal: Goal | None) -> None:
+            if goal is not None:
+                self._record_then_show("the goal", lambda: self.store.save_goal(goal))
+            self.action_focus_notes()
+
+        draft = new_goal(self.session.client_id, self.session.engagement_id)
+        self.app.push_screen(GoalForm(draft), saved)
+
+    def action_add_action(self) -> None:
+        from companion.tui.screens.forms import ActionForm, new_action
+
+        def saved(action: Action | None) -> None:
+            if action is not None:
+                owned = action.model_copy(
+                    update={"client_id": self.session.client_id, "session_id": self.session_id}
+                )
+                self._record_then_show("the action", lambda: self.store.save_action(owned))
+            self.action_focus_notes()
+
+        try:
+            goals = self.store.goals(self.session.client_id, status="active")
+        except CompanionError as error:
+            self.notify(str(error), title="Goals not read", severity="error")
+            goals = []
+        draft = new_action(self.session.client_id, self.session_id)
+        self.app.push_screen(ActionForm(draft, goals), saved)
+
+    def action_review(self) -> None:
+        reviews = self.review_list
+        if not reviews.option_count:
+            self.notify("No earlier actions are open.")
+            return
+        self.show_sidebar()
+        reviews.focus()
+
+    @on(ReviewList.Reviewed)
+    def _reviewed(self, event: ReviewList.Reviewed) -> None:
+        status = "open" if event.review == "carried" else event.review
+        action_id, session_id = event.action_id, self.session_id
+        self._record_then_show(
+            "the follow-up",
+            lambda: self.store.set_action_status(action_id, status, reviewed_in=session_id),
+        )
+
+    # -- recap and the end -------------------------------------------------------------------
+
+    def action_copy_recap(self) -> None:
+        self.flush_notes()
+        self._copy_draft_recap()
+
+    @work(thread=True, exclusive=True, group="recap")
+    def _copy_draft_recap(self) -> None:
+        from companion.clipboard import copy_text
+        from companion.recap import build_recap, recap_filename
+        from companion.store.records import load_session_record
+
+        try:
+            record = load_session_record(self.store, self.session_id)
+        except CompanionError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        result = copy_text(
+            build_recap(record),
+            osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
+            filename=recap_filename(record),
+        )
+        self.app.call_from_thread(self._copied, result)
+
+    def _copied(self, result: CopyResult) -> None:
+        self.notify(
+            result.message, title="Draft recap", severity="information" if result.ok else "error"
+        )
+
+    def action_end_session(self) -> None:
+        from companion.tui.screens.closing import ClosingScreen
+
+        if not self.flush_notes():
+            self.notify(
+                "The practice cannot be written to, so the session cannot be closed yet: "
+                "everything is kept here and saving is retried.",
+                title="Not closed",
+                severity="error",
+            )
+            return
+
+        def closed(done: bool | None) -> None:
+            if done:
+                from companion.tui.screens.live_dialogs import SessionClosed
+
+                self.retire()
+                # After the closing screen has fully gone: replacing this screen now would
+                # happen while its dismissal is still being awaited.
+                self.app.call_later(self.host.replace_screen, SessionClosed(self.session_id))
+            else:
+                self.action_focus_notes()
+
+        self.app.push_screen(ClosingScreen(self.session_id), closed)
