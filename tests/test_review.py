@@ -373,3 +373,35 @@ def test_companion_alone_without_a_terminal_prints_the_help(runner: CliRunner) -
     result = runner.invoke(cli, [])
     assert result.exit_code == 0
     assert "Usage:" in result.output and "review" in result.output
+
+
+@sync
+async def test_n_pressed_before_the_timeline_is_read_still_starts_the_session(
+    store: Store,
+    protocols: ProtocolLibrary,
+    practice: ReviewPractice,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quick coach (or a slow disk): the key is kept and acted on once the timeline shows."""
+    import threading
+
+    from companion.tui.screens import review
+
+    read = threading.Event()
+    real_load = review.load_timeline
+
+    def held_load(*args: Any) -> Any:
+        assert read.wait(10), "the test never let the timeline be read"
+        return real_load(*args)
+
+    monkeypatch.setattr(review, "load_timeline", held_load)
+    app = RecordingApp(store, protocols, start_with="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(TimelineScreen(practice.chloe.id))
+        await pilot.pause()
+        await pilot.press("n")  # the timeline is still being read
+        assert app.started == []
+        read.set()
+        await settle(pilot)
+        assert app.started == [("Chloé Martin", None)]

@@ -372,6 +372,8 @@ class TimelineScreen(ReviewBase):
         self.client_id = client_id
         self.data: TimelineData | None = None
         self._table_width = 0
+        self._asked_early = False
+        """n was pressed before the timeline was read: the session starts once it is."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -439,6 +441,9 @@ class TimelineScreen(ReviewBase):
         self.query_one("#last-agreement", Label).update(self._last_agreement(data))
         self.query_one("#open-actions", Label).update(self._open_actions(data))
         self.refresh_bindings()
+        if self._asked_early:
+            self._asked_early = False
+            self.start_next_session(data.client)
 
     def _fill_sessions(self) -> None:
         """(Re)build the sessions table so the agreement column takes the width that is left."""
@@ -526,7 +531,9 @@ class TimelineScreen(ReviewBase):
             timeline.scroll_page_up()
 
     def action_next_session(self) -> None:
-        if self.data is not None:
+        if self.data is None:
+            self._asked_early = True  # a quick coach: the key is not lost while the timeline loads
+        else:
             self.start_next_session(self.data.client)
 
     def action_resume(self) -> None:
