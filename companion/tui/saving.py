@@ -154,7 +154,10 @@ class SessionWriter:
         """Run WRITE in turn; THEN gets its result on the screen's loop once it is written."""
         with self._cond:
             self._changes.append(_Change(label, write, then))
+            held = self._failing
         self._kick()
+        if held:
+            self._tell()  # one more change waiting: the banner lists it
 
     @property
     def pending(self) -> bool:
@@ -193,6 +196,11 @@ class SessionWriter:
         if notes is not None:
             self._rescue_notes(notes)
         return self._rescue_path
+
+    def restoring(self, rescue_file: Path) -> None:
+        """The notes of RESCUE_FILE are being saved again: remove the file once they are."""
+        with self._cond:
+            self._rescue_path = rescue_file
 
     def close(self) -> None:
         """No more drains or retries: the screen is going (what is held stays in memory only)."""
@@ -265,8 +273,8 @@ class SessionWriter:
                 self.written_generation = max(self.written_generation, notes[1])
                 if self._notes is notes:
                     self._notes = None
-            cleared = self._failing and not self._has_work()
-            if cleared:
+            cleared = not self._has_work()
+            if cleared and self._failing:
                 self._failing = False
                 self._problem = self._rescue_problem = ""
         if cleared and self._rescue is not None and self._rescue_path is not None:

@@ -245,6 +245,8 @@ class LiveOpening(LiveBase):
                 extra = typed_here[len(stored) :] if typed_here.startswith(stored) else ""
                 self.notes.load_notes(rescued.text + extra)
                 self.notes.move_cursor(self.notes.document.end)
+                if self.writer is not None:
+                    self.writer.restoring(rescued.path)
                 self.changed_notes()
                 self.notify("The notes set aside are back, and saved.", title="Notes restored")
             elif choice == "discard":
@@ -309,7 +311,8 @@ class LiveOpening(LiveBase):
         """Free the session for another window, its time counted up to now."""
         hold, self.hold = self.hold, None
         if hold is not None and hold.held:
-            with contextlib.suppress(CompanionError):
+            # A full disk: the lease then lapses by itself (its process is gone, or 45 s).
+            with contextlib.suppress(CompanionError, sqlite3.Error):
                 hold.release(None if self.retired else self.clock())
 
     def retire(self) -> None:
