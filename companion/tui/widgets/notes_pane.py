@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from companion.notes import ACTION_MARK, INSIGHT_MARK, LEGEND, PRIVATE_MARK
 from companion.tui.widgets.inputs import ExactTextArea
@@ -13,6 +14,33 @@ SHORT_LEGEND = (
     f"{ACTION_MARK.strip()} action · {INSIGHT_MARK.strip()} insight · "
     f"{PRIVATE_MARK.strip()} private"
 )
+
+LONG_LINE = 10_000
+"""Characters in one line above which the notes stop soft-wrapping. TextArea re-wraps the whole
+line on every edit and cuts it into all its wrapped rows for every row it paints: a pasted 1 MB
+line made each key take seconds. Unwrapped, the line scrolls sideways and typing stays fast; up to
+this length wrapping costs nothing a coach notices (benchmarks/results-long-line.md)."""
+
+WRAP_OFF_MESSAGE = (
+    "A line in the notes is {length:,} characters long: wrapping is off while it is there, so "
+    "typing stays fast. The text is kept exactly; the line scrolls sideways (home, end)."
+)
+WRAP_ON_MESSAGE = "The very long line is gone: the notes wrap again."
+
+
+def _longest_after(area: TextArea, edit: Edit) -> int:
+    """The length of the longest line EDIT makes (the lines it touches), before it is done."""
+    top, bottom = sorted((edit.from_location, edit.to_location))
+    document = area.document
+    before = top[1]
+    after = len(document.get_line(bottom[0])) - bottom[1]
+    pieces = edit.text.splitlines() or [""]
+    if edit.text.endswith(("\n", "\r")):
+        pieces.append("")
+    if len(pieces) == 1:
+        return before + len(pieces[0]) + after
+    middle = max((len(piece) for piece in pieces[1:-1]), default=0)
+    return max(before + len(pieces[0]), middle, len(pieces[-1]) + after)
 
 
 class NotesArea(ExactTextArea):
@@ -28,6 +56,8 @@ class NotesArea(ExactTextArea):
         super().__init__(text, soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
         self._loading = 0
         self._shown = False
+        self._unwrapped = False
+        """Soft wrap is off because a line is longer than LONG_LINE (on again when it is not)."""
         self.border_title = "Notes"
 
     def on_show(self) -> None:
@@ -39,6 +69,45 @@ class NotesArea(ExactTextArea):
         """Replace the text without it counting as an edit."""
         self._loading += 1
         self.load_text(text)
+
+    # -- very long lines: no soft wrap while one is in the notes ----------------------------------
+
+    @property
+    def longest_line(self) -> int:
+        return max(map(len, self.document.lines), default=0)
+
+    def load_text(self, text: str) -> None:
+        longest = max(map(len, text.splitlines()), default=0)
+        self._wrap_for(longest)  # before the load: wrapping a 1 MB line alone takes seconds
+        super().load_text(text)
+
+    def edit(self, edit: Edit) -> EditResult:
+        if self.soft_wrap:
+            self._wrap_for(_longest_after(self, edit))
+        result = super().edit(edit)
+        self._wrap_for(self.longest_line)
+        return result
+
+    def undo(self) -> None:
+        super().undo()
+        self._wrap_for(self.longest_line)
+
+    def redo(self) -> None:
+        super().redo()
+        self._wrap_for(self.longest_line)
+
+    def _wrap_for(self, longest: int) -> None:
+        """Soft wrap off while a line is longer than LONG_LINE, on again once none is."""
+        if longest > LONG_LINE and self.soft_wrap:
+            self._unwrapped = True
+            self.soft_wrap = False
+            self.notify(
+                WRAP_OFF_MESSAGE.format(length=longest), title="Very long line", timeout=10
+            )
+        elif longest <= LONG_LINE and self._unwrapped:
+            self._unwrapped = False
+            self.soft_wrap = True
+            self.notify(WRAP_ON_MESSAGE, timeout=4)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
