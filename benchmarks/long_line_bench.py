@@ -90,7 +90,8 @@ def main() -> None:
             print(row, flush=True)
             rows.append(row)
 
-    report = f"""# Typing after a very long pasted line
+    report = (
+        f"""# Typing after a very long pasted line
 
 Measured {date.today().isoformat()} by `python benchmarks/long_line_bench.py --keys {args.keys}`,
 Python {platform.python_version()} on {platform.machine()}, Textual headless at {SIZE[0]}x{SIZE[1]}.
@@ -101,7 +102,10 @@ coach once); "exact" checks the text is the paste plus the letters, character fo
 
 | line length | notes | paste | per key | soft wrap after | exact |
 |---|---|---|---|---|---|
-""" + "\n".join(rows) + "\n"
+"""
+        + "\n".join(rows)
+        + "\n"
+    )
     args.out.write_text(report + NOTES)
     print(f"wrote {args.out}", file=sys.stderr)
 

@@ -101,9 +101,7 @@ class NotesArea(ExactTextArea):
         if longest > LONG_LINE and self.soft_wrap:
             self._unwrapped = True
             self.soft_wrap = False
-            self.notify(
-                WRAP_OFF_MESSAGE.format(length=longest), title="Very long line", timeout=10
-            )
+            self.notify(WRAP_OFF_MESSAGE.format(length=longest), title="Very long line", timeout=10)
         elif longest <= LONG_LINE and self._unwrapped:
             self._unwrapped = False
             self.soft_wrap = True
