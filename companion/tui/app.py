@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 from companion.terms import SessionMode, SessionStart, now
 from companion.tui.keygate import KeyGate
+from companion.tui.too_small import TooSmallCover
 
 if TYPE_CHECKING:
     from textual.color import Color
@@ -179,6 +180,8 @@ class CompanionApp(App[None]):
         self._hanging_up: asyncio.Task[None] | None = None
         self.key_gate = KeyGate(self, super().on_event)
         """Keys act in the order typed, even in a burst (see keygate)."""
+        self.too_small = TooSmallCover(self)
+        """Covers the screen while the terminal is smaller than the layout supports."""
 
     async def on_event(self, event: events.Event) -> None:
         if not await self.key_gate.take(event):
@@ -218,6 +221,7 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         self._catch_hangups()
+        self.too_small.attach()
         if self._start_with == "session" and self._session_id is not None:
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
@@ -226,6 +230,9 @@ class CompanionApp(App[None]):
             self.open_review(self._review_client_id)
         else:
             self.open_home()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.too_small.refresh(event.size)
 
     # -- navigation: what screens ask the app to do ---------------------------------------
 
