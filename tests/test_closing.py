@@ -127,6 +127,7 @@ class ClosingHost(App[None]):
         super().__init__()
         self.store = store
         self.protocols = protocols
+        self.clock = now
         self.session_id = session_id
         self.results: list[bool | None] = []
 

@@ -18,9 +18,9 @@ from textual.widgets import DataTable, Input, Label, Markdown, OptionList
 from companion.cli import cli
 from companion.cli.browse import review_app
 from companion.cli.common import Practice
-from companion.models import SessionMode
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.terms import SessionStart
 from companion.tui.app import CompanionApp
 from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen
@@ -42,16 +42,9 @@ class RecordingApp(CompanionApp):
     def open_session(self, session_id: int) -> None:
         self.opened.append(session_id)
 
-    def start_session(
-        self,
-        client_name: str,
-        *,
-        protocol_id: str | None = None,
-        minutes: int | None = None,
-        mode: SessionMode = "video",
-    ) -> None:
-        self.started.append((client_name, protocol_id))
-        super().start_session(client_name, protocol_id=protocol_id, minutes=minutes, mode=mode)
+    def start_session(self, start: SessionStart) -> None:
+        self.started.append((start.client_name, start.protocol_id))
+        super().start_session(start)
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -277,9 +270,9 @@ async def test_review_for_one_client_opens_on_the_timeline(
     app.open_session = app.opened.append  # type: ignore[method-assign,attr-defined]
     start = app.start_session
 
-    def record_start(name: str, **options: Any) -> None:
-        app.started.append((name, options.get("protocol_id")))  # type: ignore[attr-defined]
-        start(name, **options)
+    def record_start(request: SessionStart) -> None:
+        app.started.append((request.client_name, request.protocol_id))  # type: ignore[attr-defined]
+        start(request)
 
     app.start_session = record_start  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:

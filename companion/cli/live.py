@@ -60,7 +60,8 @@ def start(
             raise UserError(problem)
     _needs_terminal()
 
-    from companion.tui.app import CompanionApp, SessionStart
+    from companion.terms import SessionStart
+    from companion.tui.app import CompanionApp
 
     start_request = SessionStart(
         client_name=client_name.strip(),

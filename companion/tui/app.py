@@ -27,7 +27,7 @@ from textual.app import App
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from companion.terms import SessionMode, SessionStart, now
+from companion.terms import SessionStart, now
 from companion.tui.keygate import KeyGate
 from companion.tui.too_small import TooSmallCover
 
@@ -242,19 +242,9 @@ class CompanionApp(App[None]):
 
         self.push_screen(LiveScreen(session_id))
 
-    def start_session(
-        self,
-        client_name: str,
-        *,
-        protocol_id: str | None = None,
-        minutes: int | None = None,
-        mode: SessionMode = "video",
-    ) -> None:
-        self.open_session(
-            self.new_session(
-                SessionStart(client_name, protocol_id=protocol_id, minutes=minutes, mode=mode)
-            )
-        )
+    def start_session(self, start: SessionStart) -> None:
+        """Create the session START asks for and show it live."""
+        self.open_session(self.new_session(start))
 
     def new_session(self, start: SessionStart) -> int:
         """Create the session START asks for; its id."""
@@ -268,12 +258,7 @@ class CompanionApp(App[None]):
         """Open the client's unfinished session if the coach says so, else start a new one."""
 
         def begin() -> None:
-            self.start_session(
-                start.client_name,
-                protocol_id=start.protocol_id,
-                minutes=start.minutes,
-                mode=start.mode,
-            )
+            self.start_session(start)
 
         def cancelled() -> None:
             if len(self.screen_stack) <= 1:

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from companion.models import Action, Client, Goal, GoalScore, Session, now
 from companion.notes import action_candidates
 from companion.store import Store, StoreError
+from companion.tui.host import host
 from companion.tui.screens.forms import ActionForm, goal_label, new_action
 from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
@@ -215,7 +216,7 @@ class ClosingScreen(Screen[bool]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined,no-any-return]
+        return host(self).store
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -501,7 +502,7 @@ class ClosingScreen(Screen[bool]):
             self.store.finish_session(
                 self.session_id,
                 # A first close ends now, on the app's clock (the one the live screen shows).
-                ended_at=self.data.session.ended_at or getattr(self.app, "clock", now)(),
+                ended_at=self.data.session.ended_at or host(self).clock(),
                 actions=actions,
                 scores=scores,
                 takeaways=takeaways,

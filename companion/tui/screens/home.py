@@ -18,6 +18,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from companion.models import Action, Client, Session
 from companion.protocols import ProtocolError, protocol_from_snapshot
 from companion.store import Store, StoreError
+from companion.terms import SessionStart
+from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 
@@ -98,7 +100,7 @@ class HomeScreen(Screen[None]):
                         f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)",
                         entry.protocol.id,
                     )
-                    for entry in self.app.protocols  # type: ignore[attr-defined]
+                    for entry in host(self).protocols
                 ],
                 value=DEFAULT_PROTOCOL,
                 allow_blank=False,
@@ -124,7 +126,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
-        data = load_home(self.app.store)  # type: ignore[attr-defined]
+        data = load_home(host(self).store)
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: HomeData) -> None:
@@ -216,11 +218,9 @@ class HomeScreen(Screen[None]):
 
     def _start(self, client_name: str) -> bool:
         """Start a session (the app first offers to resume one the client left unfinished)."""
-        from companion.tui.app import SessionStart
-
         start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
-            self.app.start_or_resume(start)  # type: ignore[attr-defined]
+            host(self).start_or_resume(start)
         except (StoreError, ProtocolError, ValueError) as error:
             self.notify(str(error), title="Could not start the session", severity="error")
             return False
@@ -252,10 +252,10 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             self.notify("No unfinished session to resume.")
             return
-        self.app.open_session(int(option.id.removeprefix("session-")))  # type: ignore[attr-defined]
+        host(self).open_session(int(option.id.removeprefix("session-")))
 
     def action_review(self) -> None:
-        self.app.open_review()  # type: ignore[attr-defined]
+        host(self).open_review()
 
     def action_refresh(self) -> None:
         self.load()
@@ -283,7 +283,7 @@ class HomeScreen(Screen[None]):
         action_id = int(event.option.id.removeprefix("action-"))
         action = next((a for a, _ in self.data.due if a.id == action_id), None)
         if action is not None:
-            self.app.open_review(client_id=action.client_id)  # type: ignore[attr-defined]
+            host(self).open_review(client_id=action.client_id)
 
     def action_clear_find(self) -> None:
         box = self.query_one("#new-client", Input)

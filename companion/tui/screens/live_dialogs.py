@@ -17,6 +17,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from companion.tui.host import host
+
 if TYPE_CHECKING:
     from companion.clipboard import CopyResult
     from companion.models import Session
@@ -141,7 +143,7 @@ class SessionClosed(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined,no-any-return]
+        return host(self).store
 
     @work(thread=True, exclusive=True, group="recap")
     def _load_and_copy(self) -> None:
@@ -200,7 +202,7 @@ class SessionClosed(Screen[None]):
             self._copy()
 
     def action_home(self) -> None:
-        self.app.return_home()  # type: ignore[attr-defined]
+        host(self).return_home()
 
 
 class GapQuestion(ModalScreen[bool]):

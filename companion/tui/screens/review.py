@@ -34,6 +34,8 @@ from companion.session_view import step_spent
 from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.records import load_session_record
+from companion.terms import SessionStart
+from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 from companion.tui.widgets.review_goals import GoalChart
@@ -61,7 +63,7 @@ class ReviewBase(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined]
+        return host(self).store
 
     def compose_header(self) -> ComposeResult:
         yield Header()
@@ -71,9 +73,7 @@ class ReviewBase(Screen[None]):
 
     def start_next_session(self, client: Client) -> None:
         """Start the client's next session (the app first offers to resume one not finished)."""
-        from companion.tui.app import SessionStart
-
-        self.app.start_or_resume(SessionStart(client.name))  # type: ignore[attr-defined]
+        host(self).start_or_resume(SessionStart(client.name))
 
     def action_search(self) -> None:
         """Back to the top of the review, with the cursor in the search box."""
@@ -539,7 +539,7 @@ class TimelineScreen(ReviewBase):
     def action_resume(self) -> None:
         unfinished = self.data.unfinished if self.data else None
         if unfinished is not None and unfinished.id is not None:
-            self.app.open_session(unfinished.id)  # type: ignore[attr-defined]
+            host(self).open_session(unfinished.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -797,7 +797,7 @@ class SessionScreen(ReviewBase):
 
     def action_resume(self) -> None:
         if self.view is not None and not self.view.record.is_finished:
-            self.app.open_session(self.session_id)  # type: ignore[attr-defined]
+            host(self).open_session(self.session_id)
 
     def action_correct_time(self) -> None:
         """The form to correct a finished session's start, end or minutes."""

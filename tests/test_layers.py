@@ -1,0 +1,86 @@
+"""The layers hold (issue 8): screens reach a typed app, never import it, and never guess at it.
+
+These read the source, so a shortcut taken anywhere in companion/ fails here with its file and
+line, not later as a cycle or an AttributeError in front of a client.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from companion.tui.app import CompanionApp
+from companion.tui.host import Host
+
+PACKAGE = Path(__file__).resolve().parent.parent / "companion"
+
+
+def sources(*under: str) -> list[Path]:
+    roots = [PACKAGE / part for part in under] if under else [PACKAGE]
+    return sorted(path for root in roots for path in root.rglob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module PATH imports, at the top or deferred inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_the_app_has_everything_the_screens_may_ask_of_it() -> None:
+    wanted = {
+        name
+        for name in dir(Host)
+        if not name.startswith("_") and name not in dir(object) and name != "mro"
+    }
+    wanted |= set(Host.__annotations__)
+    app_attributes = set(dir(CompanionApp))
+    init_source = inspect.getsource(CompanionApp.__init__)
+    missing = sorted(
+        name
+        for name in wanted
+        if name not in app_attributes and f"self.{name} =" not in init_source
+    )
+    assert not missing, f"CompanionApp lacks what Host promises: {missing}"
+
+
+@pytest.mark.parametrize(
+    "path", sources("tui/screens", "tui/widgets"), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+)
+def test_screens_and_widgets_never_import_the_app(path: Path) -> None:
+    assert "companion.tui.app" not in imported_modules(path)
+
+
+def test_nothing_guesses_at_the_apps_type() -> None:
+    guesses = re.compile(r"getattr\(self\.app\b|self\.app\.\w+.*# type: ignore\[attr-defined")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sources("tui")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if guesses.search(line)
+    ]
+    assert not found, "reach the app through tui.host.host(self):\n" + "\n".join(found)
+
+
+def test_one_description_of_a_session_to_start() -> None:
+    """SessionStart is defined once (companion.terms) and imported from there everywhere."""
+    defining = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sources()
+        if re.search(r"^class SessionStart\b", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert defining == ["terms.py"]
+    borrowed = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sources()
+        if re.search(r"from companion\.tui\.app import .*SessionStart", path.read_text("utf-8"))
+    ]
+    assert not borrowed
