@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from companion import terms
+
 DATE_FORMAT = "YYYY-MM-DD"
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -22,7 +24,7 @@ _CLOCK = re.compile(r"^\d\d:\d\d(:\d\d)?$")
 def parse_date(text: str, *, today: date | None = None) -> date:
     """The day TEXT names; ValueError with a message fit to show the coach otherwise."""
     cleaned = text.strip().lower()
-    base = today or date.today()
+    base = today or terms.today()
     if cleaned in _WORDS:
         return base + timedelta(days=_WORDS[cleaned])
     relative = _RELATIVE.match(cleaned)
@@ -52,7 +54,7 @@ def parse_moment(text: str, *, today: date | None = None) -> datetime:
         except ValueError:
             moment = None
     if moment is None:
-        example = f"{(today or date.today()).isoformat()} 14:00"
+        example = f"{(today or terms.today()).isoformat()} 14:00"
         raise ValueError(
             f"{text.strip()!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. {example!r}"
         )

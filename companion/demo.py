@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
 
+from companion import terms
 from companion.models import (
     Action,
     ActionOwner,
@@ -1052,7 +1053,7 @@ def build_practice(
     if clients < 1:
         raise ValueError("a demo practice needs at least one client")
     ids = first_ids or {table: 1 for table in _TABLES_WITH_IDS}
-    generator = _Generator(protocols, seed, today or date.today(), ids)
+    generator = _Generator(protocols, seed, today or terms.today(), ids)
     for plan in generator.plans(clients, sessions):
         generator.client(plan)
     return generator.batch
@@ -1104,7 +1105,7 @@ def fill_demo(
             f"{'' if existing == 1 else 's'}: the demo only fills an empty one, so fictional "
             "clients never mix with real ones (use --db NEW.db)"
         )
-    day = today or date.today()
+    day = today or terms.today()
     batch = build_practice(
         protocols,
         clients=clients,

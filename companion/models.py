@@ -16,6 +16,7 @@ from companion.protocols import Protocol
 from companion.terms import SESSION_MODES as SESSION_MODES
 from companion.terms import SessionMode as SessionMode
 from companion.terms import now as now
+from companion.terms import today as today_
 
 Billing = Literal["paid", "pro_bono"]
 EngagementFormat = Literal["individual", "group"]
@@ -232,9 +233,7 @@ class Action(Record):
 
     def is_overdue(self, today: date | None = None) -> bool:
         return (
-            self.status == "open"
-            and self.due_on is not None
-            and self.due_on < (today or date.today())
+            self.status == "open" and self.due_on is not None and self.due_on < (today or today_())
         )
 
 

@@ -7,7 +7,7 @@ use them directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 SessionMode = Literal["video", "phone", "in-person"]
@@ -17,6 +17,11 @@ SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
 def now() -> datetime:
     """The current local time to the second: what every record stamps itself with."""
     return datetime.now().replace(microsecond=0)
+
+
+def today() -> date:
+    """The local date: what due dates, 'overdue' and relative dates count from."""
+    return now().date()
 
 
 @dataclass(frozen=True)

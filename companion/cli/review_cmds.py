@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from companion import terms
 from companion.text import shown
 
 from .common import Practice, client_or_fail, echo_json, pass_practice
@@ -115,7 +116,7 @@ def actions(
     """
     from companion.store.followup import action_lines
 
-    today = date.today()
+    today = terms.today()
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     found = action_lines(
         practice.store,
@@ -222,7 +223,7 @@ def goals(practice: Practice, client_name: str | None, as_json: bool) -> None:
         )
         return
     console = _console()
-    today = date.today()
+    today = terms.today()
     for line in found:
         goal = line.goal
         head = Text.assemble(

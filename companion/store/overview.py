@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from companion import terms
 from companion.models import Client
 
 from .store import Store
@@ -25,7 +26,7 @@ class ClientOverview(BaseModel):
 
 def client_overviews(store: Store, *, today: date | None = None) -> list[ClientOverview]:
     """Every client by name, with their session count, last session and open/overdue actions."""
-    on = (today or date.today()).isoformat()
+    on = (today or terms.today()).isoformat()
     with store._lock:
         rows = store.db.query(
             """

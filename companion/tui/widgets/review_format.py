@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from textual.content import Content
 
+from companion import terms
 from companion.models import Action, Engagement, Session
 from companion.notes import is_private
+from companion.session_view import clock as clock
 
 PRIVATE_BADGE = "🔒 private"
 HIGHLIGHT_STYLE = "bold $text-accent on $accent-muted"
@@ -19,7 +21,7 @@ _PREFIX_THEN_SLASHES = re.compile(r"^(?P<prefix>.*?)//\s?(?P<text>.*)$")
 
 def today() -> date:
     """The day things are due against; tests replace it to keep snapshots stable."""
-    return date.today()
+    return terms.today()
 
 
 def day(value: date | datetime | None) -> str:
@@ -28,12 +30,6 @@ def day(value: date | datetime | None) -> str:
 
 def day_and_time(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%Y-%m-%d %H:%M}"
-
-
-def clock(seconds: float) -> str:
-    """Seconds as minutes:seconds, the way a timebox is read: 14:00."""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def minutes(session: Session) -> str:
