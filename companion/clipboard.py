@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import subprocess
 import sys
 import time
@@ -155,17 +154,10 @@ def _system_clipboard(text: str) -> bool:
 
 
 def save_private_file(text: str, folder: Path, filename: str) -> Path:
-    """Write TEXT to FOLDER/FILENAME for the coach alone (folder 0700, file 0600)."""
-    missing = [folder, *folder.parents]
-    for ancestor in reversed([p for p in missing if not p.exists()]):
-        ancestor.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(ancestor, 0o700)  # mkdir's mode is filtered by the umask
-    path = folder / (Path(filename).name or "recap.md")
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # an older file may have been readable by others
-        handle.write(text)
-    return path
+    """Write TEXT to FOLDER/FILENAME for the coach alone (folder 0700, file 0600, atomically)."""
+    from companion.files import write_private_file
+
+    return write_private_file(folder / (Path(filename).name or "recap.md"), text)
 
 
 def copy_text(

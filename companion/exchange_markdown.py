@@ -12,7 +12,6 @@ body goes through client_text once more at the end. Its file name comes from the
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime
 
@@ -20,14 +19,9 @@ from companion.models import SessionRecord
 from companion.notes import client_text
 from companion.recap import client_record as client_record
 from companion.session_view import session_markdown
+from companion.text import dated_file_name, slug
 
 FrontValue = str | int | float | bool | date | datetime | list[str] | None
-
-
-def slug(text: str) -> str:
-    """'Zoë O'Brien' -> 'zoe-o-brien': ASCII letters, digits and dashes only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def session_filename(record: SessionRecord, *, client_copy: bool = False) -> str:
@@ -36,9 +30,12 @@ def session_filename(record: SessionRecord, *, client_copy: bool = False) -> str
     A client copy's file is named from the client's record (a private name never shows).
     """
     name = client_record(record).client.name if client_copy else record.client.name
-    client = slug(name) or f"client-{record.client.id}"
-    day = record.session.started_at.date().isoformat()
-    return f"{day}-{client}-session-{record.session.id}.md"
+    return dated_file_name(
+        record.session.started_at.date(),
+        name,
+        f"client-{record.client.id}",
+        f"session-{record.session.id}",
+    )
 
 
 # -- YAML by hand ------------------------------------------------------------------------------

@@ -10,8 +10,6 @@ An unfinished session gives a draft whose actions include the notes' ``- [ ]`` l
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -19,6 +17,7 @@ from pydantic import BaseModel
 
 from companion.models import Action, GoalProgress, SessionRecord
 from companion.notes import action_candidates, client_text, insights
+from companion.text import dated_file_name
 
 
 def _one_line(text: str) -> str:
@@ -222,14 +221,12 @@ def build_recap(record: SessionRecord) -> str:
     return client_text("\n".join(out)).rstrip("\n") + "\n"
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def recap_filename(record: SessionRecord) -> str:
     """'2026-11-25-ana-lopez-session-3.md' (with '-draft' before '.md' for an unfinished one)."""
-    client = _slug(_public(record.client.name)) or f"client-{record.client.id}"
-    day = record.session.started_at.date().isoformat()
     draft = "" if record.session.is_finished else "-draft"
-    return f"{day}-{client}-session-{record.session_number}{draft}.md"
+    return dated_file_name(
+        record.session.started_at.date(),
+        _public(record.client.name),
+        f"client-{record.client.id}",
+        f"session-{record.session_number}{draft}",
+    )

@@ -1,8 +1,10 @@
-"""Small text helpers: stored text made safe to print on a terminal."""
+"""Small text helpers: stored text made safe to print on a terminal, names made safe for files."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 
 # C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F).
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -48,3 +50,15 @@ def shown(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return _CONTROLS_BUT_LINES.sub(_picture, text.replace("\r\n", "\n"))
     return _CONTROLS.sub(_picture, text.replace("\t", " "))
+
+
+def slug(text: str) -> str:
+    """'Zoë O'Brien' -> 'zoe-o-brien': ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def dated_file_name(day: date, name: str, fallback: str, tail: str) -> str:
+    """'2026-11-25-ana-lopez-TAIL.md': sorts by date, ASCII only; FALLBACK when NAME has no
+    letter a slug keeps (a name in another script)."""
+    return f"{day.isoformat()}-{slug(name) or fallback}-{tail}.md"

@@ -84,3 +84,27 @@ def test_one_description_of_a_session_to_start() -> None:
         if re.search(r"from companion\.tui\.app import .*SessionStart", path.read_text("utf-8"))
     ]
     assert not borrowed
+
+
+def test_one_writer_of_private_files() -> None:
+    """Files and folders get their modes in companion/files.py (and the database file's own
+    creation in store/paths.py): nowhere else chmods, opens with a mode or makes folders."""
+    allowed = {"files.py", "store/paths.py"}
+    by_hand = re.compile(r"os\.(f?chmod|open)\(|\.mkdir\(|mkstemp\(")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sources()
+        if path.relative_to(PACKAGE).as_posix() not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if by_hand.search(line)
+    ]
+    assert not found, "write files through companion.files:\n" + "\n".join(found)
+
+
+def test_one_slug() -> None:
+    defining = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sources()
+        if re.search(r"^def _?slug\(", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert defining == ["text.py"]

@@ -6,14 +6,12 @@ copy to hand to the client. Files are written for the coach alone (0600, a new f
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from companion.exchange_markdown import session_document, session_filename, slug
+from companion.files import write_private_file
 from companion.store.erase import (
     check_not_open,
     client_footprint,
@@ -83,27 +81,13 @@ def private_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file, not a folder: give --out a folder")
     if not folder.exists():
-        from companion.store.paths import make_private_folders
+        from companion.files import make_private_folders
 
         try:
             make_private_folders(folder)  # the new parents too, 0700 whatever the umask
         except OSError as error:
             raise UserError(f"cannot create {folder}: {error.strerror or error}") from None
     return folder
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write TEXT to PATH readable by the coach alone (0600), whole or not at all."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".companion-", suffix=".tmp")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _free_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -162,7 +146,7 @@ def export(
                 parts.append("client-copy")
             parts.append(f"{document.exported_at:%Y%m%d-%H%M%S}")
             path = _free_name(folder, "-".join(parts), ".json")
-            write_private(path, document.to_json())
+            write_private_file(path, document.to_json())
             counts = {kind: len(getattr(document, kind)) for kind in ("clients", "sessions")}
             click.echo(f"Exported {_counted(counts)} to {path} ({kept}).")
             return
@@ -171,7 +155,7 @@ def export(
             assert session.id is not None
             record = load_session_record(store, session.id)
             text = session_document(record, client_copy=client_copy)
-            write_private(folder / session_filename(record, client_copy=client_copy), text)
+            write_private_file(folder / session_filename(record, client_copy=client_copy), text)
     except OSError as error:
         raise UserError(f"cannot write to {folder}: {error.strerror or error}") from None
     many = "session" if len(sessions) == 1 else "sessions"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from companion.files import make_private_folders
+
 DB_ENV = "COMPANION_DB"
 
 
@@ -22,21 +24,6 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return default_db_path()
-
-
-def make_private_folders(folder: Path) -> None:
-    """Create FOLDER and each missing parent for the coach alone (0700), whatever the umask.
-
-    Folders that already exist are left as they are. mkdir's mode is filtered by the umask and
-    `mkdir(parents=True)` gives the parents the default mode: each new one is chmod-ed.
-    """
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    for ancestor in reversed(missing):
-        try:
-            ancestor.mkdir(mode=0o700)
-        except FileExistsError:  # created a moment ago by another companion: theirs
-            continue
-        os.chmod(ancestor, 0o700)
 
 
 def create_private_file(path: Path) -> None:
