@@ -15,10 +15,11 @@ from companion import terms
 DATE_FORMAT = "YYYY-MM-DD"
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RELATIVE = re.compile(r"^\+\s*(?P<count>\d{1,3})\s*(?P<unit>[dw])$")
+# ASCII digits only, as for ids: `\d` would take '+٣d' for 3 days.
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_RELATIVE = re.compile(r"^\+\s*(?P<count>[0-9]{1,3})\s*(?P<unit>[dw])$")
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_CLOCK = re.compile(r"^\d\d:\d\d(:\d\d)?$")
+_CLOCK = re.compile(r"^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
 
 
 def parse_date(text: str, *, today: date | None = None) -> date:

@@ -154,6 +154,10 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise UnusableFile(f"{source}: not valid TOML: {error}", plain_id(text)) from None
+    except ValueError:  # tomllib's int() on a decimal number of more than 4300 digits
+        raise UnusableFile(
+            f"{source}: not valid TOML: a number has too many digits", plain_id(text)
+        ) from None
     except RecursionError:  # thousands of nested arrays or inline tables
         raise UnusableFile(
             f"{source}: not valid TOML: arrays or tables nested too deeply", plain_id(text)
