@@ -20,7 +20,7 @@ def clients() -> None:
 @pass_practice
 def list_clients(practice: Practice, as_json: bool) -> None:
     """List clients by name."""
-    found = practice.store.clients()
+    found = practice.reader.clients()
     if as_json:
         echo_json(found)
         return

@@ -136,10 +136,27 @@ class Practice:
 
     @property
     def store(self) -> Store:
+        """The practice, to read and write: one companion cannot save to is refused (exit 2)."""
         if self._store is None:
             from companion.store import Store
 
             self._store = Store.open(self.db_path)
+        return self._store
+
+    @property
+    def reader(self) -> Store:
+        """The practice for a command that only reads: opened read-only, with a note on stderr,
+        when companion cannot save to it (a read-only file, folder or disk)."""
+        if self._store is None:
+            from companion.store import Store
+
+            self._store = Store.open(self.db_path, reading=True)
+            if self._store.read_only:
+                click.echo(
+                    f"companion: reading {self._store.path} read-only ({self._store.read_only}); "
+                    "commands that change it are refused",
+                    err=True,
+                )
         return self._store
 
     @property

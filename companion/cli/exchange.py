@@ -132,7 +132,7 @@ def export(
 
     Private lines are kept (these are your records) unless --client-copy.
     """
-    store = practice.store
+    store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     folder = private_folder(out)
     kept = "private lines left out" if client_copy else "private lines kept"

@@ -46,7 +46,7 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
 
     if since is not None and until is not None and until < since:
         raise UserError(f"--until {until} is before --since {since}")
-    found = hours_log(practice.store, since=since, until=until)
+    found = hours_log(practice.reader, since=since, until=until)
     if output == "json":
         echo_json(found)
     elif output == "csv":

@@ -65,8 +65,9 @@ def search(
     Quotes, operators and other punctuation are taken as text, so anything you type is safe.
     Private (//) lines are searched too: this is your own record.
     """
+    store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
-    hits = practice.store.search(query, client_id=client_id, limit=limit)
+    hits = store.search(query, client_id=client_id, limit=limit)
     if as_json:
         echo_json(hits)
         return
@@ -117,9 +118,10 @@ def actions(
     from companion.store.followup import action_lines
 
     today = terms.today()
+    store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     found = action_lines(
-        practice.store,
+        store,
         client_id=client_id,
         status="open" if only_open else None,
         overdue_on=today if overdue else None,
@@ -212,8 +214,9 @@ def goals(practice: Practice, client_name: str | None, as_json: bool) -> None:
 
     from companion.store.followup import goal_lines
 
+    store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
-    found = goal_lines(practice.store, client_id=client_id)
+    found = goal_lines(store, client_id=client_id)
     if as_json:
         echo_json([_goal_json(line) for line in found])
         return

@@ -71,7 +71,7 @@ def sessions(
         return
     practice = ctx.find_object(Practice)
     assert practice is not None
-    store = practice.store
+    store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     found = store.sessions(client_id, since=since)
     names = {client.id: client.name for client in store.clients()}
@@ -152,7 +152,7 @@ def _echo_stored(text: str) -> None:
 def _record(practice: Practice, session_id: int) -> SessionRecord:
     from companion.store.records import load_session_record
 
-    return load_session_record(practice.store, session_id)
+    return load_session_record(practice.reader, session_id)
 
 
 @click.command("show")

@@ -24,6 +24,7 @@ from companion.models import (
     Takeaway,
 )
 
+from .base import sqlite_refusals
 from .schema import RECORD_TABLES as TABLES
 from .store import Store, _integrity, _row, _session_row
 from .timekeeping import session_seconds
@@ -76,7 +77,7 @@ def _rows(table: str, records: Sequence[Record]) -> list[dict[str, Any]]:
 def insert_batch(store: Store, batch: Batch, *, batch_size: int = 500) -> dict[str, int]:
     """Write every record of BATCH, all or nothing; the number of rows written per table."""
     written: dict[str, int] = {}
-    with store._lock, store.db.atomic():
+    with store._lock, sqlite_refusals(store.path), store.db.atomic():
         for table in TABLES:
             records = getattr(batch, table)
             if not records:

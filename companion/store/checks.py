@@ -8,6 +8,7 @@ carrying companion's migrations record, none of them unknown to this version.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,14 +43,17 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     in WAL mode and everything is in the main file, so it is read as immutable (no locks, no
     side files); when there is one, the usual read-only mode reads the -wal too.
     """
-    uri = path.resolve().as_uri()
-    wal = Path(f"{path}-wal")
-    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    connection = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=10)
+    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
     try:
         yield connection
     finally:
         connection.close()
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens PATH without writing to it (see `read_only`)."""
+    mode = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+    return f"{path.resolve().as_uri()}?{mode}"
 
 
 def _header(path: Path) -> bytes:
@@ -165,6 +169,65 @@ def check_before_open(path: Path) -> None:
         raise StoreError(f"cannot open the practice database {path}: {problem}") from None
     if problem:
         raise StoreError(problem)
+
+
+def _read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): say "read-only", not where
+        return False
+
+
+def unwritable(path: Path) -> tuple[str, str] | None:
+    """Why companion could not save to the practice at PATH and what to do, or None.
+
+    SQLite opens a file it cannot write read-only without a word, and keeps its journal (the -wal
+    and -shm files) beside the database: both the file and its folder must take writes. Asked
+    before SQLite opens the file, so a refused practice keeps every byte and gets no side files.
+    """
+    elsewhere = "give companion another file with --db or $COMPANION_DB"
+    folder = path.parent
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            if _read_only_mount(path):
+                return (
+                    "it is on a read-only file system",
+                    "copy it to a writable folder and give companion the copy with --db or "
+                    "$COMPANION_DB",
+                )
+            return "the file is read-only", f"make it writable (chmod u+w {path}) or {elsewhere}"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return (
+                f"its folder {folder} is read-only, and SQLite keeps its journal (the -wal and "
+                "-shm files) beside the database",
+                "make the folder writable, or move the file to a writable folder and give "
+                "companion that path with --db or $COMPANION_DB",
+            )
+        return None
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        where = "is on a read-only file system" if _read_only_mount(existing) else "is read-only"
+        return (
+            f"{existing} {where}",
+            "give companion a file in a writable folder with --db or $COMPANION_DB",
+        )
+    return None
+
+
+def writable_problem(path: Path) -> str | None:
+    """One line saying why companion could read the practice at PATH but not save to it, or None."""
+    found = unwritable(path)
+    if found is None:
+        return None
+    reason, advice = found
+    if not path.exists():
+        return f"cannot create the practice database {path}: {reason}: {advice}"
+    return (
+        f"cannot open the practice database {path}: {reason}, and companion saves as you work: "
+        f"{advice}; nothing was written to it"
+    )
 
 
 def _first_look(path: Path) -> str | None:

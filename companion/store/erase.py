@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from companion.models import Client, now
 
+from .base import sqlite_refusals
 from .lease import SessionInUse
 from .schema import SEARCHABLE
 from .store import Store, StoreError
@@ -104,7 +105,7 @@ def forget_client(store: Store, client_id: int) -> ForgetSummary:
 
     Refused (SessionInUse) while one of their sessions is open in a companion window.
     """
-    with store._lock:
+    with store._lock, sqlite_refusals(store.path):
         client = store.get_client(client_id)  # NotFound for a wrong id
         check_not_open(store, client)
         removed = client_footprint(store, client_id)

@@ -48,6 +48,7 @@ from companion.models import (
 )
 from companion.notes import client_text
 
+from .base import sqlite_refusals
 from .schema import migrations
 from .store import Store, StoreError, _integrity, _row, _session, _session_row
 from .timekeeping import session_seconds
@@ -117,7 +118,7 @@ def export_practice(
     store: Store, *, client_id: int | None = None, client_copy: bool = False
 ) -> PracticeExport:
     """Every record (of one client, if given), read in one consistent go."""
-    with store._lock, store.db.atomic():
+    with store._lock, sqlite_refusals(store.path), store.db.atomic():
         clients = [
             Client.model_validate(row)
             for row in store.db["clients"].rows_where(
@@ -346,7 +347,7 @@ def _check_references(document: PracticeExport) -> None:
 def import_practice(store: Store, document: PracticeExport) -> ImportSummary:
     """Add what the export holds that this database lacks, all or nothing (see module doc)."""
     summary = ImportSummary()
-    with store._lock, store.db.atomic():
+    with store._lock, sqlite_refusals(store.path), store.db.atomic():
         _Importer(store, summary).run(document)
     return summary
 

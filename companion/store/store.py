@@ -32,7 +32,7 @@ from companion.models import (
 )
 
 from .base import NotFound, StoreError, _locked
-from .checks import check_before_open
+from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
 from .schema import migrations
@@ -106,25 +106,37 @@ def fts_query(text: str) -> str:
 class Store(Timekeeping, Leases):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:
         self.db = db
         self.path = path
+        self.read_only = read_only
+        """Why this practice was opened read-only, in a few words ('the file is read-only', see
+        `open(reading=True)`); '' when it was not."""
         self._lock = threading.RLock()
         db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(db)
+        if not read_only:
+            migrations.apply(db)
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Store:
+    def open(cls, path: str | Path | None = None, *, reading: bool = False) -> Store:
         """Open (creating if need be) the database at PATH, $COMPANION_DB or the default place.
 
         An existing file that is damaged, another program's or from a newer companion is refused
-        (StoreError) before anything is written to it.
+        (StoreError) before anything is written to it, and so is one companion could not save to
+        (the file, its folder or its disk read-only) unless READING: a command that only reads
+        then gets it opened read-only (`read_only` says why), if it needs no upgrade.
         """
         db_path = resolve_db_path(path)
         connection: sqlite3.Connection | None = None
         check_before_open(db_path)  # before the first write: refuse what is not ours to change
+        problem = writable_problem(db_path)  # nor what SQLite would open read-only without a word
+        if problem:
+            reason = unwritable(db_path)
+            if reading and reason and db_path.is_file() and db_path.stat().st_size > 0:
+                return cls._open_read_only(db_path, problem, reason[0])
+            raise StoreError(problem)
         try:
             create_private_file(db_path)
             connection = sqlite3.connect(db_path, check_same_thread=False, timeout=10)
@@ -135,8 +147,31 @@ class Store(Timekeeping, Leases):
         except (OSError, sqlite3.Error) as error:
             if connection is not None:
                 connection.close()
+            known = writable_problem(db_path)  # it became read-only meanwhile, or SQLite found so
+            if known:
+                raise StoreError(known) from None
             problem = getattr(error, "strerror", None) or error
             raise StoreError(f"cannot open the practice database {db_path}: {problem}") from None
+
+    @classmethod
+    def _open_read_only(cls, db_path: Path, problem: str, reason: str) -> Store:
+        """The practice at DB_PATH for reading only; StoreError(PROBLEM) if it cannot be read so.
+
+        A practice from an older companion needs its upgrade written first: refused.
+        """
+        connection: sqlite3.Connection | None = None
+        try:
+            connection = sqlite3.connect(
+                read_only_uri(db_path), uri=True, check_same_thread=False, timeout=10
+            )
+            db = Database(connection, execute_plugins=False)
+            if migrations.pending(db):
+                raise StoreError(problem)
+            return cls(db, db_path, read_only=reason)
+        except (StoreError, sqlite3.Error):
+            if connection is not None:
+                connection.close()
+            raise StoreError(problem) from None
 
     @classmethod
     def memory(cls) -> Store:

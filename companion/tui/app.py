@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from companion.protocols import ProtocolLibrary
     from companion.store import Store
+    from companion.tui.screens.closing import ClosingScreen
     from companion.tui.screens.live_saving import LiveSaving
 
 StartWith = Literal["home", "review", "session"]
@@ -328,6 +329,12 @@ class CompanionApp(App[None]):
 
         return [screen for screen in self.screen_stack if isinstance(screen, LiveSaving)]
 
+    def _refused_closings(self) -> list[ClosingScreen]:
+        """Closing screens whose close the practice refused: they hold what it did not store."""
+        from companion.tui.screens.closing import ClosingScreen
+
+        return [s for s in self.screen_stack if isinstance(s, ClosingScreen) and s.refused]
+
     def save_everything(self) -> bool:
         """Write what any open session holds, now (quitting, the terminal closing).
 
@@ -380,18 +387,26 @@ class CompanionApp(App[None]):
         """Quit, saving every open session first; if the practice refuses, ask before leaving."""
         await self.key_gate.settled()
         unsaved = [screen for screen in self._sessions() if not screen.flush_notes()]
-        if not unsaved:
+        closing = self._refused_closings()
+        if not unsaved and not closing:
             self.exit()
             return
         from companion.tui.screens.live_dialogs import QuitUnsaved
 
-        where = " ".join(screen.set_aside() for screen in unsaved)
-        waiting = ", ".join(dict.fromkeys(w for s in unsaved for w in s.report.waiting))
-        problem = unsaved[0].report.problem or "the practice refuses writes"
-        message = (
-            f"Not saved: {problem}. {where} If you quit now, these are lost from the practice: "
-            f"{waiting or 'the latest changes'}."
-        )
+        if unsaved:
+            where = " ".join(screen.set_aside() for screen in unsaved)
+            waiting = ", ".join(dict.fromkeys(w for s in unsaved for w in s.report.waiting))
+            problem = unsaved[0].report.problem or "the practice refuses writes"
+            message = (
+                f"Not saved: {problem}. {where} If you quit now, these are lost from the "
+                f"practice: {waiting or 'the latest changes'}."
+            )
+        else:
+            message = (
+                f"Not closed: {closing[0].refused}. {closing[0].set_aside()} If you quit now, "
+                "the session stays open, its actions, scores, takeaways and next date not "
+                "stored in the practice; stay to press ctrl+s again once it takes writes."
+            )
 
         def answered(leave: bool | None) -> None:
             if leave:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from companion.errors import CompanionError
+from companion.errors import CompanionError, refusal
 
 RETRY_SECONDS = 3.0
 """While the practice refuses writes, try again this often."""
@@ -63,19 +63,12 @@ class Stoppable(Protocol):
 
 def describe(error: BaseException) -> str:
     """ERROR in the coach's words; never the text of an unknown error (it may quote a note)."""
+    if isinstance(error.__cause__, sqlite3.OperationalError):
+        error = error.__cause__  # the store's StoreError for it: the reason alone, as below
     if isinstance(error, CompanionError):
         return str(error)
     if isinstance(error, sqlite3.OperationalError):
-        text = str(error).lower()
-        if "full" in text:
-            return "the disk is full"
-        if "readonly" in text or "read-only" in text:
-            return "the practice file is read-only"
-        if "locked" in text or "busy" in text:
-            return "another program holds the practice locked"
-        if "i/o" in text:
-            return "the disk reported an error"
-        return "the database refused the write"
+        return refusal(str(error)) or "the database refused the write"
     if isinstance(error, OSError):
         return error.strerror or type(error).__name__
     return type(error).__name__

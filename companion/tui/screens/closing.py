@@ -5,6 +5,12 @@ those already stored for the session, one line per text. Nothing is written unti
 then one atomic `Store.finish_session` call stores it all and the store stamps the end time.
 "Back to session" (Escape) writes nothing, and nothing on this screen touches the notes.
 
+When the practice refuses the close (a full disk, a read-only file, a lock held) nothing is lost:
+everything entered stays on the screen, a banner says why and how to retry (ctrl+s again), and it
+is all set aside as text, after the notes, in the session's rescue file (see companion.rescue), so
+quitting (which asks first) or a closed terminal keeps it too: the next time the session is opened
+it is offered back, its actions as ``- [ ]`` lines the closing screen picks up again.
+
 An action removed here that was already stored (added on the live screen) is kept as "dropped",
 not deleted: finish_session stays the one atomic write, the recap leaves dropped actions out, and a
 slip of the space bar never destroys what the coach typed (it is still there to search or restore).
@@ -12,8 +18,10 @@ slip of the space bar never destroys what the coach typed (it is still there to 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -29,6 +37,7 @@ from companion.models import Action, Client, Goal, GoalScore, Session, now
 from companion.notes import action_candidates
 from companion.store import Store, StoreError
 from companion.tui.host import host
+from companion.tui.saving import describe, passing
 from companion.tui.screens.forms import ActionForm, goal_label, new_action
 from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
@@ -39,6 +48,13 @@ from companion.tui.widgets.inputs import (
     parse_score,
 )
 from companion.tui.widgets.review_commands import ScreenCommands
+
+_WHAT_TO_DO = {
+    "the disk is full": "Free some space on that disk",
+    "the practice file is read-only": "Make the practice file and its folder writable",
+    "another program holds the practice locked": "Close the other program using the practice",
+}
+"""What the coach can do about a refused close, by the reason (see tui.saving.describe)."""
 
 
 def _same_text(text: str) -> str:
@@ -121,6 +137,7 @@ class ClosingData:
     goals: list[GoalToScore]
     action_goals: list[Goal] = field(default_factory=list)  # goals an action may be tied to
     takeaways: list[str] = field(default_factory=list)
+    notes: str = ""  # the session's notes, as stored: what a rescue file starts from
 
 
 def load_closing(store: Store, session_id: int) -> ClosingData:
@@ -129,8 +146,9 @@ def load_closing(store: Store, session_id: int) -> ClosingData:
     engagement = (
         store.get_engagement(session.engagement_id) if session.engagement_id is not None else None
     )
+    notes = store.get_notes(session_id).text
     drafts = closing_actions(
-        store.get_notes(session_id).text,
+        notes,
         store.actions(session_id=session_id),
         client_id=session.client_id,
         session_id=session_id,
@@ -156,7 +174,50 @@ def load_closing(store: Store, session_id: int) -> ClosingData:
         goals=goals,
         action_goals=action_goals,
         takeaways=[t.text for t in store.takeaways(session_id)],
+        notes=notes,
     )
+
+
+@dataclass(frozen=True)
+class ClosingEntries:
+    """What the coach confirmed on the closing screen: what the one write stores."""
+
+    actions: list[Action]
+    scores: dict[int, int]
+    takeaways: list[str]
+    next_session_on: date | None
+
+
+def set_aside_text(
+    notes: str,
+    drafts: list[ActionDraft],
+    entries: ClosingEntries,
+    goals: list[Goal],
+    problem: str,
+    at: datetime,
+) -> str:
+    """The notes, then what the closing screen held, as text a coach reads and companion reuses.
+
+    Each kept action is a ``- [ ]`` line (the next closing screen offers it again), its owner and
+    due date on the line below; then the removed ones, the scores, the takeaways, the next date.
+    """
+    lines = [f"## Closing, not stored ({problem}, {at:%a %d %b %H:%M})"]
+    for draft in drafts:
+        action = draft.action
+        if not draft.kept:
+            lines.append(f"Removed: {action.text}")
+            continue
+        lines.append(f"- [ ] {action.text}")
+        details = [action.owner, f"due {action.due_on:%Y-%m-%d}" if action.due_on else ""]
+        lines.append("  " + " · ".join(part for part in details if part))
+    names = {goal.id: goal.specific for goal in goals}
+    for goal_id, score in entries.scores.items():
+        lines.append(f"Score {score}/10: {names.get(goal_id, f'goal {goal_id}')}")
+    lines += [f"Takeaway: {text}" for text in entries.takeaways]
+    if entries.next_session_on is not None:
+        lines.append(f"Next session: {entries.next_session_on:%Y-%m-%d}")
+    before = "" if not notes or notes.endswith("\n") else "\n"
+    return f"{notes}{before}\n" + "\n".join(lines) + "\n"
 
 
 class ActionList(OptionList):
@@ -213,6 +274,11 @@ class ClosingScreen(Screen[bool]):
         self.drafts: list[ActionDraft] = []
         self._finishing = False
         self._close_when_loaded = False  # ctrl+s came before the session was read
+        self.refused = ""
+        """Why the practice refused the last close ('the disk is full'); '' when it did not."""
+        self.set_aside_in: Path | None = None
+        """The rescue file holding what was entered here, while the practice refuses it."""
+        self._set_aside_problem = ""
 
     @property
     def store(self) -> Store:
@@ -220,6 +286,7 @@ class ClosingScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="closing-banner")
         with VerticalScroll(id="closing"):
             yield Static("", id="summary")
             with Horizontal(id="columns"):
@@ -475,13 +542,18 @@ class ClosingScreen(Screen[bool]):
         if problems:
             self.query_one(f"#{next(iter(problems))}").focus()
             return
+        self._finishing = True
+        self.finish(self._entries(), [ActionDraft(d.action, d.kept) for d in self.drafts])
+
+    def _entries(self) -> ClosingEntries:
+        """What the screen holds now, to store; ValueError for a field that does not parse."""
+        assert self.data is not None
         scores: dict[int, int] = {}
         for item in self.data.goals:
             value = parse_score(self.query_one(f"#score-{item.goal.id}", Input).value)
             if value is not None and item.goal.id is not None:
                 scores[item.goal.id] = value
-        self._finishing = True
-        self.finish(
+        return ClosingEntries(
             actions_to_store(self.drafts),
             scores,
             takeaway_lines(self.query_one("#takeaways", TextArea).text),
@@ -489,31 +561,104 @@ class ClosingScreen(Screen[bool]):
         )
 
     @work(thread=True, exclusive=True, group="closing-finish")
-    def finish(
-        self,
-        actions: list[Action],
-        scores: dict[int, int],
-        takeaways: list[str],
-        next_session_on: date | None,
-    ) -> None:
-        """The one write: all of it or nothing. A finished session keeps its first end time."""
+    def finish(self, entries: ClosingEntries, drafts: list[ActionDraft]) -> None:
+        """The one write: all of it or nothing. A finished session keeps its first end time.
+
+        Refused for a passing reason (a full disk...), what was entered is set aside (DRAFTS, as
+        the list showed them, and ENTRIES) before the screen hears of it.
+        """
         assert self.data is not None
+        clock = host(self).clock
         try:
             self.store.finish_session(
                 self.session_id,
                 # A first close ends now, on the app's clock (the one the live screen shows).
-                ended_at=self.data.session.ended_at or host(self).clock(),
-                actions=actions,
-                scores=scores,
-                takeaways=takeaways,
-                next_session_on=next_session_on,
+                ended_at=self.data.session.ended_at or clock(),
+                actions=entries.actions,
+                scores=entries.scores,
+                takeaways=entries.takeaways,
+                next_session_on=entries.next_session_on,
             )
         except StoreError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            if not passing(error):
+                self.app.call_from_thread(self._failed, str(error))
+                return
+            problem = describe(error)
+            text = set_aside_text(
+                self.data.notes, drafts, entries, self.data.action_goals, problem, clock()
+            )
+            self._set_aside(text, clock())
+            self.app.call_from_thread(self._refused, problem)
             return
         self.app.call_from_thread(self._after_close)
 
+    def _set_aside(self, text: str, at: datetime) -> None:
+        """TEXT to the session's rescue file (off the event loop: it writes to the disk)."""
+        from companion.rescue import write_rescue
+
+        path = self.store.path
+        if path is None:  # an in-memory practice (tests): nowhere beside it
+            self._set_aside_problem = "the practice has no folder"
+            return
+        try:
+            self.set_aside_in = write_rescue(path, self.session_id, text, at)
+            self._set_aside_problem = ""
+        except OSError as error:
+            self._set_aside_problem = describe(error)
+
+    def _where_kept(self) -> str:
+        if self.set_aside_in is not None:
+            return f"kept on this screen, and set aside with the notes in {self.set_aside_in}"
+        return f"kept on this screen only (it could not be set aside: {self._set_aside_problem})"
+
+    def _refused(self, problem: str) -> None:
+        """The practice refused the close: keep it all, say so plainly, and let the coach retry."""
+        self._finishing = False
+        self.refused = problem
+        banner = self.query_one("#closing-banner", Static)
+        todo = _WHAT_TO_DO.get(problem, "Once the practice takes writes again")
+        banner.update(
+            f"NOT CLOSED: {problem}. Everything entered here is {self._where_kept()}. "
+            f"{todo}, then press ctrl+s (Close session) again; quitting asks first."
+        )
+        banner.set_class(True, "-shown")
+        self._say(f"Not closed: {problem}. Nothing entered here is lost: ctrl+s tries again.")
+        self.notify(
+            f"{problem.capitalize()}: nothing entered here is lost; ctrl+s tries again.",
+            title="NOT CLOSED",
+            severity="error",
+            timeout=15,
+        )
+
+    def set_aside(self) -> str:
+        """Quitting while the close is refused: what the screen holds now set aside; where, in
+        words (a field that does not parse leaves the file as the last refused close wrote it)."""
+        assert self.data is not None
+        with contextlib.suppress(ValueError):
+            clock = host(self).clock
+            text = set_aside_text(
+                self.data.notes,
+                self.drafts,
+                self._entries(),
+                self.data.action_goals,
+                self.refused,
+                clock(),
+            )
+            self._set_aside(text, clock())
+        if self.set_aside_in is not None:
+            return (
+                f"The closing entries are set aside with the notes in {self.set_aside_in}, "
+                "offered back when the session is next opened."
+            )
+        return "The closing entries could not be set aside."
+
     def _after_close(self) -> None:
+        if self.set_aside_in is not None and self.store.path is not None:
+            from companion.rescue import discard_rescues
+
+            discard_rescues(self.store.path, self.session_id)  # all of it is stored now
+            self.set_aside_in = None
+        self.refused = ""
         # Not awaited: the pop waits for this screen's workers, the finishing one among them.
         self.dismiss(True)
 
