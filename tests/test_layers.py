@@ -47,7 +47,8 @@ def test_the_app_has_everything_the_screens_may_ask_of_it() -> None:
     missing = sorted(
         name
         for name in wanted
-        if name not in app_attributes and f"self.{name} =" not in init_source
+        if name not in app_attributes
+        and not re.search(rf"self\.{name}\b\s*(:[^=]*)?=", init_source)
     )
     assert not missing, f"CompanionApp lacks what Host promises: {missing}"
 
@@ -108,3 +109,40 @@ def test_one_slug() -> None:
         if re.search(r"^def _?slug\(", path.read_text(encoding="utf-8"), re.M)
     ]
     assert defining == ["text.py"]
+
+
+def binding_calls() -> list[tuple[str, ast.Call]]:
+    calls = []
+    for path in sources("tui"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Binding":
+                action = node.args[1] if len(node.args) >= 2 else None
+                if isinstance(action, ast.Constant) and action.value == "":
+                    continue  # a key only shown (tui/keys), not bound
+                calls.append((f"{path.relative_to(PACKAGE)}:{node.lineno}", node))
+    return calls
+
+
+def test_every_binding_has_an_id_and_a_tooltip() -> None:
+    lacking = [
+        f"{where}: {missing}"
+        for where, call in binding_calls()
+        for missing in ("id", "tooltip")
+        if missing not in {keyword.arg for keyword in call.keywords}
+    ]
+    assert binding_calls() and not lacking, "\n".join(lacking)
+
+
+def test_binding_ids_are_unique_and_fit_a_keymap() -> None:
+    from companion.config import _BINDING_ID
+    from companion.tui.keys import bindings_by_id
+
+    found = bindings_by_id()
+    assert len(found) > 60
+    assert all(_BINDING_ID.match(binding_id) for binding_id in found), sorted(found)
+    seen: dict[str, str] = {}
+    for where, call in binding_calls():
+        for keyword in call.keywords:
+            if keyword.arg == "id" and isinstance(keyword.value, ast.Constant):
+                assert keyword.value.value not in seen, f"{where} repeats {seen}"
+                seen[keyword.value.value] = where

@@ -183,6 +183,8 @@ class CompanionApp(App[None]):
         """Keys act in the order typed, even in a burst (see keygate)."""
         self.too_small = TooSmallCover(self)
         """Covers the screen while the terminal is smaller than the layout supports."""
+        self.keymap: dict[str, str] = {}
+        """The coach's own keys from config.toml (binding id -> keys), once read."""
 
     async def on_event(self, event: events.Event) -> None:
         if not await self.key_gate.take(event):
@@ -223,6 +225,7 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         self._catch_hangups()
         self.too_small.attach()
+        self.run_worker(self._read_keymap, thread=True, name="keymap", group="config")
         if self._start_with == "session" and self._session_id is not None:
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
@@ -231,6 +234,35 @@ class CompanionApp(App[None]):
             self.open_review(self._review_client_id)
         else:
             self.open_home()
+
+    def _read_keymap(self) -> None:
+        """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""
+        from companion.config import ConfigError, config_path, load_config
+        from companion.tui.keys import bindings_by_id
+
+        try:
+            keymap = load_config().keymap
+        except ConfigError as error:
+            self.call_from_thread(self._config_problem, f"{error}. The usual keys apply.")
+            return
+        if not keymap:
+            return
+        known = bindings_by_id()
+        unknown = sorted(set(keymap) - set(known))
+        if unknown:
+            self.call_from_thread(
+                self._config_problem,
+                f"{config_path()}: keymap: no key is called {', '.join(unknown)} "
+                "(F1 on each screen lists them); the others apply.",
+            )
+        self.call_from_thread(self._apply_keymap, {k: v for k, v in keymap.items() if k in known})
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        self.keymap = keymap
+        self.set_keymap(keymap)
+
+    def _config_problem(self, message: str) -> None:
+        self.notify(message, title="Settings", severity="warning", timeout=12)
 
     def on_resize(self, event: events.Resize) -> None:
         self.too_small.refresh(event.size)

@@ -28,6 +28,8 @@ class Host(Protocol):
     nudge_minutes: int
     lease_token: str
     cursor_blink: bool
+    keymap: dict[str, str]
+    """The coach's own keys (binding id -> keys), for lists of keys a screen shows."""
 
     @property
     def store(self) -> Store: ...

@@ -47,7 +47,7 @@ from companion.tui.widgets.inputs import (
     parse_date,
     parse_score,
 )
-from companion.tui.widgets.review_commands import ScreenCommands
+from companion.tui.widgets.review_commands import Command, ScreenCommands, widget_commands
 
 _WHAT_TO_DO = {
     "the disk is full": "Free some space on that disk",
@@ -224,23 +224,39 @@ class ActionList(OptionList):
     """The actions to confirm: space keeps or removes one, Enter edits it, o swaps its owner."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "screen.toggle_action", "Keep/remove", tooltip="Keep or remove it"),
-        Binding("e", "screen.edit_action", "Edit", show=False, tooltip="Edit it (Enter too)"),
-        Binding("o", "screen.swap_owner", "Owner", show=False, tooltip="Coachee or coach does it"),
+        Binding(
+            "space",
+            "screen.toggle_action",
+            "Keep/remove",
+            tooltip="Keep or remove the highlighted action",
+            id="closing-actions.keep-remove",
+        ),
+        Binding(
+            "e",
+            "screen.edit_action",
+            "Edit action",
+            show=False,
+            tooltip="Edit the highlighted action (Enter too)",
+            id="closing-actions.edit",
+        ),
+        Binding(
+            "o",
+            "screen.swap_owner",
+            "Swap action owner",
+            show=False,
+            tooltip="Coachee or coach does the highlighted action",
+            id="closing-actions.owner",
+        ),
     ]
 
 
 class ClosingCommands(ScreenCommands):
     """The screen's keys in the palette, and what the action list's keys do to the chosen action."""
 
-    def _commands(self) -> list[tuple[str, str, str]]:
-        commands = super()._commands()
+    def commands(self) -> list[Command]:
+        commands = super().commands()
         if isinstance(self.screen, ClosingScreen) and self.screen.chosen() is not None:
-            commands += [
-                ("Keep or remove action", "The highlighted action (space)", "toggle_action"),
-                ("Edit action", "The highlighted action (e or Enter)", "edit_action"),
-                ("Swap action owner", "Coachee or coach (o)", "swap_owner"),
-            ]
+            commands += widget_commands(self.screen.query_one(ActionList))
         return commands
 
 
@@ -257,14 +273,23 @@ class ClosingScreen(Screen[bool]):
             "Close session",
             priority=True,
             tooltip="Store the actions, scores, takeaways and next date, and end the session",
+            id="closing.close-session",
         ),
         Binding(
             "escape",
             "back",
             "Back to session",
             tooltip="Return to the live session, storing nothing from this screen",
+            id="closing.back-to-session",
         ),
-        Binding("ctrl+n", "add_action", "Add action", priority=True, tooltip="Add another action"),
+        Binding(
+            "ctrl+n",
+            "add_action",
+            "Add action",
+            priority=True,
+            tooltip="Add another action",
+            id="closing.add-action",
+        ),
     ]
 
     def __init__(self, session_id: int) -> None:

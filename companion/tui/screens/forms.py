@@ -74,8 +74,21 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     CSS_PATH: ClassVar[list[str]] = ["../widgets/inputs.tcss", "forms.tcss"]  # type: ignore[misc]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Check the form and save it"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close the form, changing nothing"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            priority=True,
+            tooltip="Check the form and save it",
+            id="form.save",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Close the form, changing nothing",
+            id="form.cancel",
+        ),
     ]
     heading = "Form"
 

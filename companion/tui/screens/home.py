@@ -65,21 +65,73 @@ class HomeScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {ScreenCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start", "Start session", tooltip="Start a session with the chosen client"),
-        Binding("n", "new_client", "Find or add", tooltip="Find a client, or type a new name"),
+        Binding(
+            "s",
+            "start",
+            "Start session",
+            tooltip="Start a session with the chosen client",
+            id="home.start-session",
+        ),
+        Binding(
+            "n",
+            "new_client",
+            "Find or add",
+            tooltip="Find a client, or type a new name",
+            id="home.find-or-add",
+        ),
         Binding(
             "ctrl+n",
             "add_as_typed",
             "Add as new client",
             show=False,
             tooltip="Start with the name exactly as typed, even if it is part of another",
+            id="home.add-as-new-client",
         ),
-        Binding("p", "protocol", "Protocol", tooltip="Choose the protocol for the next session"),
-        Binding("u", "resume", "Resume", tooltip="Resume the chosen unfinished session"),
-        Binding("r", "review", "Review", tooltip="Browse past sessions and search them"),
-        Binding("escape", "clear_find", "Clear", show=False, tooltip="Empty the name box"),
-        Binding("a", "actions", "Due actions", show=False, tooltip="Go to the due actions"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Read the practice again"),
+        Binding(
+            "p",
+            "protocol",
+            "Protocol",
+            tooltip="Choose the protocol for the next session",
+            id="home.protocol",
+        ),
+        Binding(
+            "u",
+            "resume",
+            "Resume",
+            tooltip="Resume the chosen unfinished session",
+            id="home.resume",
+        ),
+        Binding(
+            "r",
+            "review",
+            "Review",
+            tooltip="Browse past sessions and search them",
+            id="home.review",
+        ),
+        Binding(
+            "escape",
+            "clear_find",
+            "Clear",
+            show=False,
+            tooltip="Empty the name box",
+            id="home.clear",
+        ),
+        Binding(
+            "a",
+            "actions",
+            "Due actions",
+            show=False,
+            tooltip="Go to the due actions",
+            id="home.due-actions",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Read the practice again",
+            id="home.refresh",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from companion.notes import LEGEND, step_heading
-from companion.tui.screens.live_commands import COMMANDS, LiveCommands
+from companion.tui.screens.live_commands import LiveCommands
 from companion.tui.screens.live_open import LiveOpening
 from companion.tui.screens.live_record import LiveRecording
 from companion.tui.screens.live_saving import AUTOSAVE_SECONDS, LiveSaving
@@ -48,19 +48,117 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
     COMMANDS = Screen.COMMANDS | {LiveCommands}
     AUTO_FOCUS = "#notes"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next_step", "Next step", priority=True),
-        Binding("ctrl+o", "previous_step", "Prev", priority=True),
-        Binding("f2", "agreement", "Agreement", priority=True),
-        Binding("f4", "add_action", "Action", priority=True),
-        Binding("f5", "add_goal", "Goal", priority=True),
-        Binding("f10", "end_session", "End", priority=True),
-        Binding("f1", "show_keys", "Keys", priority=True),
-        Binding("ctrl+g", "jump", "Jump to step", priority=True, show=False),
-        Binding("ctrl+r", "review", "Follow up actions", priority=True, show=False),
-        Binding("ctrl+t,f3", "toggle_sidebar", "Sidebar", priority=True, show=False),
-        Binding("ctrl+s", "save_notes", "Save", priority=True, show=False),
-        Binding("f8", "copy_recap", "Copy recap", priority=True, show=False),
-        Binding("ctrl+l", "focus_notes", "Notes", priority=True, show=False),
+        # The Footer shows the short description; the palette and F1 add the tooltip.
+        Binding(
+            "ctrl+n",
+            "next_step",
+            "Next step",
+            priority=True,
+            tooltip="Move to the protocol's next step",
+            id="live.next-step",
+        ),
+        Binding(
+            "ctrl+o",
+            "previous_step",
+            "Prev",
+            priority=True,
+            tooltip="Go back one step",
+            id="live.previous-step",
+        ),
+        Binding(
+            "f2",
+            "agreement",
+            "Agreement",
+            priority=True,
+            tooltip="Set the session agreement: topic, desired outcome, measure of success",
+            id="live.agreement",
+        ),
+        Binding(
+            "f4",
+            "add_action",
+            "Action",
+            priority=True,
+            tooltip="Add an action the client commits to",
+            id="live.add-action",
+        ),
+        Binding(
+            "f5",
+            "add_goal",
+            "Goal",
+            priority=True,
+            tooltip="Add a SMARTE goal for the client",
+            id="live.add-goal",
+        ),
+        Binding(
+            "f10",
+            "end_session",
+            "End",
+            priority=True,
+            tooltip="End the session: actions, scores, takeaways, next date, then the recap",
+            id="live.end-session",
+        ),
+        Binding(
+            "f1",
+            "show_keys",
+            "Keys",
+            priority=True,
+            tooltip="Every key of this screen",
+            id="live.keys",
+        ),
+        Binding(
+            "ctrl+g",
+            "jump",
+            "Jump to step…",
+            priority=True,
+            show=False,
+            tooltip="Choose any step by number",
+            id="live.jump",
+        ),
+        Binding(
+            "ctrl+r",
+            "review",
+            "Follow up earlier actions",
+            priority=True,
+            show=False,
+            tooltip="Mark them done, dropped or carried forward",
+            id="live.follow-up",
+        ),
+        Binding(
+            "ctrl+t,f3",
+            "toggle_sidebar",
+            "Toggle sidebar",
+            priority=True,
+            show=False,
+            tooltip="Show or hide the engagement, goals and actions",
+            id="live.sidebar",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_notes",
+            "Save notes now",
+            priority=True,
+            show=False,
+            tooltip="Write the notes to disk (they autosave anyway)",
+            id="live.save",
+        ),
+        Binding(
+            "f8",
+            "copy_recap",
+            "Copy recap",
+            priority=True,
+            show=False,
+            tooltip="Copy the draft recap for the client",
+            id="live.copy-recap",
+        ),
+        Binding(
+            "ctrl+l",
+            "focus_notes",
+            "Focus notes",
+            priority=True,
+            show=False,
+            tooltip="Back to typing",
+            id="live.focus-notes",
+        ),
     ]
 
     ALWAYS_READY: ClassVar[frozenset[str]] = frozenset({"focus_notes", "show_keys"})
@@ -232,20 +330,21 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
             self.notify("Notes saved.", timeout=2)
 
     def action_show_keys(self) -> None:
+        from companion.tui.keys import key_rows
         from companion.tui.widgets.keys_help import KeysHelp
+        from companion.tui.widgets.sidebar import ReviewList
 
-        keys: list[tuple[str, str]] = []
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            shown = " / ".join(
-                self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
-            )
-            title = next((t for t, _, a in COMMANDS if a == binding.action), binding.description)
-            keys.append((shown, title))
+        keymap = self.host.keymap
+        keys = key_rows(self.app, self.BINDINGS, keymap)
         keys += [
             ("tab", "Next pane (steps, notes, sidebar)"),
-            ("d / x / c", "On an earlier action: done / dropped / carried forward"),
             ("Enter", "On a step: jump to it"),
+        ]
+        keys += [
+            (shown, f"On an earlier action: {what}")
+            for shown, what in key_rows(self.app, ReviewList.BINDINGS, keymap)
+        ]
+        keys += [
             ("ctrl+p", "Command palette: every action by name"),
             ("ctrl+q", "Quit (the notes are saved first)"),
         ]

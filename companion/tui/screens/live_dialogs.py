@@ -32,8 +32,23 @@ class StepPicker(ModalScreen[int | None]):
 
     CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Stay"),
-        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
+        Binding(
+            "escape",
+            "dismiss(None)",
+            "Stay",
+            tooltip="Stay on the current step",
+            id="step-picker.stay",
+        ),
+        *[
+            Binding(
+                str(n),
+                f"pick({n - 1})",
+                show=False,
+                tooltip=f"Step {n}",
+                id=f"step-picker.step-{n}",
+            )
+            for n in range(1, 10)
+        ],
     ]
 
     def __init__(self, protocol: Protocol, current: int) -> None:
@@ -70,9 +85,23 @@ class ResumeOffer(ModalScreen[str | None]):
 
     CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "dismiss('resume')", "Resume it"),
-        Binding("n", "dismiss('new')", "Start a new one"),
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding(
+            "r",
+            "dismiss('resume')",
+            "Resume it",
+            tooltip="Go back into the unfinished session",
+            id="resume-offer.resume-it",
+        ),
+        Binding(
+            "n",
+            "dismiss('new')",
+            "Start a new one",
+            tooltip="Leave it unfinished and start a new session",
+            id="resume-offer.start-a-new-one",
+        ),
+        Binding(
+            "escape", "dismiss(None)", "Cancel", tooltip="Do neither", id="resume-offer.cancel"
+        ),
     ]
 
     def __init__(self, client_name: str, session: Session, step_title: str) -> None:
@@ -115,9 +144,18 @@ class SessionClosed(Screen[None]):
 
     CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f8,c", "copy_recap", "Copy recap", priority=True, id="recap.copy"),
-        Binding("h", "home", "Home", priority=True, id="recap.home"),
-        Binding("q", "app.quit", "Quit", priority=True, id="recap.quit"),
+        Binding(
+            "f8,c",
+            "copy_recap",
+            "Copy recap",
+            priority=True,
+            tooltip="Copy the recap for the client again",
+            id="recap.copy",
+        ),
+        Binding(
+            "h", "home", "Home", priority=True, tooltip="Back to the home screen", id="recap.home"
+        ),
+        Binding("q", "app.quit", "Quit", priority=True, tooltip="Leave companion", id="recap.quit"),
     ]
 
     def __init__(self, session_id: int) -> None:
@@ -210,8 +248,20 @@ class GapQuestion(ModalScreen[bool]):
 
     CSS_PATH = "live_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "It went on", id="gap.went_on"),
-        Binding("n,escape", "dismiss(False)", "It was paused", id="gap.paused"),
+        Binding(
+            "y",
+            "dismiss(True)",
+            "It went on",
+            tooltip="Count the time away as session time",
+            id="gap.went-on",
+        ),
+        Binding(
+            "n,escape",
+            "dismiss(False)",
+            "It was paused",
+            tooltip="Count only the time the session was open here",
+            id="gap.paused",
+        ),
     ]
 
     def __init__(self, last_seen: str, gap: str) -> None:
@@ -236,9 +286,21 @@ class SessionBusy(ModalScreen[str | None]):
 
     CSS_PATH = "live_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "choose('view')", "View read-only", id="busy.view"),
-        Binding("n", "choose('new')", "Start a new session", id="busy.new"),
-        Binding("escape", "dismiss(None)", "Cancel", id="busy.cancel"),
+        Binding(
+            "v",
+            "choose('view')",
+            "View read-only",
+            tooltip="Read the session without changing it",
+            id="busy.view",
+        ),
+        Binding(
+            "n",
+            "choose('new')",
+            "Start a new session",
+            tooltip="Start another session for this client",
+            id="busy.new",
+        ),
+        Binding("escape", "dismiss(None)", "Cancel", tooltip="Open nothing", id="busy.cancel"),
     ]
 
     def __init__(self, message: str, *, can_view: bool = True) -> None:
@@ -270,9 +332,27 @@ class RescueOffer(ModalScreen[str | None]):
 
     CSS_PATH = "live_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss('restore')", "Bring them back", id="rescue.restore"),
-        Binding("n,escape", "dismiss(None)", "Not now", id="rescue.later"),
-        Binding("d", "dismiss('discard')", "Discard the file", id="rescue.discard"),
+        Binding(
+            "y",
+            "dismiss('restore')",
+            "Bring them back",
+            tooltip="Put the rescued words back into the notes",
+            id="rescue.restore",
+        ),
+        Binding(
+            "n,escape",
+            "dismiss(None)",
+            "Not now",
+            tooltip="Keep the rescue file and ask again next time",
+            id="rescue.later",
+        ),
+        Binding(
+            "d",
+            "dismiss('discard')",
+            "Discard the file",
+            tooltip="Delete the rescue file",
+            id="rescue.discard",
+        ),
     ]
 
     def __init__(self, rescued: RescuedNotes, stored_length: int) -> None:
@@ -301,8 +381,20 @@ class QuitUnsaved(ModalScreen[bool]):
 
     CSS_PATH = "live_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "Quit anyway", id="quit_unsaved.quit"),
-        Binding("n,escape", "dismiss(False)", "Stay", id="quit_unsaved.stay"),
+        Binding(
+            "y",
+            "dismiss(True)",
+            "Quit anyway",
+            tooltip="Quit, with the notes set aside in a rescue file",
+            id="quit-unsaved.quit",
+        ),
+        Binding(
+            "n,escape",
+            "dismiss(False)",
+            "Stay",
+            tooltip="Stay while companion keeps trying to save",
+            id="quit-unsaved.stay",
+        ),
     ]
 
     def __init__(self, message: str) -> None:

@@ -92,10 +92,33 @@ class ReviewScreen(ReviewBase):
     """The practice's clients, and a search box over everything written in it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Leave the search, or the review"),
-        Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
-        Binding("o", "open", "Open", show=False, tooltip="Open the chosen client or search hit"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Read the practice again"),
+        Binding(
+            "escape", "back", "Back", tooltip="Leave the search, or the review", id="review.back"
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            tooltip="Search every session",
+            id="review.search",
+        ),
+        Binding(
+            "o",
+            "open",
+            "Open",
+            show=False,
+            tooltip="Open the chosen client or search hit",
+            id="review.open",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Read the practice again",
+            id="review.refresh",
+        ),
     ]
 
     def __init__(self, client_id: int | None = None) -> None:
@@ -358,13 +381,55 @@ class TimelineScreen(ReviewBase):
     """A client's engagement, sessions and goals, and what to bring to the next session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the clients"),
-        Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
-        Binding("u", "resume", "Resume", tooltip="Go back into the session not finished"),
-        Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
-        Binding("o", "open", "Open session", show=False, tooltip="Open the chosen session"),
-        Binding("pagedown", "scroll(1)", "Scroll down", show=False, priority=True),
-        Binding("pageup", "scroll(-1)", "Scroll up", show=False, priority=True),
+        Binding("escape", "back", "Back", tooltip="Back to the clients", id="timeline.back"),
+        Binding(
+            "n",
+            "next_session",
+            "Next session",
+            tooltip="Start this client's next session",
+            id="timeline.next-session",
+        ),
+        Binding(
+            "u",
+            "resume",
+            "Resume",
+            tooltip="Go back into the session not finished",
+            id="timeline.resume",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            tooltip="Search every session",
+            id="timeline.search",
+        ),
+        Binding(
+            "o",
+            "open",
+            "Open session",
+            show=False,
+            tooltip="Open the chosen session",
+            id="timeline.open-session",
+        ),
+        Binding(
+            "pagedown",
+            "scroll(1)",
+            "Scroll down",
+            show=False,
+            priority=True,
+            tooltip="Scroll the timeline down a page",
+            id="timeline.scroll-down",
+        ),
+        Binding(
+            "pageup",
+            "scroll(-1)",
+            "Scroll up",
+            show=False,
+            priority=True,
+            tooltip="Scroll the timeline up a page",
+            id="timeline.scroll-up",
+        ),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -670,13 +735,14 @@ class SessionScreen(ReviewBase):
     scores and takeaways."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the timeline"),
+        Binding("escape", "back", "Back", tooltip="Back to the timeline", id="session.back"),
         Binding(
             "left_square_bracket",
             "previous",
             "Earlier",
             key_display="[",
             tooltip="The client's session before this one",
+            id="session.earlier",
         ),
         Binding(
             "right_square_bracket",
@@ -684,18 +750,38 @@ class SessionScreen(ReviewBase):
             "Later",
             key_display="]",
             tooltip="The client's session after this one",
+            id="session.later",
         ),
-        Binding("u", "resume", "Resume", tooltip="Go back into this unfinished session"),
+        Binding(
+            "u",
+            "resume",
+            "Resume",
+            tooltip="Go back into this unfinished session",
+            id="session.resume",
+        ),
         Binding(
             "e",
             "correct_time",
             "Correct time",
             show=False,  # the footer is full at 80 columns: the palette and the keys panel have it
-            id="review.correct_time",
+            id="session.correct-time",
             tooltip="Correct this finished session's start, end or minutes (the hours log follows)",
         ),
-        Binding("n", "next_session", "Next session", tooltip="Start this client's next session"),
-        Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
+        Binding(
+            "n",
+            "next_session",
+            "Next session",
+            tooltip="Start this client's next session",
+            id="session.next-session",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            tooltip="Search every session",
+            id="session.search",
+        ),
     ]
 
     def __init__(self, session_id: int) -> None:

@@ -59,9 +59,20 @@ class SessionTimeForm(FormScreen[Session]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "ctrl+s", "save", "Save", priority=True, tooltip="Correct the session's time as typed"
+            "ctrl+s",
+            "save",
+            "Save",
+            priority=True,
+            tooltip="Correct the session's time as typed",
+            id="session-time.save",
         ),
-        Binding("escape", "cancel", "Cancel", tooltip="Close the form, changing nothing"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Close the form, changing nothing",
+            id="session-time.cancel",
+        ),
     ]
     heading = "Correct the session's time"
 

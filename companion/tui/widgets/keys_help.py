@@ -17,7 +17,14 @@ class KeysHelp(ModalScreen[None]):
 
     CSS_PATH = "keys_help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,q", "dismiss(None)", "Close", priority=True),
+        Binding(
+            "escape,f1,q",
+            "dismiss(None)",
+            "Close",
+            priority=True,
+            tooltip="Close this list",
+            id="keys.close",
+        ),
     ]
 
     def __init__(self, keys: list[tuple[str, str]], footnote: str = "") -> None:

@@ -121,10 +121,31 @@ class ReviewList(OptionList):
     """Earlier actions to follow up: d done, x dropped, c carried forward."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "review('done')", "Done", tooltip="Mark the highlighted action done"),
-        Binding("x", "review('dropped')", "Dropped", tooltip="Mark it dropped"),
-        Binding("c", "review('carried')", "Carried forward", tooltip="Keep it open for later"),
-        Binding("escape", "screen.focus_notes", "Back to notes", show=False),
+        Binding(
+            "d",
+            "review('done')",
+            "Done",
+            tooltip="Mark the highlighted action done",
+            id="followup.done",
+        ),
+        Binding(
+            "x", "review('dropped')", "Dropped", tooltip="Mark it dropped", id="followup.dropped"
+        ),
+        Binding(
+            "c",
+            "review('carried')",
+            "Carried forward",
+            tooltip="Keep it open for later",
+            id="followup.carried-forward",
+        ),
+        Binding(
+            "escape",
+            "screen.focus_notes",
+            "Back to notes",
+            show=False,
+            tooltip="Back to typing in the notes",
+            id="followup.back-to-notes",
+        ),
     ]
 
     class Reviewed(Message):
