@@ -31,7 +31,7 @@ from companion.models import (
     now,
 )
 
-from .base import NotFound, StoreError, _locked
+from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
@@ -182,6 +182,22 @@ class Store(Timekeeping, Leases):
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    # -- the door: every part of the store reads and writes through these ----------------------
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Database]:
+        """The database under the lock, for reads that must agree with each other while the
+        live screen's writer thread saves (one connection, shared by every thread)."""
+        with self._lock:
+            yield self.db
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Database]:
+        """The database under the lock and in one transaction: all of the writes or none;
+        SQLite's refusals (a full disk, a read-only file) come out as StoreError."""
+        with self._lock, sqlite_refusals(self.path), self.db.atomic():
+            yield self.db
 
     # -- helpers -----------------------------------------------------------------------------
 
