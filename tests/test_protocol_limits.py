@@ -342,3 +342,18 @@ def test_the_start_check_with_bad_files_still_loads_no_pydantic(bad_user_folder:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_a_skipped_file_with_a_line_break_in_a_key_stays_on_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "companion" / "protocols"
+    folder.mkdir(parents=True)
+    (folder / "odd.toml").write_text(
+        'id = "odd"\nname = "x"\nkind = "regular"\nduration_minutes = 30\n'
+        '[[steps]]\nid = "a"\ntitle = "A"\nminutes = 5\n"bad\\nkey\\u001b[2J" = 1\n',
+        encoding="utf-8",
+    )
+    result = run("protocols", "list")
+    assert result.exit_code == 0
+    skipped = [line for line in result.stderr.splitlines() if "odd.toml" in line]
+    assert len(skipped) == 1 and skipped[0].startswith("skipped: ")
+    assert "\x1b" not in result.stderr

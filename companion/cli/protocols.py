@@ -9,7 +9,7 @@ import click
 from companion.protocol_files import is_folder
 from companion.protocols import Protocol, ProtocolError, load_protocol_file
 
-from .common import NonEmptyPath, Practice, UserError, echo_json, pass_practice
+from .common import NonEmptyPath, Practice, UserError, echo_json, one_line, pass_practice
 
 
 @click.group()
@@ -46,7 +46,7 @@ def list_protocols(practice: Practice, as_json: bool) -> None:
                 f"{len(p.steps):>2} steps  {p.name}  [{entry.origin}: {entry.path}{replaces}]"
             )
     for problem in library.errors:
-        click.echo(f"skipped: {problem}", err=True)
+        click.echo(f"skipped: {one_line(problem)}", err=True)
 
 
 @protocols.command("show")
