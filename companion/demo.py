@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pydantic import BaseModel
 
 from companion import terms
+from companion.demo_content import Theme, demo_content
 from companion.models import (
     Action,
     ActionOwner,
@@ -69,459 +70,6 @@ class DemoSummary(BaseModel):
     step_timings: int
 
 
-# -- the fictional content -----------------------------------------------------------------------
-
-FIRST_NAMES = (
-    "Aline",
-    "Bastien",
-    "Carmen",
-    "Dario",
-    "Elif",
-    "Fintan",
-    "Greta",
-    "Hamid",
-    "Ines",
-    "Jonas",
-    "Kaori",
-    "Lionel",
-    "Maren",
-    "Nikhil",
-    "Oona",
-    "Pavel",
-    "Quilla",
-    "Rosalind",
-    "Soren",
-    "Talia",
-    "Ugo",
-    "Vesna",
-    "Wendell",
-    "Ximena",
-    "Yusuf",
-    "Zelda",
-    "Amara",
-    "Bruno",
-    "Cosima",
-    "Dmitri",
-    "Esme",
-    "Florin",
-    "Gaia",
-    "Hugo",
-    "Ilse",
-    "Joaquin",
-    "Kirsi",
-    "Lorcan",
-    "Mireille",
-    "Nuno",
-    "Odile",
-    "Priya",
-    "Rafferty",
-    "Saskia",
-    "Tobias",
-    "Ulla",
-    "Valentin",
-    "Wilma",
-    "Yara",
-    "Zeno",
-)
-SURNAMES = (
-    "Ashdown",
-    "Brennick",
-    "Castellano",
-    "Delacroix-Vey",
-    "Eberhart",
-    "Fairclough",
-    "Gorsky",
-    "Halvorsen",
-    "Ibarrola",
-    "Jessup",
-    "Kowalczyk",
-    "Lindqvist",
-    "Marchetti",
-    "Nakashima",
-    "Oyelaran",
-    "Pellegrin",
-    "Quennell",
-    "Rautio",
-    "Szabados",
-    "Trevanion",
-    "Underhill",
-    "Valcourt",
-    "Whitlock",
-    "Yilmazer",
-    "Zabrodin",
-    "Achterberg",
-    "Belmonte",
-    "Carrow",
-    "Duquesne",
-    "Esterhazy",
-    "Fenwick-Hale",
-    "Grimaldo",
-    "Hartigan",
-    "Ivanescu",
-    "Jaramillo",
-    "Kettering",
-    "Lafleur",
-    "Moravec",
-    "Nettleton",
-    "Orsini",
-)
-COMPANIES = (
-    "Northwind Logistics",
-    "Bluefield Health",
-    "Quarry & Finch",
-    "Larkspur Software",
-    "Tidewater Energy",
-    "Halden Insurance",
-    "Oakum Publishing",
-    "Verrine Foods",
-)
-SPONSOR_ROLES = ("Head of HR", "HR business partner", "Line manager", "Managing director")
-GROUP_NAMES = (
-    "New managers circle",
-    "Women in leadership cohort",
-    "Founders' peer group",
-    "Team leads circle",
-    "Career changers group",
-)
-
-
-@dataclass(frozen=True)
-class Theme:
-    """What a client comes to coaching for: the words their goals, notes and actions use."""
-
-    objective: str
-    goals: tuple[tuple[str, str, str, str, str], ...]  # specific, measurable, achievable, ...
-    topics: tuple[str, ...]
-    reality: tuple[str, ...]
-    options: tuple[str, ...]
-    actions: tuple[str, ...]
-    insights: tuple[str, ...]
-
-
-THEMES: tuple[Theme, ...] = (
-    Theme(
-        objective="Step into the team-lead role with confidence",
-        goals=(
-            (
-                "Lead the weekly team meeting without notes",
-                "Three meetings in a row, feedback from two colleagues",
-                "Has led smaller project meetings before",
-                "The team meets weekly; the manager backs the change",
-                "Preparation fits in working hours, evenings stay free",
-            ),
-            (
-                "Delegate two recurring tasks to the team",
-                "Two tasks handed over and not taken back for a month",
-                "The team has the skills; one person asked for more scope",
-                "Frees about four hours a week",
-                "Nobody on the team is overloaded by it",
-            ),
-        ),
-        topics=(
-            "Preparing Monday's team meeting",
-            "Letting go of the reporting",
-            "A hard conversation with a senior colleague",
-            "Saying no to the extra project",
-        ),
-        reality=(
-            "Still rewrites the slides the team prepares.",
-            "Feels the team waits for answers.",
-            "Meeting last week ran 20 minutes over.",
-            "Manager gave positive feedback on Tuesday.",
-        ),
-        options=(
-            "Ask the team to run the first agenda item.",
-            "Block an hour for preparation.",
-            "Write down what 'good enough' looks like.",
-            "Ask a peer how they delegate.",
-        ),
-        actions=(
-            "Draft the meeting opening",
-            "Hand the weekly report to Sam with a checklist",
-            "Ask two colleagues for feedback after the meeting",
-            "Block Thursday 9-10 for preparation",
-            "List the tasks only I can do",
-        ),
-        insights=(
-            "Delegating is part of my job, not a favour",
-            "I prepare more when I feel unsure",
-            "The team wants more room, not less",
-            "Silence in a meeting is not a failure",
-        ),
-    ),
-    Theme(
-        objective="Find work that fits my values again",
-        goals=(
-            (
-                "Name my five core values and test my job against them",
-                "A written list and a 0-10 fit score for each value",
-                "Has done values work in a workshop before",
-                "An hour a week is available",
-                "Shared with my partner, who supports it",
-            ),
-            (
-                "Run two small experiments toward a new direction",
-                "Two experiments done and reviewed",
-                "Network includes people in both fields",
-                "Fits around the current job",
-                "No financial risk before the experiments say more",
-            ),
-        ),
-        topics=(
-            "What the values exercise showed",
-            "The informational interview",
-            "Fear of starting over",
-            "Which experiment to try first",
-        ),
-        reality=(
-            "Energy drops on Sunday evenings.",
-            "Enjoyed the volunteering day most this month.",
-            "Has been thinking about a change for two years.",
-            "Family expects stability.",
-        ),
-        options=(
-            "Shadow someone in the new field for a day.",
-            "Take a short evening course.",
-            "Talk to three people who made a similar move.",
-            "Rewrite the CV around values.",
-        ),
-        actions=(
-            "Book an informational interview",
-            "Write the values list and score the job",
-            "Spend a Saturday morning volunteering",
-            "Ask three friends when they see me at my best",
-            "Research two evening courses",
-        ),
-        insights=(
-            "Autonomy matters more to me than status",
-            "I have been waiting for permission",
-            "Small experiments feel less scary than one big leap",
-            "My values were there all along",
-        ),
-    ),
-    Theme(
-        objective="A sustainable pace between work and home",
-        goals=(
-            (
-                "Leave work by 18:00 four days a week",
-                "Counted in a weekly log",
-                "Did it for a month last year",
-                "The team's hours allow it",
-                "More time with the children; the manager is informed",
-            ),
-            (
-                "Protect two evenings a week without email",
-                "No email after 19:00 on two evenings, eight weeks in a row",
-                "Phone settings can enforce it",
-                "Urgent issues go to the on-call colleague",
-                "Partner is involved and glad of it",
-            ),
-        ),
-        topics=(
-            "Evenings swallowed by email",
-            "The week that went wrong",
-            "Guilt about leaving on time",
-            "Planning a calmer quarter",
-        ),
-        reality=(
-            "Answered email until 22:00 three nights.",
-            "Sleep has improved since the walks.",
-            "Says yes to meetings before checking the calendar.",
-            "Takes no lunch break.",
-        ),
-        options=(
-            "Turn off notifications after 19:00.",
-            "A ten-minute shutdown ritual.",
-            "Decline meetings without an agenda.",
-            "Tell the team about the new hours.",
-        ),
-        actions=(
-            "Set the phone to do-not-disturb at 19:00",
-            "Keep a log of leaving times",
-            "Take a real lunch break three times",
-            "Decline one meeting without an agenda",
-            "Plan Sunday evening off",
-        ),
-        insights=(
-            "Nobody asked me to answer at night",
-            "Rest makes me better at my job",
-            "Being busy was part of how I saw myself",
-            "Boundaries can be kind",
-        ),
-    ),
-    Theme(
-        objective="Speak up and be heard in senior meetings",
-        goals=(
-            (
-                "Make one contribution in every leadership meeting",
-                "Tracked over six meetings",
-                "Prepares well and knows the subject",
-                "Sits on the leadership meeting already",
-                "Authentic to my own style, not louder than I want",
-            ),
-            (
-                "Present the quarterly results to the board",
-                "Presentation given; board asks follow-up questions",
-                "Has presented to smaller groups",
-                "The slot is planned for March",
-                "Preparation kept within work hours",
-            ),
-        ),
-        topics=(
-            "Being interrupted in meetings",
-            "Preparing the board presentation",
-            "Nerves before speaking",
-            "Feedback from the last leadership meeting",
-        ),
-        reality=(
-            "Spoke twice in Tuesday's meeting.",
-            "Heart races before speaking.",
-            "Colleague repeated the idea and got credit.",
-            "The director asked for an opinion.",
-        ),
-        options=(
-            "Prepare one point before each meeting.",
-            "Speak in the first ten minutes.",
-            "Rehearse with a trusted colleague.",
-            "Ask for the agenda in advance.",
-        ),
-        actions=(
-            "Prepare one point for Tuesday's meeting",
-            "Rehearse the presentation with Jo",
-            "Speak in the first ten minutes of the meeting",
-            "Ask the chair for the agenda a day early",
-            "Note what happens in the body before speaking",
-        ),
-        insights=(
-            "Preparing one point is enough",
-            "My silence is read as agreement",
-            "The nerves fade after the first sentence",
-            "I can take my space without apology",
-        ),
-    ),
-    Theme(
-        objective="Launch my own practice this year",
-        goals=(
-            (
-                "Sign the first three paying clients",
-                "Three signed agreements",
-                "Has a network from fifteen years in the sector",
-                "Savings cover six months",
-                "Family agreed to the plan and its limits",
-            ),
-            (
-                "Publish a simple website with my offer",
-                "Site online and shown to five people for feedback",
-                "A friend offered to help with the design",
-                "Two weekends are enough",
-                "Keeps costs low",
-            ),
-        ),
-        topics=(
-            "Pricing the first offer",
-            "Doubts after the first no",
-            "Telling my network",
-            "What to do first this month",
-        ),
-        reality=(
-            "Two prospects asked for a proposal.",
-            "Has not told former colleagues yet.",
-            "Spends evenings on the logo instead of calls.",
-            "First workshop sold out.",
-        ),
-        options=(
-            "Call five former colleagues.",
-            "Write a one-page offer.",
-            "Set a price and test it on two prospects.",
-            "Join a local business network.",
-        ),
-        actions=(
-            "Call five former colleagues about the offer",
-            "Write the one-page offer",
-            "Send the proposal to the two prospects",
-            "Set the price and say it out loud",
-            "Draft the website's home page",
-        ),
-        insights=(
-            "A no is about the offer, not about me",
-            "I undercharge when I feel unsure",
-            "My network wants to help",
-            "Done is better than perfect",
-        ),
-    ),
-)
-
-GENERIC_LINES: dict[str, tuple[str, ...]] = {
-    "agreement": (
-        "Wants to leave with a clear next step on {topic_lc}.",
-        "Today: {topic_lc}. Will know it worked if there is one concrete step.",
-        "Chose {topic_lc} over the other topic on the list.",
-    ),
-    "getting-to-know": (
-        "{years} years in the sector, {context}.",
-        "Came through a recommendation from a colleague.",
-    ),
-    "motivations": (
-        "Wants change now because {why}.",
-        "Expects a thinking partner more than advice.",
-    ),
-    "coaching-approach": ("Explained the process and the client's role in it.",),
-    "confidentiality": (
-        "Agreed: content stays between us; progress on goals is shared at the reviews.",
-    ),
-    "three-party": (
-        "{sponsor_line}",
-        "Roles and the review rhythm agreed with the sponsor.",
-    ),
-    "logistics": ("Sessions every two to three weeks, video, an hour.",),
-    "feedback": (
-        "Likes the challenge; would like more silence to think.",
-        "Finds the scaling questions useful.",
-    ),
-    "sponsor": ("Sponsor update planned for next month.", "{sponsor_line}"),
-    "motivation": ("Long-term motivation: {objective_lc}.",),
-    "routines": ("A weekly review on Friday keeps things on track.",),
-    "relapse-prevention": (
-        "Early sign of slipping back: skipping the weekly review.",
-        "Plan for a hard week: one small step, not none.",
-    ),
-    "ending": ("Thanked each other; door open for a follow-up in six months.",),
-}
-
-PRIVATE_LINES = (
-    "seems tired today, check energy next time",
-    "noticed a shift in tone when the manager came up",
-    "my own reaction to the topic: stay curious, not advising",
-    "possible pattern: says yes first, regrets later",
-    "ask about the family situation only if they bring it",
-    "I talked too much in the options step",
-)
-TAKEAWAYS = (
-    "I know what I want to try first",
-    "It is fine to go step by step",
-    "Asking for help is a strength",
-    "I am further along than I thought",
-    "One clear priority for the next two weeks",
-    "I can decide what good enough means",
-)
-CONTEXTS = (
-    "recently promoted",
-    "back after parental leave",
-    "new in the company",
-    "considering a change",
-    "leading a growing team",
-)
-WHYS = (
-    "the role changed",
-    "a review was a wake-up call",
-    "the family situation changed",
-    "the current pace is not sustainable",
-    "a long-held wish feels urgent now",
-)
-
-PROTOCOL_MIX: tuple[tuple[str, int], ...] = (("grow", 6), ("life-purpose", 2), ("check-in", 2))
-
-
 # -- generation ----------------------------------------------------------------------------------
 
 
@@ -558,6 +106,7 @@ class _Generator:
         self, protocols: ProtocolLibrary, seed: int, today: date, ids: dict[str, int]
     ) -> None:
         self.rng = random.Random(seed)
+        self.content = demo_content()
         self.today = today
         self.ids = _Ids(dict(ids))
         self.batch = Batch()
@@ -573,12 +122,16 @@ class _Generator:
 
     # -- plans -----------------------------------------------------------------------------
 
+    def _person(self) -> str:
+        return (
+            f"{self.rng.choice(self.content.first_names)} {self.rng.choice(self.content.surnames)}"
+        )
+
+    def _at_a_company(self, what: tuple[str, ...]) -> str:
+        return f"{self.rng.choice(what)}, {self.rng.choice(self.content.companies)}"
+
     def _name(self, index: int, group: bool) -> str:
-        rng = self.rng
-        if group:
-            name = f"{rng.choice(GROUP_NAMES)}, {rng.choice(COMPANIES)}"
-        else:
-            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        name = self._at_a_company(self.content.group_names) if group else self._person()
         if name in self.used_names:
             name = f"{name} {index + 1}" if group else self._initialled(name, index)
         self.used_names.add(name)
@@ -629,18 +182,15 @@ class _Generator:
                     index=index,
                     name=name,
                     contact=self._contact(name, group),
-                    theme=THEMES[index % len(THEMES)]
-                    if index < len(THEMES)
-                    else rng.choice(THEMES),
+                    theme=self.content.themes[index % len(self.content.themes)]
+                    if index < len(self.content.themes)
+                    else rng.choice(self.content.themes),
                     sessions=count,
                     billing=billing,
                     format="group" if group else "individual",
                     group_size=rng.randint(3, 8) if group else None,
                     sponsor=(
-                        (
-                            f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
-                            f"{rng.choice(SPONSOR_ROLES)}, {rng.choice(COMPANIES)}",
-                        )
+                        (self._person(), self._at_a_company(self.content.sponsor_roles))
                         if three_party
                         else None
                     ),
@@ -714,7 +264,8 @@ class _Generator:
         templates = list(plan.theme.goals)
         rng.shuffle(templates)
         for n in range(count):
-            specific, measurable, achievable, realistic, ecological = templates[n % len(templates)]
+            idea = templates[n % len(templates)]
+            specific = idea.specific
             if n >= len(templates):
                 specific = f"{specific} (second round)"
             status: GoalStatus = "active"
@@ -727,11 +278,11 @@ class _Generator:
                 client_id=client.id,  # type: ignore[arg-type]
                 engagement_id=engagement.id,
                 specific=specific,
-                measurable=measurable,
-                achievable=achievable,
-                realistic=realistic,
+                measurable=idea.measurable,
+                achievable=idea.achievable,
+                realistic=idea.realistic,
                 timely=start + timedelta(days=rng.choice((90, 120, 150, 180))),
-                ecological=ecological,
+                ecological=idea.ecological,
                 status=status,
                 created_at=datetime.combine(start, time(10)),
             )
@@ -749,8 +300,8 @@ class _Generator:
         elif number % 5 == 4:
             wanted = "review"
         if wanted not in self.protocols:
-            ids = [pid for pid, _ in PROTOCOL_MIX if pid in self.protocols]
-            weights = [w for pid, w in PROTOCOL_MIX if pid in self.protocols]
+            ids = [s.protocol for s in self.content.protocol_mix if s.protocol in self.protocols]
+            weights = [s.weight for s in self.content.protocol_mix if s.protocol in self.protocols]
             wanted = (
                 self.rng.choices(ids, weights)[0] if ids else self.rng.choice(list(self.protocols))
             )
@@ -862,7 +413,7 @@ class _Generator:
                 if action.status == "open" and not last_finished:
                     open_from_before.append(action)
             self._scores(session, protocol, goals, number, count)
-            for text in rng.sample(TAKEAWAYS, rng.choice((1, 1, 2))):
+            for text in rng.sample(self.content.takeaways, rng.choice((1, 1, 2))):
                 batch.takeaways.append(
                     Takeaway(id=self.ids.take("takeaways"), session_id=session.id, text=text)
                 )
@@ -922,8 +473,8 @@ class _Generator:
         values = {
             "topic_lc": topic[0].lower() + topic[1:],
             "years": str(rng.randint(3, 25)),
-            "context": rng.choice(CONTEXTS),
-            "why": rng.choice(WHYS),
+            "context": rng.choice(self.content.contexts),
+            "why": rng.choice(self.content.whys),
             "objective_lc": plan.theme.objective[0].lower() + plan.theme.objective[1:],
             "sponsor_line": (
                 f"Three-party meeting with {sponsor}: objectives confirmed."
@@ -943,7 +494,7 @@ class _Generator:
                 if not actions:
                     lines.append("Thinking about what to commit to.")
             elif capture == "takeaways":
-                lines.append(f"Takeaway: {rng.choice(TAKEAWAYS)}.")
+                lines.append(f"Takeaway: {rng.choice(self.content.takeaways)}.")
             elif capture == "scaling":
                 lines.append(f"Scaled the goals; {first} sees real movement on the first one.")
             elif step.id in ("reality", "focus", "resources-obstacles", "progress", "assessment"):
@@ -953,8 +504,8 @@ class _Generator:
                 lines.append(f"Another option: {rng.choice(plan.theme.options)}")
             elif capture == "review_actions":
                 lines.append(_follow_up_line(followed))
-            elif step.id in GENERIC_LINES:
-                lines.append(rng.choice(GENERIC_LINES[step.id]).format_map(values))
+            elif step.id in self.content.generic_lines:
+                lines.append(rng.choice(self.content.generic_lines[step.id]).format_map(values))
             elif step.id == "goal":
                 lines.append(f"Coaching objective: {plan.theme.objective}.")
             else:
@@ -962,7 +513,7 @@ class _Generator:
             if index == insight_step:
                 lines.append(f"{INSIGHT_MARK}{insight}")
             if index == private_step:
-                lines.append(f"{PRIVATE_MARK}{rng.choice(PRIVATE_LINES)}")
+                lines.append(f"{PRIVATE_MARK}{rng.choice(self.content.private_lines)}")
             lines.append("")
         return "\n".join(lines)
 

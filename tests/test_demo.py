@@ -214,3 +214,17 @@ def test_demo_bad_numbers(runner: CliRunner, args) -> None:
     result = runner.invoke(cli, ["demo", *args])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_the_demo_content_is_data_that_validates() -> None:
+    """The fictional words live in companion/demo_content.toml, checked like any file we read."""
+    from companion.demo_content import DemoContent, demo_content
+
+    content = demo_content()
+    assert isinstance(content, DemoContent)
+    assert len(content.themes) >= 5 and all(theme.goals for theme in content.themes)
+    assert {share.protocol for share in content.protocol_mix} >= {"grow"}
+    import companion.demo as demo_module
+
+    source = Path(demo_module.__file__).read_text(encoding="utf-8")
+    assert content.first_names[0] not in source  # not also written inline in the generator

@@ -49,6 +49,10 @@ def test_the_wheel_ships_the_styles(wheel: Path) -> None:
     assert missing == []
 
 
+def test_the_wheel_ships_the_demo_content(wheel: Path) -> None:
+    assert "companion/demo_content.toml" in names_in(wheel)
+
+
 def test_the_wheel_declares_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         [entry_points] = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
