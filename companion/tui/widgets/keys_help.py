@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -33,14 +33,13 @@ class KeysHelp(ModalScreen[None]):
         self.footnote = footnote
 
     def compose(self) -> ComposeResult:
-        width = max((len(key) for key, _ in self.keys), default=4) + 2
-        lines = [
-            Content.assemble((key.ljust(width), "bold $text-accent"), what)
-            for key, what in self.keys
-        ]
-        if self.footnote:
-            lines += [Content(""), Content.styled(self.footnote, "dim")]
+        # A grid: the keys in one column, what they do in the other, wrapping under itself.
         with VerticalScroll(id="keys-dialog") as dialog:
             dialog.border_title = "Keys"
             dialog.border_subtitle = "Esc or F1 closes"
-            yield Static(Content("\n").join(lines))
+            with Grid(id="keys-grid"):
+                for key, what in self.keys:
+                    yield Static(Content.styled(key, "bold $text-accent"), classes="key")
+                    yield Static(what, classes="what")
+            if self.footnote:
+                yield Static(Content.styled(self.footnote, "dim"), id="keys-footnote")
