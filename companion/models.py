@@ -272,7 +272,11 @@ class GoalProgress(Record):
     previous_score: int | None = Field(
         default=None, description="The last score given before this session."
     )
-    last_score: int | None = Field(default=None, description="The most recent score of all.")
+    last_score: int | None = Field(
+        default=None,
+        description="The latest score as of this session: its own, else the one before "
+        "(never a later session's; see companion.store.progress).",
+    )
     scores: list[GoalScore] = Field(
         default_factory=list, description="Every score of the goal, in session order."
     )

@@ -58,10 +58,12 @@ def test_second_session_sees_follow_ups_scores_and_timings(sample, protocols) ->
     assert [s.score for s in progress.scores] == [4, 7]
     assert [t.step_id for t in record.step_timings] == ["agreement", "goal"]
 
-    # Seen from the first session: the later score is the latest, not the previous one.
+    # Seen from the first session: its last score is its own, as of then, never a later one
+    # (one definition for the sidebar, the closing screen and the recap: store.progress).
     first = load_session_record(store, sample.first_session.id)
     [progress] = first.goals
-    assert (progress.score, progress.previous_score, progress.last_score) == (4, None, 7)
+    assert (progress.score, progress.previous_score, progress.last_score) == (4, None, 4)
+    assert [s.score for s in progress.scores] == [4, 7]  # the history still has them all
 
 
 def test_unscored_goal_takes_the_score_before_the_session(sample, protocols) -> None:

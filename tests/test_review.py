@@ -381,13 +381,13 @@ async def test_n_pressed_before_the_timeline_is_read_still_starts_the_session(
     from companion.tui.screens import review
 
     read = threading.Event()
-    real_load = review.load_timeline
+    real_load = review.timeline_view
 
     def held_load(*args: Any) -> Any:
         assert read.wait(10), "the test never let the timeline be read"
         return real_load(*args)
 
-    monkeypatch.setattr(review, "load_timeline", held_load)
+    monkeypatch.setattr(review, "timeline_view", held_load)
     app = RecordingApp(store, protocols, start_with="review")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

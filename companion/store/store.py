@@ -420,17 +420,12 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def session_number(self, session: Session) -> int:
-        """Which session of the engagement this is (1 for the first), counting by start time."""
-        if session.engagement_id is None:
-            where, args = "client_id = ? AND engagement_id IS NULL", [session.client_id]
-        else:
-            where, args = "engagement_id = ?", [session.engagement_id]
-        row = self.db.execute(
-            f"SELECT count(*) FROM sessions WHERE {where} AND (started_at < ? "
-            "OR (started_at = ? AND id <= ?))",
-            [*args, session.started_at.isoformat(), session.started_at.isoformat(), session.id],
-        ).fetchone()
-        return int(row[0])
+        """Which session of the engagement this is (1 for the first): see store.progress."""
+        from .progress import session_number
+
+        if session.id is None:
+            raise NotFound("a session that was never saved has no number")
+        return session_number(self.db, session.id)
 
     @_locked
     def previous_session(self, session: Session) -> Session | None:

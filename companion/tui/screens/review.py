@@ -5,7 +5,6 @@ Each level is a screen, so Escape always goes back one level. Reading runs in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,12 +27,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Client, Engagement, Goal, SearchHit, Session, SessionRecord
+from companion.models import Action, Client, Engagement, SearchHit, Session, SessionRecord
 from companion.notes import is_private
 from companion.session_view import step_spent
 from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
-from companion.store.records import load_session_record
+from companion.store.views import SessionView, TimelineView, session_view, timeline_view
 from companion.terms import SessionStart
 from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
@@ -314,47 +313,6 @@ class SessionsTable(DataTable[object]):
 # -- level 2: a client's timeline --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimelineData:
-    """One client's coaching so far, read in one go off the event loop."""
-
-    client: Client
-    engagements: list[Engagement]
-    sessions: list[tuple[Session, int]]  # newest first, each with its number in its engagement
-    goals: list[tuple[Goal, list[int]]]  # each goal with its scores, oldest first
-    open_actions: list[Action]
-    last_finished: Session | None = None
-
-    @property
-    def unfinished(self) -> Session | None:
-        """The client's latest session not finished, if any."""
-        return next((s for s, _ in self.sessions if not s.is_finished), None)
-
-
-def load_timeline(store: Store, client_id: int) -> TimelineData:
-    client = store.get_client(client_id)
-    sessions = store.sessions(client_id)
-    numbers: dict[int | None, int] = {}
-    numbered: list[tuple[Session, int]] = []
-    for session in reversed(sessions):  # oldest first, to count within each engagement
-        numbers[session.engagement_id] = numbers.get(session.engagement_id, 0) + 1
-        numbered.append((session, numbers[session.engagement_id]))
-    numbered.reverse()
-    goals = [
-        (goal, [score.score for score in store.goal_scores(goal_id=goal.id)])
-        for goal in store.goals(client_id)
-    ]
-    last_finished = next((s for s in sessions if s.is_finished), None)
-    return TimelineData(
-        client=client,
-        engagements=store.engagements(client_id),
-        sessions=numbered,
-        goals=goals,
-        open_actions=store.actions(client_id, status="open"),
-        last_finished=last_finished,
-    )
-
-
 def contract_lines(engagement: Engagement, sessions_held: int) -> list[str]:
     """The coaching contract in a few lines, as the coach agreed it."""
     until = f" to {fmt.day(engagement.end_date)}" if engagement.end_date else ""
@@ -435,7 +393,7 @@ class TimelineScreen(ReviewBase):
     def __init__(self, client_id: int) -> None:
         super().__init__()
         self.client_id = client_id
-        self.data: TimelineData | None = None
+        self.data: TimelineView | None = None
         self._table_width = 0
         self._asked_early = False
         """n was pressed before the timeline was read: the session starts once it is."""
@@ -468,13 +426,13 @@ class TimelineScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="timeline-load")
     def load(self) -> None:
         try:
-            data = load_timeline(self.store, self.client_id)
+            data = timeline_view(self.store, self.client_id)
         except NotFound as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self.app.call_from_thread(self.show, data)
 
-    def show(self, data: TimelineData) -> None:
+    def show(self, data: TimelineView) -> None:
         self.data = data
         client = data.client
         self.sub_title = f"Review · {client.name}"
@@ -484,7 +442,7 @@ class TimelineScreen(ReviewBase):
         if engagement is None:
             lines.append("No engagement yet.")
         else:
-            held = sum(1 for s, _ in data.sessions if s.engagement_id == engagement.id)
+            held = sum(1 for s in data.sessions if s.session.engagement_id == engagement.id)
             lines.extend(contract_lines(engagement, held))
             earlier = len(data.engagements) - 1
             if earlier:
@@ -499,7 +457,7 @@ class TimelineScreen(ReviewBase):
         goals = self.query_one("#goals", Vertical)
         goals.remove_children()
         if data.goals:
-            goals.mount_all(GoalChart(goal, scores) for goal, scores in data.goals)
+            goals.mount_all(GoalChart(item.goal, item.values) for item in data.goals)
         else:
             goals.mount(Label("No goals set yet.", classes="muted"))
 
@@ -524,9 +482,10 @@ class TimelineScreen(ReviewBase):
             table.add_column(label, width=width, key=label)
         table.add_column("Agreement", width=max(10, room), key="agreement")
         self._table_width = table.size.width
-        for session, number in self.data.sessions:
+        for numbered in self.data.sessions:
+            session = numbered.session
             table.add_row(
-                str(number),
+                str(numbered.number),
                 fmt.day_and_time(session.started_at),
                 _rich(session.protocol_id),
                 fmt.minutes(session),
@@ -541,7 +500,7 @@ class TimelineScreen(ReviewBase):
             self._fill_sessions()
 
     @staticmethod
-    def _last_agreement(data: TimelineData) -> Content:
+    def _last_agreement(data: TimelineView) -> Content:
         last = data.last_finished
         if last is None:
             return Content("No session finished yet.")
@@ -563,7 +522,7 @@ class TimelineScreen(ReviewBase):
         return Content.assemble(*parts)
 
     @staticmethod
-    def _open_actions(data: TimelineData) -> Content:
+    def _open_actions(data: TimelineView) -> Content:
         parts: list[str | tuple[str, str]] = [(f"Open actions ({len(data.open_actions)})", "bold")]
         if not data.open_actions:
             parts.append("\nnone")
@@ -613,35 +572,6 @@ class TimelineScreen(ReviewBase):
 
 
 # -- level 3: one session in full --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SessionView:
-    """A session's record, and where it sits among the client's sessions."""
-
-    record: SessionRecord
-    numbers: dict[int, int]  # session id -> its number in its engagement, for "reviewed in"
-    previous_id: int | None
-    next_id: int | None
-
-
-def load_session_view(store: Store, session_id: int) -> SessionView:
-    record = load_session_record(store, session_id)
-    sessions = store.sessions(record.client.id)  # newest first
-    ids = [s.id for s in sessions]
-    here = ids.index(session_id)
-    numbers: dict[int, int] = {}
-    counts: dict[int | None, int] = {}
-    for session in reversed(sessions):
-        counts[session.engagement_id] = counts.get(session.engagement_id, 0) + 1
-        assert session.id is not None
-        numbers[session.id] = counts[session.engagement_id]
-    return SessionView(
-        record=record,
-        numbers=numbers,
-        previous_id=ids[here + 1] if here + 1 < len(ids) else None,
-        next_id=ids[here - 1] if here > 0 else None,
-    )
 
 
 def session_title(record: SessionRecord) -> str:
@@ -822,7 +752,7 @@ class SessionScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="session-load")
     def load(self) -> None:
         try:
-            view = load_session_view(self.store, self.session_id)
+            view = session_view(self.store, self.session_id)
         except NotFound as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
