@@ -17,13 +17,14 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from companion.models import Action, Client, Engagement, Goal, Session, now
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.store.views import closing_view
 from companion.tui.screens.closing import (
     ActionDraft,
     ClosingScreen,
     actions_to_store,
     closing_actions,
-    load_closing,
     takeaway_lines,
+    view_drafts,
 )
 from companion.tui.screens.forms import ActionForm
 from companion.tui.widgets.review_commands import screen_commands
@@ -177,22 +178,22 @@ def host(practice: ClosingPractice, protocols: ProtocolLibrary) -> ClosingHost:
 def test_actions_come_from_stored_ones_then_the_notes_without_private_lines_or_repeats(
     practice: ClosingPractice,
 ) -> None:
-    data = load_closing(practice.store, practice.session.id)  # type: ignore[arg-type]
-    assert [d.action.text for d in data.drafts] == [
+    drafts = view_drafts(closing_view(practice.store, practice.session.id))  # type: ignore[arg-type]
+    assert [d.action.text for d in drafts] == [
         "Ask two colleagues for feedback",  # stored (its note line, spaced and cased apart, too)
         "Book the big meeting room",  # stored
         "Draft the opening lines",  # from the notes only
     ]
-    assert [d.action.id for d in data.drafts] == [practice.asked.id, practice.room.id, None]
-    new = data.drafts[2].action
+    assert [d.action.id for d in drafts] == [practice.asked.id, practice.room.id, None]
+    new = drafts[2].action
     assert (new.client_id, new.session_id) == (practice.client.id, practice.session.id)
-    assert all(d.kept for d in data.drafts)
+    assert all(d.kept for d in drafts)
 
 
 def test_active_goals_only_with_the_last_earlier_score(practice: ClosingPractice) -> None:
-    data = load_closing(practice.store, practice.session.id)  # type: ignore[arg-type]
+    data = closing_view(practice.store, practice.session.id)  # type: ignore[arg-type]
     assert [item.goal.id for item in data.goals] == [practice.goal.id, practice.other_goal.id]
-    assert [item.previous.score if item.previous else None for item in data.goals] == [4, None]
+    assert [item.previous_score for item in data.goals] == [4, None]
     assert data.session_number == 2 and data.sessions_planned == 6
 
 

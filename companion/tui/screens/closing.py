@@ -19,7 +19,7 @@ slip of the space bar never destroys what the coach typed (it is still there to 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -33,9 +33,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Client, Goal, GoalScore, Session, now
+from companion.models import Action, Goal, GoalProgress, now
 from companion.notes import action_candidates
 from companion.store import Store, StoreError
+from companion.store.views import ClosingView, closing_view
 from companion.tui.host import host
 from companion.tui.saving import describe, passing
 from companion.tui.screens.forms import ActionForm, goal_label, new_action
@@ -118,63 +119,12 @@ def takeaway_lines(text: str) -> list[str]:
     return found
 
 
-@dataclass
-class GoalToScore:
-    goal: Goal
-    previous: GoalScore | None = None  # the last score from an earlier session
-    current: GoalScore | None = None  # a score already given in this session
-
-
-@dataclass
-class ClosingData:
-    """What the closing screen shows, read in one go off the event loop."""
-
-    session: Session
-    client: Client
-    session_number: int
-    sessions_planned: int | None
-    drafts: list[ActionDraft]
-    goals: list[GoalToScore]
-    action_goals: list[Goal] = field(default_factory=list)  # goals an action may be tied to
-    takeaways: list[str] = field(default_factory=list)
-    notes: str = ""  # the session's notes, as stored: what a rescue file starts from
-
-
-def load_closing(store: Store, session_id: int) -> ClosingData:
-    session = store.get_session(session_id)
-    client = store.get_client(session.client_id)
-    engagement = (
-        store.get_engagement(session.engagement_id) if session.engagement_id is not None else None
-    )
-    notes = store.get_notes(session_id).text
-    drafts = closing_actions(
-        notes,
-        store.actions(session_id=session_id),
-        client_id=session.client_id,
-        session_id=session_id,
-    )
-    active = store.goals(session.client_id, status="active")
-    goals = []
-    for goal in active:
-        assert goal.id is not None
-        scores = store.goal_scores(goal_id=goal.id)
-        earlier = [s for s in scores if s.session_id != session_id]
-        here = [s for s in scores if s.session_id == session_id]
-        goals.append(
-            GoalToScore(goal, earlier[-1] if earlier else None, here[-1] if here else None)
-        )
-    linked = {d.action.goal_id for d in drafts} - {g.id for g in active}
-    action_goals = active + [g for g in store.goals(session.client_id) if g.id in linked]
-    return ClosingData(
-        session=session,
-        client=client,
-        session_number=store.session_number(session),
-        sessions_planned=engagement.sessions_planned if engagement else None,
-        drafts=drafts,
-        goals=goals,
-        action_goals=action_goals,
-        takeaways=[t.text for t in store.takeaways(session_id)],
-        notes=notes,
+def view_drafts(view: ClosingView) -> list[ActionDraft]:
+    """The action list the closing screen starts from (see closing_actions)."""
+    session = view.session
+    assert session.id is not None
+    return closing_actions(
+        view.notes, view.actions, client_id=session.client_id, session_id=session.id
     )
 
 
@@ -295,7 +245,7 @@ class ClosingScreen(Screen[bool]):
     def __init__(self, session_id: int) -> None:
         super().__init__()
         self.session_id = session_id
-        self.data: ClosingData | None = None
+        self.data: ClosingView | None = None
         self.drafts: list[ActionDraft] = []
         self._finishing = False
         self._close_when_loaded = False  # ctrl+s came before the session was read
@@ -361,7 +311,7 @@ class ClosingScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="closing-load")
     def load(self) -> None:
         try:
-            data = load_closing(self.store, self.session_id)
+            data = closing_view(self.store, self.session_id)
         except StoreError as error:
             self.app.call_from_thread(self._unreadable, str(error))
             return
@@ -371,9 +321,9 @@ class ClosingScreen(Screen[bool]):
         self.notify(message, title="Cannot close this session", severity="error")
         self.dismiss(False)
 
-    def show(self, data: ClosingData) -> None:
+    def show(self, data: ClosingView) -> None:
         self.data = data
-        self.drafts = data.drafts
+        self.drafts = view_drafts(data)
         number = f"session {data.session_number}"
         if data.sessions_planned:
             number += f" of {data.sessions_planned}"
@@ -397,13 +347,13 @@ class ClosingScreen(Screen[bool]):
         if self._close_when_loaded:  # F10 then ctrl+s in one motion: close now it is read
             self.action_close_session()
 
-    def _score_rows(self, goals: list[GoalToScore]) -> list[Horizontal | Static]:
+    def _score_rows(self, goals: list[GoalProgress]) -> list[Horizontal | Static]:
         if not goals:
             return [Static("No active goals to score.", classes="no-goals")]
         rows: list[Horizontal | Static] = []
         for item in goals:
-            last = "—" if item.previous is None else str(item.previous.score)
-            current = "" if item.current is None else str(item.current.score)
+            last = "—" if item.previous_score is None else str(item.previous_score)
+            current = "" if item.score is None else str(item.score)
             row = Horizontal(
                 Label(goal_label(item.goal, 60), classes="score-goal"),
                 Label(f"last {last}", classes="score-last"),
