@@ -18,12 +18,13 @@ from textual.screen import Screen
 
 from companion.tui.host import Host, host
 from companion.tui.widgets.notes_pane import NotesArea
-from companion.tui.widgets.sidebar import ReviewList, SidebarData
+from companion.tui.widgets.sidebar import ReviewList
 
 if TYPE_CHECKING:  # loaded after the first paint (see live_open)
     from companion.models import Client, Session, StepTiming
     from companion.protocols import Protocol
     from companion.store import Store
+    from companion.store.views import SidebarView
     from companion.terms import SessionStart
     from companion.tui.hold import SessionHold
     from companion.tui.saving import Autosave, SessionWriter
@@ -122,7 +123,7 @@ class LiveBase(Screen[None]):
     def show_sidebar(self) -> None:
         raise NotImplementedError  # live
 
-    def sidebar_data(self) -> SidebarData:
+    def sidebar_data(self) -> SidebarView:
         raise NotImplementedError  # live_record
 
     def retire(self) -> None:

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.timer import Timer
@@ -24,7 +25,10 @@ from companion.errors import CompanionError
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
-from companion.tui.widgets.sidebar import Sidebar, SidebarData
+from companion.tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from companion.store.views import SidebarView
 
 LEASE_RENEW_SECONDS = 10.0
 """How often the live screen renews its lease on the session and marks it as seen open."""
@@ -170,7 +174,7 @@ class LiveOpening(LiveBase):
         except CompanionError as error:
             self._give_up(str(error))
 
-    def _load(self) -> tuple[str, SidebarData]:
+    def _load(self) -> tuple[str, SidebarView]:
         """The reads the filled-in screen needs: the notes text and the sidebar."""
         from companion.protocols import protocol_from_snapshot
 
@@ -255,7 +259,7 @@ class LiveOpening(LiveBase):
 
         self.app.push_screen(RescueOffer(rescued, len(stored)), answered)
 
-    async def _show_read_only(self, current: int, data: SidebarData) -> None:
+    async def _show_read_only(self, current: int, data: SidebarView) -> None:
         """Another window writes this session: show it, change nothing, save nothing."""
         from companion.tui.hold import SessionHold
 

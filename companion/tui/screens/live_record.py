@@ -13,34 +13,22 @@ from textual import on, work
 
 from companion.errors import CompanionError
 from companion.tui.screens.live_base import LiveBase
-from companion.tui.widgets.sidebar import ReviewList, Sidebar, SidebarData
+from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
 if TYPE_CHECKING:
     from companion.clipboard import CopyResult
     from companion.models import Action, Agreement, Goal
+    from companion.store.views import SidebarView
 
 
 class LiveRecording(LiveBase):
     """The recording part of the live screen."""
 
-    def sidebar_data(self) -> SidebarData:
+    def sidebar_data(self) -> SidebarView:
         """What the sidebar shows (read on the writer's thread after a change)."""
-        store, session = self.store, self.session
-        engagement = store.get_engagement(session.engagement_id) if session.engagement_id else None
-        goals: list[tuple[Goal, int | None]] = []
-        for goal in store.goals(session.client_id, status="active"):
-            assert goal.id is not None
-            last = store.last_score(goal.id)
-            goals.append((goal, last.score if last else None))
-        return SidebarData(
-            session=session,
-            engagement=engagement,
-            session_number=store.session_number(session),
-            goals=goals,
-            to_review=store.actions_to_review(session),
-            set_today=store.actions(session_id=self.session_id),
-            previous=store.previous_session(session),
-        )
+        from companion.store.views import sidebar_view
+
+        return sidebar_view(self.store, self.session_id)
 
     def refresh_sidebar(self) -> None:
         self.query_one(Sidebar).show(self.sidebar_data())
@@ -48,7 +36,7 @@ class LiveRecording(LiveBase):
     def _record_then_show(self, label: str, write: object) -> None:
         """Record a change and, once it is written, show the sidebar read after it."""
 
-        def run() -> SidebarData:
+        def run() -> SidebarView:
             write()  # type: ignore[operator]
             return self.sidebar_data()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -15,22 +14,10 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:  # the sidebar is drawn empty first; the records come after the first paint
-    from companion.models import Action, Agreement, Engagement, Goal, Session
+    from companion.models import Action, Agreement, Goal, Session
+    from companion.store.views import SidebarView
 
 Review = Literal["done", "dropped", "carried"]
-
-
-@dataclass
-class SidebarData:
-    """What the sidebar shows, read from the store in one go by the screen."""
-
-    session: Session
-    engagement: Engagement | None
-    session_number: int
-    goals: list[tuple[Goal, int | None]] = field(default_factory=list)  # goal, last score
-    to_review: list[Action] = field(default_factory=list)
-    set_today: list[Action] = field(default_factory=list)
-    previous: Session | None = None  # the client's session before this one, for its agreement
 
 
 def review_state(action: Action, session_id: int | None) -> str:
@@ -82,7 +69,7 @@ def previous_agreement_line(previous: Session | None) -> Content:
     )
 
 
-def engagement_lines(data: SidebarData) -> Content:
+def engagement_lines(data: SidebarView) -> Content:
     engagement = data.engagement
     number = f"Session {data.session_number}"
     if engagement is not None and engagement.sessions_planned:
@@ -162,13 +149,13 @@ class ReviewList(OptionList):
 
 
 class Sidebar(VerticalScroll):
-    """Reads nothing itself: the screen hands it a SidebarData (fill, then show)."""
+    """Reads nothing itself: the screen hands it the store's SidebarView (fill, then show)."""
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self._filled = False
 
-    async def fill(self, data: SidebarData) -> None:
+    async def fill(self, data: SidebarView) -> None:
         """Draw the sections into the empty frame (not on the first paint), then show DATA."""
         if not self._filled:
             self._filled = True
@@ -193,7 +180,7 @@ class Sidebar(VerticalScroll):
         yield Label("Actions set today", classes="heading")
         yield Static("", id="set-today")
 
-    def show(self, data: SidebarData) -> None:
+    def show(self, data: SidebarView) -> None:
         self.query_one("#engagement", Static).update(engagement_lines(data))
         self.query_one("#agreement", Static).update(agreement_lines(data.session.agreement))
         previous = self.query_one("#previous-agreement", Static)
@@ -202,8 +189,8 @@ class Sidebar(VerticalScroll):
         box = self.query_one("#goals", Vertical)
         box.remove_children()
         lines: list[Static] = []
-        for goal, score in data.goals:
-            head, *letters = goal_lines(goal, score)
+        for progress in data.goals:
+            head, *letters = goal_lines(progress.goal, progress.last_score)
             lines.append(Static(head, classes="goal"))
             lines.extend(Static(letter, classes="smarte") for letter in letters)
         if not lines:
