@@ -12,7 +12,8 @@ from textual.widgets import Input, OptionList, Select
 
 from companion.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.tui.screens.home import HomeScreen, load_home
+from companion.store.views import home_view
+from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen
 from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
@@ -46,14 +47,14 @@ def styled(content: Any, style_part: str) -> list[str]:
 def test_home_data_lists_due_and_overdue_actions_only(
     store: Store, practice: ReviewPractice
 ) -> None:
-    data = load_home(store)
-    assert [action.text for action, _ in data.due] == [
+    data = home_view(store, fmt.today(), due_within_days=DUE_WITHIN_DAYS)
+    assert [item.action.text for item in data.due] == [
         "Ask two colleagues for feedback",  # overdue
         "List the tasks to delegate",  # due in two days
     ]  # not the one due in March, not the done one
-    assert [client for _, client in data.due] == ["Ana Lopez", "Ana Lopez"]
-    assert [session.id for session, _, _ in data.unfinished] == [practice.unfinished.id]
-    assert data.unfinished[0][2] == "Short check-in · step 1 of 5"
+    assert [item.client_name for item in data.due] == ["Ana Lopez", "Ana Lopez"]
+    assert [item.session.id for item in data.unfinished] == [practice.unfinished.id]
+    assert data.unfinished[0].label == "Short check-in · step 1 of 5"
 
 
 @sync

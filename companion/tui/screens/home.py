@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import ClassVar
 
 from textual import on, work
@@ -15,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from companion.models import Action, Client, Session
-from companion.protocols import ProtocolError, protocol_from_snapshot
-from companion.store import Store, StoreError
+from companion.models import Client
+from companion.protocols import ProtocolError
+from companion.store import StoreError
+from companion.store.views import DueAction, HomeView, home_view
 from companion.terms import SessionStart
 from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
@@ -27,35 +26,6 @@ DUE_WITHIN_DAYS = 7
 """Open actions due within this many days (or overdue) are shown on the home screen."""
 
 DEFAULT_PROTOCOL = "default"
-
-
-@dataclass(frozen=True)
-class HomeData:
-    """What the home screen shows, read in one go off the event loop."""
-
-    clients: list[Client]
-    unfinished: list[tuple[Session, str, str]]  # the session, client name, protocol name
-    due: list[tuple[Action, str]]  # the action, client name
-
-
-def load_home(store: Store) -> HomeData:
-    clients = store.clients()
-    names = {client.id: client.name for client in clients}
-    unfinished = []
-    for session in store.unfinished_sessions():
-        try:
-            protocol = protocol_from_snapshot(session.protocol_snapshot)
-            label = f"{protocol.name} · step {session.current_step + 1} of {len(protocol.steps)}"
-        except (ProtocolError, ValueError):
-            label = session.protocol_id
-        unfinished.append((session, names.get(session.client_id, "?"), label))
-    horizon = fmt.today() + timedelta(days=DUE_WITHIN_DAYS)
-    due = [
-        (action, names.get(action.client_id, "?"))
-        for action in store.actions(status="open")
-        if action.due_on is not None and action.due_on <= horizon
-    ]
-    return HomeData(clients, unfinished, due)
 
 
 class HomeScreen(Screen[None]):
@@ -136,7 +106,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data = HomeData([], [], [])
+        self.data = HomeView()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,10 +148,10 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
-        data = load_home(host(self).store)
+        data = home_view(host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS)
         self.app.call_from_thread(self.show, data)
 
-    def show(self, data: HomeData) -> None:
+    def show(self, data: HomeView) -> None:
         self.data = data
         self._fill_clients()
         if not data.clients and isinstance(self.focused, OptionList):
@@ -194,12 +164,12 @@ class HomeScreen(Screen[None]):
         unfinished.set_options(
             Option(
                 Content.assemble(
-                    (name, "bold"),
-                    f" · {fmt.day_and_time(session.started_at)}\n  {label}",
+                    (item.client_name, "bold"),
+                    f" · {fmt.day_and_time(item.session.started_at)}\n  {item.label}",
                 ),
-                id=f"session-{session.id}",
+                id=f"session-{item.session.id}",
             )
-            for session, name, label in data.unfinished
+            for item in data.unfinished
         )
         if not data.unfinished:
             unfinished.add_option(Option("None: every session was closed", disabled=True))
@@ -208,7 +178,7 @@ class HomeScreen(Screen[None]):
 
         due = self.query_one("#due", OptionList)
         keep_action = due.highlighted_option.id if due.highlighted_option else None
-        due.set_options(self._due_option(action, name) for action, name in data.due)
+        due.set_options(self._due_option(item) for item in data.due)
         if not data.due:
             due.add_option(Option("Nothing due this week", disabled=True))
         self._highlight(due, keep_action)
@@ -242,7 +212,8 @@ class HomeScreen(Screen[None]):
             option_list.highlighted = 0
 
     @staticmethod
-    def _due_option(action: Action, client_name: str) -> Option:
+    def _due_option(item: DueAction) -> Option:
+        action, client_name = item.action, item.client_name
         overdue = action.is_overdue(fmt.today())
         when = fmt.due_text(action)
         return Option(
@@ -333,7 +304,7 @@ class HomeScreen(Screen[None]):
         if event.option.id is None:
             return
         action_id = int(event.option.id.removeprefix("action-"))
-        action = next((a for a, _ in self.data.due if a.id == action_id), None)
+        action = next((d.action for d in self.data.due if d.action.id == action_id), None)
         if action is not None:
             host(self).open_review(client_id=action.client_id)
 
