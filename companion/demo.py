@@ -648,7 +648,7 @@ def fill_demo(
     today: date | None = None,
 ) -> DemoSummary:
     """Fill an EMPTY practice database with a fictional practice, in one transaction."""
-    existing = store.db.execute("SELECT count(*) FROM clients").fetchone()[0]
+    existing = store.client_count()
     if existing:
         where = f" {store.path}" if store.path else ""
         raise DemoRefused(

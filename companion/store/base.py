@@ -7,7 +7,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from companion.errors import CompanionError, refusal
 
@@ -68,14 +68,24 @@ def sqlite_refusals(path: Path | None) -> Iterator[None]:
         raise refused(path, error) from error
 
 
+class Door(Protocol):
+    """What `_locked` needs of the store: its public door (see `Store.writing`)."""
+
+    def writing(self, *, transaction: bool = True) -> contextlib.AbstractContextManager[Any]: ...
+
+
 def _locked(method: Callable[P, R]) -> Callable[P, R]:
     """Serialise use of the one connection (the UI saves notes from a worker thread); SQLite's
-    refusals come out as a StoreError that says why and what to do (see `refused`)."""
+    refusals come out as a StoreError that says why and what to do (see `refused`).
+
+    The method runs inside `writing(transaction=False)`: a method that writes more than one
+    statement opens its own transaction.
+    """
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        store = args[0]
-        with store._lock, sqlite_refusals(store.path):  # type: ignore[attr-defined]
+        door = cast(Door, args[0])
+        with door.writing(transaction=False):
             return method(*args, **kwargs)
 
     return wrapper

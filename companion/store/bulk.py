@@ -24,9 +24,9 @@ from companion.models import (
     Takeaway,
 )
 
-from .base import sqlite_refusals
+from .rows import constraint_refusals, record_row, session_row
 from .schema import RECORD_TABLES as TABLES
-from .store import Store, _integrity, _row, _session_row
+from .store import Store
 from .timekeeping import session_seconds
 
 _ID_TABLES = tuple(table for table in TABLES if table != "notes")
@@ -53,9 +53,9 @@ class Batch:
 
 def next_ids(store: Store) -> dict[str, int]:
     """The first free id of each table: where a batch's own ids should start."""
-    with store._lock:
+    with store.reading() as db:
         return {
-            table: store.db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+            table: db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
             for table in _ID_TABLES
         }
 
@@ -70,19 +70,19 @@ def _timed(session: Session) -> Session:
 
 def _rows(table: str, records: Sequence[Record]) -> list[dict[str, Any]]:
     if table == "sessions":
-        return [_session_row(_timed(record)) for record in records]  # type: ignore[arg-type]
-    return [_row(record) for record in records]
+        return [session_row(_timed(record)) for record in records]  # type: ignore[arg-type]
+    return [record_row(record) for record in records]
 
 
 def insert_batch(store: Store, batch: Batch, *, batch_size: int = 500) -> dict[str, int]:
     """Write every record of BATCH, all or nothing; the number of rows written per table."""
     written: dict[str, int] = {}
-    with store._lock, sqlite_refusals(store.path), store.db.atomic():
+    with store.writing() as db:
         for table in TABLES:
             records = getattr(batch, table)
             if not records:
                 continue
-            with _integrity(table.rstrip("s").replace("_", " ")):
-                store.db[table].insert_all(_rows(table, records), batch_size=batch_size)
+            with constraint_refusals(table.rstrip("s").replace("_", " ")):
+                db[table].insert_all(_rows(table, records), batch_size=batch_size)
             written[table] = len(records)
     return written

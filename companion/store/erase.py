@@ -12,10 +12,10 @@ import sqlite3
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+from sqlite_utils import Database
 
 from companion.models import Client, now
 
-from .base import sqlite_refusals
 from .lease import SessionInUse
 from .schema import SEARCHABLE
 from .store import Store, StoreError
@@ -49,9 +49,9 @@ _COUNTS: dict[str, str] = {
 
 def client_footprint(store: Store, client_id: int) -> dict[str, int]:
     """How many records of each kind belong to the client."""
-    with store._lock:
+    with store.reading() as db:
         return {
-            kind: int(store.db.execute(sql, {"c": client_id}).fetchone()[0])
+            kind: int(db.execute(sql, {"c": client_id}).fetchone()[0])
             for kind, sql in _COUNTS.items()
         }
 
@@ -105,11 +105,11 @@ def forget_client(store: Store, client_id: int) -> ForgetSummary:
 
     Refused (SessionInUse) while one of their sessions is open in a companion window.
     """
-    with store._lock, sqlite_refusals(store.path):
+    # No transaction around it all: the WAL checkpoints and VACUUM cannot run inside one.
+    with store.writing(transaction=False) as db:
         client = store.get_client(client_id)  # NotFound for a wrong id
         check_not_open(store, client)
         removed = client_footprint(store, client_id)
-        db = store.db
         if store.path is not None and _checkpoint(db.conn):
             raise StoreError(
                 "another program has the practice database open (companion in another "
@@ -129,15 +129,16 @@ def forget_client(store: Store, client_id: int) -> ForgetSummary:
                     # it from the remaining rows, then merge it into one fresh segment.
                     db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
                     db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('optimize')")
-            wiped = _compact(store)
+            wiped = _compact(store, db)
         finally:
             db.execute(f"PRAGMA secure_delete = {int(previous)}")
     return ForgetSummary(client=client, removed=removed, wiped=wiped)
 
 
-def _compact(store: Store) -> bool:
-    """Checkpoint the WAL, VACUUM, and checkpoint again; False if another reader got in the way."""
-    db = store.db
+def _compact(store: Store, db: Database) -> bool:
+    """Checkpoint the WAL, VACUUM, and checkpoint again; False if another reader got in the way.
+
+    DB is the store's, as `store.writing(transaction=False)` gives it: under the lock."""
     if store.path is None:  # an in-memory practice has no file to wipe
         return True
     try:

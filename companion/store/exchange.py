@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlite_utils import Database
 
 from companion.models import (
     Action,
@@ -48,9 +49,10 @@ from companion.models import (
 )
 from companion.notes import client_text
 
-from .base import sqlite_refusals
+from .checks import known_migrations
+from .rows import constraint_refusals, record_row, session_from_row, session_row
 from .schema import migrations
-from .store import Store, StoreError, _integrity, _row, _session, _session_row
+from .store import Store, StoreError
 from .timekeeping import session_seconds
 
 EXPORT_FORMAT = "companion-export"
@@ -104,11 +106,9 @@ class ImportSummary(BaseModel):
 
 
 def applied_migrations(store: Store) -> list[str]:
-    rows = store.db.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
-        [migrations.name],
-    ).fetchall()
-    return [row[0] for row in rows]
+    """The names of the migrations applied to the store's database, in the order applied."""
+    with store.reading() as db:
+        return [migration.name for migration in migrations.applied(db)]
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -118,10 +118,10 @@ def export_practice(
     store: Store, *, client_id: int | None = None, client_copy: bool = False
 ) -> PracticeExport:
     """Every record (of one client, if given), read in one consistent go."""
-    with store._lock, sqlite_refusals(store.path), store.db.atomic():
+    with store.writing() as db:  # a transaction, for one consistent read
         clients = [
             Client.model_validate(row)
-            for row in store.db["clients"].rows_where(
+            for row in db["clients"].rows_where(
                 None if client_id is None else "id = ?",
                 [] if client_id is None else [client_id],
                 order_by="id",
@@ -141,7 +141,7 @@ def export_practice(
         args = {"client": client_id}
 
         def rows(table: str, where: str, order: str = "id") -> Iterable[dict[str, Any]]:
-            return store.db[table].rows_where(where or None, args, order_by=order)
+            return db[table].rows_where(where or None, args, order_by=order)
 
         document = PracticeExport(
             schema=applied_migrations(store),
@@ -149,7 +149,7 @@ def export_practice(
             clients=clients,
             engagements=[Engagement.model_validate(r) for r in rows("engagements", own)],
             goals=[Goal.model_validate(r) for r in rows("goals", own)],
-            sessions=[_session(r) for r in rows("sessions", own)],
+            sessions=[session_from_row(r) for r in rows("sessions", own)],
             notes=[Notes.model_validate(r) for r in rows("notes", by_session, "session_id")],
             session_periods=[
                 SessionPeriod.model_validate(r) for r in rows("session_periods", by_session)
@@ -287,12 +287,8 @@ def _check_integers(data: Any) -> None:
             )
 
 
-def _known_migrations() -> set[str]:
-    return {migration.name for migration in migrations._migrations}
-
-
 def _check_schema(document: PracticeExport) -> None:
-    names = _known_migrations()
+    names = known_migrations()
     newer = [name for name in document.schema_ if name not in names]
     if newer:
         raise ExportError(
@@ -347,8 +343,8 @@ def _check_references(document: PracticeExport) -> None:
 def import_practice(store: Store, document: PracticeExport) -> ImportSummary:
     """Add what the export holds that this database lacks, all or nothing (see module doc)."""
     summary = ImportSummary()
-    with store._lock, sqlite_refusals(store.path), store.db.atomic():
-        _Importer(store, summary).run(document)
+    with store.writing() as db:
+        _Importer(db, summary).run(document)
     return summary
 
 
@@ -359,9 +355,9 @@ def _key_text(text: str) -> str:
 class _Importer:
     """One import: the id maps from the file's ids to this database's."""
 
-    def __init__(self, store: Store, summary: ImportSummary) -> None:
-        self.store = store
-        self.db = store.db
+    def __init__(self, db: Database, summary: ImportSummary) -> None:
+        """DB is the store's, as `Store.writing()` gives it: locked, in one transaction."""
+        self.db = db
         self.summary = summary
         self.clients: dict[int, int] = {}
         self.engagements: dict[int, int] = {}
@@ -378,7 +374,7 @@ class _Importer:
         row = {key: value for key, value in row.items() if key != "id"}
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        with _integrity(what):
+        with constraint_refusals(what):
             cursor = self.db.execute(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
             )
@@ -404,7 +400,7 @@ class _Importer:
                 lambda c=client: self._find(
                     "SELECT id FROM clients WHERE name = ? COLLATE NOCASE", [c.name]
                 ),
-                lambda c=client: _row(c),
+                lambda c=client: record_row(c),
             )
         for engagement in document.engagements:
             assert engagement.id is not None
@@ -417,7 +413,7 @@ class _Importer:
                     "AND sponsor_name = ? COLLATE NOCASE ORDER BY id",
                     [e.client_id, e.start_date.isoformat(), e.sponsor_name],
                 ),
-                lambda e=mapped: _row(e),
+                lambda e=mapped: record_row(e),
             )
         for goal in document.goals:
             assert goal.id is not None
@@ -431,7 +427,7 @@ class _Importer:
                 "goals",
                 "goal",
                 lambda g=mapped_goal: self._same_goal(g),
-                lambda g=mapped_goal: _row(g),
+                lambda g=mapped_goal: record_row(g),
             )
         for session in document.sessions:
             assert session.id is not None
@@ -455,7 +451,7 @@ class _Importer:
                 if mapped_session.ended_at is not None and mapped_session.duration_seconds is None:
                     seconds = session_seconds(mapped_session.started_at, mapped_session.ended_at)
                     mapped_session = mapped_session.model_copy(update={"duration_seconds": seconds})
-                found = self._insert("sessions", "session", _session_row(mapped_session))
+                found = self._insert("sessions", "session", session_row(mapped_session))
                 self.new_sessions.add(session.id)
             self.sessions[session.id] = found
         self._session_parts(document)
@@ -477,20 +473,22 @@ class _Importer:
             new = notes.session_id in self.new_sessions
             self.summary.count("notes", new)
             if new:
-                row = _row(notes.model_copy(update={"session_id": self.sessions[notes.session_id]}))
+                row = record_row(
+                    notes.model_copy(update={"session_id": self.sessions[notes.session_id]})
+                )
                 self._insert("notes", "notes", row)
         for period in document.session_periods:
             new = period.session_id in self.new_sessions
             self.summary.count("session_periods", new)
             if new:
                 moved = period.model_copy(update={"session_id": self.sessions[period.session_id]})
-                self._insert("session_periods", "session period", _row(moved))
+                self._insert("session_periods", "session period", record_row(moved))
         for timing in document.step_timings:
             new = timing.session_id in self.new_sessions
             self.summary.count("step_timings", new)
             if new:
                 mapped = timing.model_copy(update={"session_id": self.sessions[timing.session_id]})
-                self._insert("step_timings", "step timing", _row(mapped))
+                self._insert("step_timings", "step timing", record_row(mapped))
         for takeaway in document.takeaways:
             new = takeaway.session_id in self.new_sessions
             self.summary.count("takeaways", new)
@@ -498,7 +496,7 @@ class _Importer:
                 mapped_takeaway = takeaway.model_copy(
                     update={"session_id": self.sessions[takeaway.session_id]}
                 )
-                self._insert("takeaways", "takeaway", _row(mapped_takeaway))
+                self._insert("takeaways", "takeaway", record_row(mapped_takeaway))
         for score in document.goal_scores:
             goal_id, session_id = self.goals[score.goal_id], self.sessions[score.session_id]
             found = self._find(
@@ -510,12 +508,12 @@ class _Importer:
                 mapped_score = score.model_copy(
                     update={"goal_id": goal_id, "session_id": session_id}
                 )
-                self._insert("goal_scores", "goal score", _row(mapped_score))
+                self._insert("goal_scores", "goal score", record_row(mapped_score))
         # A session created by add_session always has a notes row; keep that true here.
         for old_id in self.new_sessions:
             new_id = self.sessions[old_id]
             if self._find("SELECT session_id FROM notes WHERE session_id = ?", [new_id]) is None:
-                self._insert("notes", "notes", _row(Notes(session_id=new_id)))
+                self._insert("notes", "notes", record_row(Notes(session_id=new_id)))
         # ...and an unfinished one has a period: from an older export, as m005 gives it one.
         self.db.execute(
             "INSERT INTO session_periods (session_id, opened_at, last_seen_at) "
@@ -545,5 +543,5 @@ class _Importer:
                     "SELECT id FROM actions WHERE client_id = ? AND text = ? AND created_at = ?",
                     [a.client_id, a.text, a.created_at.isoformat()],
                 ),
-                lambda a=mapped: _row(a),
+                lambda a=mapped: record_row(a),
             )

@@ -47,7 +47,7 @@ def action_lines(
     overdue_on: date | None = None,
 ) -> list[ActionLine]:
     """Actions by due date (undated last), each with its client and the session that set it."""
-    with store._lock:
+    with store.reading() as db:
         found = store.actions(client_id, status=status, overdue_on=overdue_on)
         names = _client_names(store)
         session_ids = sorted({a.session_id for a in found if a.session_id is not None})
@@ -55,7 +55,7 @@ def action_lines(
         for start in range(0, len(session_ids), 500):  # stay under SQLite's variable limit
             chunk = session_ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            for row in store.db.execute(
+            for row in db.execute(
                 f"SELECT id, started_at FROM sessions WHERE id IN ({marks})", chunk
             ):
                 started[row[0]] = datetime.fromisoformat(row[1])
@@ -71,7 +71,7 @@ def action_lines(
 
 def goal_lines(store: Store, *, client_id: int | None = None) -> list[GoalLine]:
     """Goals by client name then age, each with its score history."""
-    with store._lock:
+    with store.reading():
         goals = store.goals(client_id)
         names = _client_names(store)
         scores: dict[int, list[GoalScore]] = {}

@@ -50,8 +50,8 @@ def hours_log(store: Store, *, since: date | None = None, until: date | None = N
     if until is not None:
         clauses.append("AND sessions.started_at < date(:until, '+1 day')")
         args["until"] = until.isoformat()
-    with store._lock:
-        rows = list(store.db.query(_SQL.format(where=" ".join(clauses)), args))
+    with store.reading() as db:
+        rows = list(db.query(_SQL.format(where=" ".join(clauses)), args))
     return HoursLog(
         since=since, until=until, rows=[EngagementHours.model_validate(row) for row in rows]
     )

@@ -13,22 +13,21 @@ import contextlib
 import os
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from companion.models import Lease, Session
 
 from .base import StoreError, _locked
+from .rows import LEASE_COLUMNS, lease_from_row
 
 LEASE_STALE_SECONDS = 45  # the holder renews every LEASE_RENEW_SECONDS
 LEASE_RENEW_SECONDS = 10
 
-_COLUMNS = ("session_id", "token", "pid", "host", "taken_at", "heartbeat_at")
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM session_leases"
+_SELECT = "SELECT " + ", ".join(LEASE_COLUMNS) + " FROM session_leases"
 
 
 class SessionInUse(StoreError):
@@ -68,15 +67,10 @@ def is_stale(lease: Lease, at: datetime, host: str | None = None) -> bool:
     return lease.host == (host or this_host()) and not pid_alive(lease.pid)
 
 
-def _lease(row: tuple[Any, ...]) -> Lease:
-    return Lease.model_validate(dict(zip(_COLUMNS, row, strict=True)))
-
-
 class Leases:
     """The store's methods for session leases (Store inherits them)."""
 
     db: Database
-    _lock: threading.RLock
 
     if TYPE_CHECKING:
 
@@ -102,7 +96,7 @@ class Leases:
 
     def _read_lease(self, session_id: int) -> Lease | None:
         row = self.db.execute(f"{_SELECT} WHERE session_id = ?", [session_id]).fetchone()
-        return None if row is None else _lease(row)
+        return None if row is None else lease_from_row(row)
 
     @_locked
     def take_lease(
@@ -173,4 +167,4 @@ class Leases:
             "ORDER BY session_id",
             [client_id],
         ).fetchall()
-        return [lease for lease in map(_lease, rows) if not is_stale(lease, at, host)]
+        return [lease for lease in map(lease_from_row, rows) if not is_stale(lease, at, host)]

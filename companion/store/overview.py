@@ -27,8 +27,8 @@ class ClientOverview(BaseModel):
 def client_overviews(store: Store, *, today: date | None = None) -> list[ClientOverview]:
     """Every client by name, with their session count, last session and open/overdue actions."""
     on = (today or terms.today()).isoformat()
-    with store._lock:
-        rows = store.db.query(
+    with store.reading() as db:
+        rows = db.query(
             """
             SELECT clients.*,
                 (SELECT count(*) FROM sessions WHERE sessions.client_id = clients.id)

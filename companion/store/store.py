@@ -16,7 +16,6 @@ from sqlite_utils.db import NotFoundError
 from companion.models import (
     Action,
     ActionStatus,
-    Agreement,
     Client,
     Engagement,
     Goal,
@@ -35,32 +34,17 @@ from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
+from .rows import (
+    constraint_refusals,
+    goal_score_from_row,
+    record_row,
+    session_from_row,
+    session_row,
+)
 from .schema import migrations
 from .timekeeping import Timekeeping, session_seconds
 
 M = TypeVar("M", bound=Record)
-
-
-def _row(record: Record, *, exclude: set[str] | None = None) -> dict[str, Any]:
-    return record.model_dump(mode="json", exclude=exclude)
-
-
-def _session_row(session: Session) -> dict[str, Any]:
-    row = _row(session, exclude={"agreement"})
-    row["agreement_topic"] = session.agreement.topic
-    row["agreement_desired_outcome"] = session.agreement.desired_outcome
-    row["agreement_measure_of_success"] = session.agreement.measure_of_success
-    return row
-
-
-def _session(row: dict[str, Any]) -> Session:
-    row = dict(row)
-    row["agreement"] = Agreement(
-        topic=row.pop("agreement_topic"),
-        desired_outcome=row.pop("agreement_desired_outcome"),
-        measure_of_success=row.pop("agreement_measure_of_success"),
-    )
-    return Session.model_validate(row)
 
 
 _WHAT: dict[str, str] = {
@@ -75,22 +59,6 @@ _WHAT: dict[str, str] = {
     "goal_scores": "goal score",
     "takeaways": "takeaway",
 }
-
-
-@contextlib.contextmanager
-def _integrity(what: str) -> Iterator[None]:
-    """Turn SQLite's constraint failures into a StoreError that says what could not be saved."""
-    try:
-        yield
-    except sqlite3.IntegrityError as error:
-        text = str(error)
-        if "FOREIGN KEY" in text:
-            reason = "it refers to a client, session, goal or engagement that does not exist"
-        elif "UNIQUE" in text:
-            reason = "one like it is already saved"
-        else:
-            reason = text
-        raise StoreError(f"cannot save the {what}: {reason}") from None
 
 
 def fts_query(text: str) -> str:
@@ -188,16 +156,27 @@ class Store(Timekeeping, Leases):
     @contextlib.contextmanager
     def reading(self) -> Iterator[Database]:
         """The database under the lock, for reads that must agree with each other while the
-        live screen's writer thread saves (one connection, shared by every thread)."""
+        live screen's writer thread saves (one connection, shared by every thread).
+
+        Re-entrant from the same thread; SQLite's errors come out as they are (no StoreError)."""
         with self._lock:
             yield self.db
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[Database]:
+    def writing(self, *, transaction: bool = True) -> Iterator[Database]:
         """The database under the lock and in one transaction: all of the writes or none;
-        SQLite's refusals (a full disk, a read-only file) come out as StoreError."""
-        with self._lock, sqlite_refusals(self.path), self.db.atomic():
-            yield self.db
+        SQLite's refusals (a full disk, a read-only file) come out as StoreError.
+
+        Re-entrant from the same thread (the lock is an RLock): a writing() inside another is a
+        savepoint of the outer transaction. TRANSACTION=False leaves the transactions to the
+        caller, for what cannot run inside one (VACUUM, a WAL checkpoint, BEGIN IMMEDIATE).
+        """
+        with self._lock, sqlite_refusals(self.path):
+            if not transaction:
+                yield self.db
+                return
+            with self.db.atomic():
+                yield self.db
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -220,7 +199,7 @@ class Store(Timekeeping, Leases):
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         row = {key: value for key, value in row.items() if not (key == "id" and value is None)}
-        with _integrity(_WHAT[table]):
+        with constraint_refusals(_WHAT[table]):
             return self.db[table].insert(row).last_pk
 
     def _update(self, table: str, pk: int | None, row: dict[str, Any], what: str) -> None:
@@ -228,7 +207,7 @@ class Store(Timekeeping, Leases):
             raise StoreError(f"cannot update a {what} that was never saved")
         row = {key: value for key, value in row.items() if key != "id"}
         try:
-            with _integrity(what):
+            with constraint_refusals(what):
                 self.db[table].update(pk, row)
         except NotFoundError:
             raise NotFound(f"no {what} with id {pk}") from None
@@ -238,7 +217,7 @@ class Store(Timekeeping, Leases):
     @_locked
     def add_client(self, client: Client) -> Client:
         self._check_name_free(client)
-        return client.model_copy(update={"id": self._insert("clients", _row(client))})
+        return client.model_copy(update={"id": self._insert("clients", record_row(client))})
 
     def _check_name_free(self, client: Client) -> None:
         existing = self.find_client(client.name)
@@ -278,9 +257,14 @@ class Store(Timekeeping, Leases):
         return self._where("clients", Client, order_by="name COLLATE NOCASE")
 
     @_locked
+    def client_count(self) -> int:
+        """How many clients the practice holds (without reading them)."""
+        return int(self.db.execute("SELECT count(*) FROM clients").fetchone()[0])
+
+    @_locked
     def save_client(self, client: Client) -> Client:
         self._check_name_free(client)
-        self._update("clients", client.id, _row(client), "client")
+        self._update("clients", client.id, record_row(client), "client")
         return client
 
     @_locked
@@ -294,7 +278,9 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def add_engagement(self, engagement: Engagement) -> Engagement:
-        return engagement.model_copy(update={"id": self._insert("engagements", _row(engagement))})
+        return engagement.model_copy(
+            update={"id": self._insert("engagements", record_row(engagement))}
+        )
 
     @_locked
     def get_engagement(self, engagement_id: int) -> Engagement:
@@ -302,7 +288,7 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def save_engagement(self, engagement: Engagement) -> Engagement:
-        self._update("engagements", engagement.id, _row(engagement), "engagement")
+        self._update("engagements", engagement.id, record_row(engagement), "engagement")
         return engagement
 
     @_locked
@@ -333,7 +319,7 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def add_goal(self, goal: Goal) -> Goal:
-        return goal.model_copy(update={"id": self._insert("goals", _row(goal))})
+        return goal.model_copy(update={"id": self._insert("goals", record_row(goal))})
 
     @_locked
     def get_goal(self, goal_id: int) -> Goal:
@@ -343,7 +329,7 @@ class Store(Timekeeping, Leases):
     def save_goal(self, goal: Goal) -> Goal:
         if goal.id is None:
             return self.add_goal(goal)
-        self._update("goals", goal.id, _row(goal), "goal")
+        self._update("goals", goal.id, record_row(goal), "goal")
         return goal
 
     @_locked
@@ -368,8 +354,8 @@ class Store(Timekeeping, Leases):
             seconds = session_seconds(session.started_at, session.ended_at)
             session = session.model_copy(update={"duration_seconds": seconds})
         with self.db.atomic():
-            session_id = self._insert("sessions", _session_row(session))
-            self.db["notes"].insert(_row(Notes(session_id=session_id)))
+            session_id = self._insert("sessions", session_row(session))
+            self.db["notes"].insert(record_row(Notes(session_id=session_id)))
             if session.ended_at is None:  # its first period opens as it starts
                 self._open_period(session_id, session.started_at, session.started_at)
         return session.model_copy(update={"id": session_id})
@@ -377,13 +363,13 @@ class Store(Timekeeping, Leases):
     @_locked
     def get_session(self, session_id: int) -> Session:
         try:
-            return _session(self.db["sessions"].get(session_id))
+            return session_from_row(self.db["sessions"].get(session_id))
         except NotFoundError:
             raise NotFound(f"no session with id {session_id}") from None
 
     @_locked
     def save_session(self, session: Session) -> Session:
-        self._update("sessions", session.id, _session_row(session), "session")
+        self._update("sessions", session.id, session_row(session), "session")
         return session
 
     @_locked
@@ -412,7 +398,7 @@ class Store(Timekeeping, Leases):
         rows = self.db["sessions"].rows_where(
             " AND ".join(clauses) or None, args, order_by="started_at DESC, id DESC", limit=limit
         )
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
 
     @_locked
     def unfinished_sessions(self, client_id: int | None = None) -> list[Session]:
@@ -437,7 +423,7 @@ class Store(Timekeeping, Leases):
             order_by="started_at DESC, id DESC",
             limit=1,
         )
-        found = [_session(row) for row in rows]
+        found = [session_from_row(row) for row in rows]
         return found[0] if found else None
 
     @_locked
@@ -500,8 +486,8 @@ class Store(Timekeeping, Leases):
     def save_notes(self, session_id: int, text: str) -> Notes:
         notes = Notes(session_id=session_id, text=text)
         try:
-            with _integrity("notes"):
-                self.db["notes"].upsert(_row(notes), pk="session_id")
+            with constraint_refusals("notes"):
+                self.db["notes"].upsert(record_row(notes), pk="session_id")
         except StoreError:
             self.get_session(session_id)  # raises NotFound for a wrong id
             raise
@@ -523,7 +509,9 @@ class Store(Timekeeping, Leases):
                 "UPDATE step_timings SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
                 [at.isoformat(), session_id],
             )
-            timing = timing.model_copy(update={"id": self._insert("step_timings", _row(timing))})
+            timing = timing.model_copy(
+                update={"id": self._insert("step_timings", record_row(timing))}
+            )
             self.db.execute(
                 "UPDATE sessions SET current_step = ? WHERE id = ?", [step_index, session_id]
             )
@@ -539,7 +527,7 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def add_action(self, action: Action) -> Action:
-        return action.model_copy(update={"id": self._insert("actions", _row(action))})
+        return action.model_copy(update={"id": self._insert("actions", record_row(action))})
 
     @_locked
     def get_action(self, action_id: int) -> Action:
@@ -549,7 +537,7 @@ class Store(Timekeeping, Leases):
     def save_action(self, action: Action) -> Action:
         if action.id is None:
             return self.add_action(action)
-        self._update("actions", action.id, _row(action), "action")
+        self._update("actions", action.id, record_row(action), "action")
         return action
 
     @_locked
@@ -621,7 +609,7 @@ class Store(Timekeeping, Leases):
     @_locked
     def set_goal_score(self, goal_id: int, session_id: int, score: int) -> GoalScore:
         record = GoalScore(goal_id=goal_id, session_id=session_id, score=score)
-        with self.db.atomic(), _integrity("goal score"):
+        with self.db.atomic(), constraint_refusals("goal score"):
             self.db.execute(
                 "INSERT INTO goal_scores (goal_id, session_id, score, created_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id, session_id) "
@@ -629,11 +617,11 @@ class Store(Timekeeping, Leases):
                 [goal_id, session_id, score, record.created_at.isoformat()],
             )
             row = self.db.execute(
-                "SELECT * FROM goal_scores WHERE goal_id = ? AND session_id = ?",
+                "SELECT id, goal_id, session_id, score, created_at FROM goal_scores "
+                "WHERE goal_id = ? AND session_id = ?",
                 [goal_id, session_id],
             ).fetchone()
-        columns = ("id", "goal_id", "session_id", "score", "created_at")
-        return GoalScore.model_validate(dict(zip(columns, row, strict=True)))
+        return goal_score_from_row(row)
 
     @_locked
     def goal_scores(
@@ -665,7 +653,7 @@ class Store(Timekeeping, Leases):
 
     @_locked
     def add_takeaway(self, takeaway: Takeaway) -> Takeaway:
-        return takeaway.model_copy(update={"id": self._insert("takeaways", _row(takeaway))})
+        return takeaway.model_copy(update={"id": self._insert("takeaways", record_row(takeaway))})
 
     @_locked
     def takeaways(self, session_id: int) -> list[Takeaway]:

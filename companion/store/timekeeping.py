@@ -11,20 +11,18 @@ was closed, or crashed, while the call went on). Closing the session stores the 
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from companion.models import Session, SessionPeriod, now
 
 from .base import StoreError, _locked
+from .rows import period_from_row
 
 # The longest a corrected session may last: ten hours.
 MAX_MINUTES = 600
-
-_COLUMNS = ("id", "session_id", "opened_at", "last_seen_at")
 
 
 def session_seconds(started_at: datetime, ended_at: datetime) -> int:
@@ -32,15 +30,10 @@ def session_seconds(started_at: datetime, ended_at: datetime) -> int:
     return max(0, round((ended_at - started_at).total_seconds()))
 
 
-def _period(row: tuple[Any, ...]) -> SessionPeriod:
-    return SessionPeriod.model_validate(dict(zip(_COLUMNS, row, strict=True)))
-
-
 class Timekeeping:
     """The store's methods for time in session (Store inherits them)."""
 
     db: Database
-    _lock: threading.RLock
 
     if TYPE_CHECKING:
 
@@ -55,7 +48,7 @@ class Timekeeping:
             "WHERE session_id = ? ORDER BY opened_at DESC, id DESC LIMIT 1",
             [session_id],
         ).fetchone()
-        return None if row is None else _period(row)
+        return None if row is None else period_from_row(row)
 
     def _open_period(self, session_id: int, opened_at: datetime, last_seen_at: datetime) -> int:
         cursor = self.db.execute(
@@ -72,7 +65,7 @@ class Timekeeping:
             "WHERE session_id = ? ORDER BY opened_at, id",
             [session_id],
         ).fetchall()
-        return [_period(row) for row in rows]
+        return [period_from_row(row) for row in rows]
 
     @_locked
     def begin_period(self, session_id: int, at: datetime | None = None) -> SessionPeriod:
