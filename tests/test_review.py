@@ -398,3 +398,36 @@ async def test_n_pressed_before_the_timeline_is_read_still_starts_the_session(
         read.set()
         await settle(pilot)
         assert app.started == [("Chloé Martin", None)]
+
+
+@sync
+async def test_n_pressed_before_a_session_is_read_still_starts_the_next_one(
+    store: Store,
+    protocols: ProtocolLibrary,
+    practice: ReviewPractice,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from companion.tui.screens import review
+
+    read = threading.Event()
+    real_load = review.session_view
+
+    def held_load(*args: Any) -> Any:
+        assert read.wait(10), "the test never let the session be read"
+        return real_load(*args)
+
+    monkeypatch.setattr(review, "session_view", held_load)
+    app = RecordingApp(store, protocols, start_with="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        session_id = practice.sessions[-1].id
+        assert session_id is not None
+        app.push_screen(SessionScreen(session_id))
+        await pilot.pause()
+        await pilot.press("n")  # the session is still being read
+        assert app.started == []
+        read.set()
+        await settle(pilot)
+        assert app.started == [("Ana Lopez", None)]

@@ -718,6 +718,7 @@ class SessionScreen(ReviewBase):
         super().__init__()
         self.session_id = session_id
         self.view: SessionView | None = None
+        self._asked_early = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -795,6 +796,9 @@ class SessionScreen(ReviewBase):
         )
         self.query_one("#session", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
+        if self._asked_early:
+            self._asked_early = False
+            self.start_next_session(record.client)
 
     def _go(self, session_id: int | None) -> None:
         if session_id is not None:
@@ -808,7 +812,9 @@ class SessionScreen(ReviewBase):
         self._go(self.view.next_id if self.view else None)
 
     def action_next_session(self) -> None:
-        if self.view is not None:
+        if self.view is None:
+            self._asked_early = True  # the key is kept while the session is read
+        else:
             self.start_next_session(self.view.record.client)
 
     def action_resume(self) -> None:
