@@ -14,42 +14,21 @@ import os
 import platform
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
+
+from harness import checkpoint, run_demo
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results-demo.md"
 LIMIT_SECONDS = 60.0
 
 
-def companion_command() -> list[str]:
-    return [sys.executable, "-m", "companion"]
-
-
 def one_run(sessions: int, seed: int) -> tuple[float, dict[str, int], int]:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                *companion_command(),
-                "demo",
-                "--db",
-                str(db),
-                "--sessions",
-                str(sessions),
-                "--seed",
-                str(seed),
-            ],
-            check=True,
-            capture_output=True,
-            env={**os.environ, "COMPANION_DB": str(Path(folder) / "unused.db")},
-        )
-        seconds = time.perf_counter() - started
+        seconds = run_demo(db, sessions, seed)
         connection = sqlite3.connect(db)
         try:
             counts = {
@@ -63,9 +42,9 @@ def one_run(sessions: int, seed: int) -> tuple[float, dict[str, int], int]:
                     "takeaways",
                 )
             }
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             connection.close()
+        checkpoint(db)
         size = db.stat().st_size
     return seconds, counts, size
 

@@ -21,14 +21,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+from harness import HEIGHT, HERE, WIDTH
 from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from companion.tui.widgets.notes_pane import LONG_LINE, NotesArea
 
-HERE = Path(__file__).resolve().parent
-SIZE = (100, 30)
+SIZE = (WIDTH, HEIGHT)  # as the tmux panes of the other benchmarks
 LENGTHS = [10_000, 100_000, 1_000_000]
 
 

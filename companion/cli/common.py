@@ -273,10 +273,25 @@ def echo_json(data: BaseModel | Iterable[BaseModel] | dict[str, Any] | list[Any]
         ]
     text = json.dumps(payload, indent=2, ensure_ascii=False)
     # json escapes C0 controls itself; DEL and C1 controls would still reach the terminal.
-    click.echo(_UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+    click.echo(_json_safe(text))
 
 
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def _json_safe(text: str) -> str:
+    return _UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def echo_json_array(items: Iterable[Any]) -> None:
+    """Print ITEMS (plain JSON data) as an indented JSON array, one item at a time, exactly as
+    echo_json prints the list: a long listing never holds its whole text in memory."""
+    opening = "["
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        click.echo(f"{opening}\n  {_json_safe(body)}", nl=False)
+        opening = ","
+    click.echo("[]" if opening == "[" else "\n]")
 
 
 def run_screen(app: CompanionApp) -> None:

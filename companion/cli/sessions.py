@@ -19,6 +19,7 @@ from .common import (
     UserError,
     client_or_fail,
     echo_json,
+    echo_json_array,
     pass_practice,
 )
 
@@ -75,16 +76,14 @@ def sessions(
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
     found = store.sessions(client_id, since=since)
     names = {client.id: client.name for client in store.clients()}
-    if as_json:
-        echo_json(
-            [
-                {
-                    **session.model_dump(mode="json", exclude={"protocol_snapshot"}),
-                    "client_name": names.get(session.client_id, ""),
-                    "duration_minutes": session.duration_minutes,
-                }
-                for session in found
-            ]
+    if as_json:  # row by row: 10,000 sessions never become one list of dicts and one string
+        echo_json_array(
+            {
+                **session.model_dump(mode="json", exclude={"protocol_snapshot"}),
+                "client_name": names.get(session.client_id, ""),
+                "duration_minutes": session.duration_minutes,
+            }
+            for session in found
         )
         return
     if not found:
