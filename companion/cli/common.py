@@ -296,7 +296,10 @@ def echo_json_array(items: Iterable[Any]) -> None:
 
 def run_screen(app: CompanionApp) -> None:
     """Run a screen app; an unexpected end (its crash report written) exits non-zero."""
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.watchdog_cancel()  # it returned: no need to end the process by force
     if app.failure is not None:
         raise UserError(app.failure)
     if app.return_code:

@@ -179,6 +179,7 @@ class CompanionApp(App[None]):
         self.lease_token = uuid.uuid4().hex
         """This window's name on the sessions it holds (see tui.hold)."""
         self._hanging_up: asyncio.Task[None] | None = None
+        self._watchdog: threading.Timer | None = None
         self.key_gate = KeyGate(self, super().on_event)
         """Keys act in the order typed, even in a burst (see keygate)."""
         self.too_small = TooSmallCover(self)
@@ -421,7 +422,7 @@ class CompanionApp(App[None]):
         unsaved = [screen for screen in self._sessions() if not screen.flush_notes()]
         closing = self._refused_closings()
         if not unsaved and not closing:
-            self.exit()
+            self.leave()
             return
         from companion.tui.screens.live_dialogs import QuitUnsaved
 
@@ -444,7 +445,7 @@ class CompanionApp(App[None]):
             if leave:
                 for screen in unsaved:
                     screen.set_aside()  # anything typed since the question
-                self.exit()
+                self.leave()
 
         self.push_screen(QuitUnsaved(message), answered)
 
@@ -472,12 +473,24 @@ class CompanionApp(App[None]):
         await asyncio.sleep(0.05)  # the driver's thread hands its last read to the app
         await self.key_gate.settled(with_app=True)
         self.save_everything()
-        # Textual's shutdown writes to the terminal; with the window closed that write can
-        # block for ever. Everything is saved by now: end the process if it hangs.
-        watchdog = threading.Timer(3.0, os._exit, args=(0,))
-        watchdog.daemon = True
-        watchdog.start()
+        self.leave()
+
+    def leave(self) -> None:
+        """Exit, everything saved: and if Textual's shutdown hangs, end the process anyway.
+
+        The shutdown writes to the terminal; with the window closing meanwhile (ctrl+q, then the
+        window closed) that write can block for ever. `watchdog_cancel` (the command line, once
+        the app has returned) stops the timer; an app under test (headless) starts none.
+        """
+        if not self.is_headless and self._watchdog is None:
+            self._watchdog = threading.Timer(3.0, os._exit, args=(0,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
         self.exit()
+
+    def watchdog_cancel(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
 
     def open_home(self) -> None:
         from companion.tui.screens.home import HomeScreen
