@@ -180,22 +180,33 @@ class Sidebar(VerticalScroll):
         yield Label("Actions set today", classes="heading")
         yield Static("", id="set-today")
 
+    def _show_goals(self, data: SidebarView) -> None:
+        """The goals, line by line: the lines already there are updated in place, since
+        mounting new widgets lays the whole sidebar out again (tens of ms on the event loop)."""
+        lines: list[tuple[Content | str, str]] = []
+        for progress in data.goals:
+            head, *letters = goal_lines(progress.goal, progress.last_score)
+            lines.append((head, "goal"))
+            lines.extend((letter, "smarte") for letter in letters)
+        if not lines:
+            lines.append((Content.styled("None yet: f5 adds one.", "dim"), ""))
+        box = self.query_one("#goals", Vertical)
+        shown = list(box.query_children(Static))
+        if len(shown) == len(lines):
+            for widget, (text, kind) in zip(shown, lines, strict=True):
+                widget.update(text)
+                widget.set_classes(kind)
+            return
+        box.remove_children()
+        box.mount_all(Static(text, classes=kind) for text, kind in lines)
+
     def show(self, data: SidebarView) -> None:
         self.query_one("#engagement", Static).update(engagement_lines(data))
         self.query_one("#agreement", Static).update(agreement_lines(data.session.agreement))
         previous = self.query_one("#previous-agreement", Static)
         previous.update(previous_agreement_line(data.previous))
         previous.display = data.previous is not None and not data.previous.agreement.is_empty
-        box = self.query_one("#goals", Vertical)
-        box.remove_children()
-        lines: list[Static] = []
-        for progress in data.goals:
-            head, *letters = goal_lines(progress.goal, progress.last_score)
-            lines.append(Static(head, classes="goal"))
-            lines.extend(Static(letter, classes="smarte") for letter in letters)
-        if not lines:
-            lines.append(Static(Content.styled("None yet: f5 adds one.", "dim")))
-        box.mount_all(lines)
+        self._show_goals(data)
         reviews = self.query_one("#to-review", ReviewList)
         keep = reviews.highlighted
         reviews.set_options(
