@@ -219,8 +219,8 @@ def prepare_db(db_path: Path, text: str, client: str = "Bench") -> None:
     """Begin a GROW session for CLIENT in DB_PATH (created if need be) holding TEXT as notes,
     left unfinished: `companion start --client CLIENT` then offers to resume it."""
     sys.path.insert(0, str(ROOT))
-    from companion.practice import begin_session
-    from companion.protocols import ProtocolLibrary
+    from companion.core.protocols import ProtocolLibrary
+    from companion.services.practice import begin_session
     from companion.store import Store
 
     store = Store.open(db_path)

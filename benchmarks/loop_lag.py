@@ -77,8 +77,8 @@ async def one_round(db: Path) -> dict[str, list[float]]:
     sys.path.insert(0, str(ROOT))
     from textual.widgets import Input
 
-    from companion.practice import begin_session
-    from companion.protocols import ProtocolLibrary
+    from companion.core.protocols import ProtocolLibrary
+    from companion.services.practice import begin_session
     from companion.store import Store
     from companion.tui.app import CompanionApp
 

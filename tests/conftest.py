@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from companion.models import Action, Agreement, Client, Engagement, Goal, Session
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
 from companion.store import Store
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from companion.models import Action, Agreement, Client, Engagement, Goal, Session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 
 TODAY = date(2026, 11, 25)

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from test_exchange import PRIVATE, build_practice, canonical, parse_front_matter
 
 from companion.cli import cli
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 
 

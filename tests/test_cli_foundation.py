@@ -24,8 +24,8 @@ from companion.cli.common import (
     echo_json,
     pass_practice,
 )
-from companion.models import Client
-from companion.protocols import ProtocolError, builtin_protocols_dir, user_protocols_dir
+from companion.core.models import Client
+from companion.core.protocols import ProtocolError, builtin_protocols_dir, user_protocols_dir
 from companion.store import Store, StoreError
 
 GOOD = (builtin_protocols_dir() / "grow.toml").read_text(encoding="utf-8")

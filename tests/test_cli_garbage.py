@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from companion.cli import cli
-from companion.models import Client
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Client
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
 from companion.store import Store
 
 X = object()  # where the garbage goes

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from companion.cli import cli
 from companion.cli.review_cmds import highlighted
-from companion.models import Action, Agreement, Client, Session
+from companion.core.models import Action, Agreement, Client, Session
 
 
 @pytest.fixture

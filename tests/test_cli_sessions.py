@@ -15,8 +15,8 @@ from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.models import Agreement, Client, SessionRecord
-from companion.practice import begin_session
+from companion.core.models import Agreement, Client, SessionRecord
+from companion.services.practice import begin_session
 
 
 @pytest.fixture

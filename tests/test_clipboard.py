@@ -13,7 +13,7 @@ from pathlib import Path
 import pyperclip
 import pytest
 
-from companion.clipboard import copy_text, osc52_sequence, osc52_writer
+from companion.services.clipboard import copy_text, osc52_sequence, osc52_writer
 
 TEXT = "# Session recap — Ana\n\nSECRET-RECAP-BODY: draft the opening\n"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import SamplePractice
 
-from companion import clipboard
-from companion.clipboard import copy_text
-from companion.recap import build_recap
+from companion.core.recap import build_recap
+from companion.services import clipboard
+from companion.services.clipboard import copy_text
 from companion.store.records import load_session_record
 
 pytestmark = pytest.mark.skipif(

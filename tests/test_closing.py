@@ -14,8 +14,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from companion.models import Action, Client, Engagement, Goal, Session, now
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Client, Engagement, Goal, Session, now
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.views import closing_view
 from companion.tui.screens.closing import (

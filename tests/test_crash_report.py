@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
 from companion.store import Store
 from companion.tui.app import CompanionApp, crash_report, crash_reports_dir
 from companion.tui.screens.live import LiveScreen
@@ -177,8 +177,8 @@ def test_forget_deletes_the_clients_recap_files(store: Store, protocols: Protoco
     from click.testing import CliRunner
 
     from companion.cli import cli
-    from companion.clipboard import default_recaps_dir, save_private_file
-    from companion.recap import build_recap, recap_filename
+    from companion.core.recap import build_recap, recap_filename
+    from companion.services.clipboard import default_recaps_dir, save_private_file
     from companion.store.records import load_session_record
 
     folder = default_recaps_dir()
@@ -208,8 +208,8 @@ def test_forget_asks_about_the_recap_files(store: Store, protocols: ProtocolLibr
     from click.testing import CliRunner
 
     from companion.cli import cli
-    from companion.clipboard import default_recaps_dir, save_private_file
-    from companion.recap import build_recap, recap_filename
+    from companion.core.recap import build_recap, recap_filename
+    from companion.services.clipboard import default_recaps_dir, save_private_file
     from companion.store.records import load_session_record
 
     session = begin_session(store, protocols, "Ana Lopez", protocol_id="grow")

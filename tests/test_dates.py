@@ -1,4 +1,4 @@
-"""companion.dates: the one reader of dates and moments, for the shell and the forms."""
+"""companion.core.dates: the one reader of dates and moments, for the shell and the forms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from companion.dates import parse_date, parse_moment
+from companion.core.dates import parse_date, parse_moment
 
 TODAY = date(2026, 12, 2)
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.demo import build_practice, fill_demo
-from companion.notes import action_candidates, insights, is_private
-from companion.protocols import ProtocolLibrary, protocol_from_snapshot
+from companion.core.notes import action_candidates, insights, is_private
+from companion.core.protocols import ProtocolLibrary, protocol_from_snapshot
+from companion.services.demo import build_practice, fill_demo
 from companion.store import Store
 from companion.store.bulk import Batch
 from companion.store.hours import hours_log
@@ -218,13 +218,13 @@ def test_demo_bad_numbers(runner: CliRunner, args) -> None:
 
 def test_the_demo_content_is_data_that_validates() -> None:
     """The fictional words live in companion/demo_content.toml, checked like any file we read."""
-    from companion.demo_content import DemoContent, demo_content
+    from companion.services.demo_content import DemoContent, demo_content
 
     content = demo_content()
     assert isinstance(content, DemoContent)
     assert len(content.themes) >= 5 and all(theme.goals for theme in content.themes)
     assert {share.protocol for share in content.protocol_mix} >= {"grow"}
-    import companion.demo as demo_module
+    import companion.services.demo as demo_module
 
     source = Path(demo_module.__file__).read_text(encoding="utf-8")
     assert content.first_names[0] not in source  # not also written inline in the generator

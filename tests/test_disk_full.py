@@ -18,9 +18,9 @@ from test_live import Clock, live, live_app, new_session, settle, settle_loaded,
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from companion.cli import cli
-from companion.models import Client, Goal, Session
-from companion.protocols import ProtocolLibrary
-from companion.rescue import find_rescues
+from companion.core.models import Client, Goal, Session
+from companion.core.protocols import ProtocolLibrary
+from companion.services.rescue import find_rescues
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp
 from companion.tui.saving import describe, passing
@@ -268,7 +268,7 @@ async def test_quitting_on_a_full_disk_asks_and_the_next_start_brings_the_words_
 async def test_a_rescue_offer_declined_keeps_the_file(
     store: Store, protocols: ProtocolLibrary
 ) -> None:
-    from companion.rescue import write_rescue
+    from companion.services.rescue import write_rescue
 
     session = new_session(store, protocols, "Gus")
     assert store.path is not None and session.id is not None
@@ -285,7 +285,7 @@ async def test_a_rescue_offer_declined_keeps_the_file(
 
 def test_rescue_file_falls_back_to_the_data_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The practice's own folder is the full disk: the data folder takes the rescue file."""
-    import companion.rescue as rescue
+    import companion.services.rescue as rescue
 
     real = rescue.write_private_file
     practice = tmp_path / "full" / "practice.db"

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from companion.exchange_markdown import (
+from companion.core.exchange_markdown import (
     front_matter,
     session_document,
     session_filename,
     yaml_string,
 )
-from companion.models import Action, Agreement, Client, Engagement, Goal, Session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.exchange import (
     ExportError,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
 from companion.store import NotFound, Store, StoreError
 from companion.store.erase import client_footprint, forget_client
 from companion.store.schema import SEARCHABLE

@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from companion.models import Action, Agreement, Goal
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Agreement, Goal
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.screens.forms import (
     ActionForm,

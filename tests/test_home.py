@@ -10,7 +10,7 @@ from test_review import RecordingApp, settle, sync
 from textual.content import Content
 from textual.widgets import Input, OptionList, Select
 
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.views import home_view
 from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen

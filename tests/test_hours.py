@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.hours import CSV_COLUMNS, EngagementHours, HoursLog, hours, log_csv
-from companion.models import Client, Engagement, Session
+from companion.core.hours import CSV_COLUMNS, EngagementHours, HoursLog, hours, log_csv
+from companion.core.models import Client, Engagement, Session
 from companion.store import Store
 from companion.store.hours import hours_log
 

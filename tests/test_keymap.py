@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_live import Clock, live_app, new_session, settle, settle_loaded, sync
 
-from companion.config import ConfigError, config_path, load_config
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
+from companion.services.config import ConfigError, config_path, load_config
 from companion.store import Store
 from companion.tui.screens.forms import AgreementForm
 from companion.tui.screens.live import LiveScreen

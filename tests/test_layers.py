@@ -72,13 +72,13 @@ def test_nothing_guesses_at_the_apps_type() -> None:
 
 
 def test_one_description_of_a_session_to_start() -> None:
-    """SessionStart is defined once (companion.terms) and imported from there everywhere."""
+    """SessionStart is defined once (companion.core.terms) and imported from there everywhere."""
     defining = [
         path.relative_to(PACKAGE).as_posix()
         for path in sources()
         if re.search(r"^class SessionStart\b", path.read_text(encoding="utf-8"), re.M)
     ]
-    assert defining == ["terms.py"]
+    assert defining == ["core/terms.py"]
     borrowed = [
         path.relative_to(PACKAGE).as_posix()
         for path in sources()
@@ -88,9 +88,9 @@ def test_one_description_of_a_session_to_start() -> None:
 
 
 def test_one_writer_of_private_files() -> None:
-    """Files and folders get their modes in companion/files.py (and the database file's own
+    """Files and folders get their modes in companion/services/files.py (and the database file's own
     creation in store/paths.py): nowhere else chmods, opens with a mode or makes folders."""
-    allowed = {"files.py", "store/paths.py"}
+    allowed = {"services/files.py", "store/paths.py"}
     by_hand = re.compile(r"os\.(f?chmod|open)\(|\.mkdir\(|mkstemp\(")
     found = [
         f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
@@ -99,7 +99,7 @@ def test_one_writer_of_private_files() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if by_hand.search(line)
     ]
-    assert not found, "write files through companion.files:\n" + "\n".join(found)
+    assert not found, "write files through companion.services.files:\n" + "\n".join(found)
 
 
 def test_one_slug() -> None:
@@ -108,7 +108,7 @@ def test_one_slug() -> None:
         for path in sources()
         if re.search(r"^def _?slug\(", path.read_text(encoding="utf-8"), re.M)
     ]
-    assert defining == ["text.py"]
+    assert defining == ["core/text.py"]
 
 
 def binding_calls() -> list[tuple[str, ast.Call]]:
@@ -134,7 +134,7 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
 
 
 def test_binding_ids_are_unique_and_fit_a_keymap() -> None:
-    from companion.config import _BINDING_ID
+    from companion.services.config import _BINDING_ID
     from companion.tui.keys import bindings_by_id
 
     found = bindings_by_id()
@@ -146,3 +146,20 @@ def test_binding_ids_are_unique_and_fit_a_keymap() -> None:
             if keyword.arg == "id" and isinstance(keyword.value, ast.Constant):
                 assert keyword.value.value not in seen, f"{where} repeats {seen}"
                 seen[keyword.value.value] = where
+
+
+@pytest.mark.parametrize("path", sources("core"), ids=lambda p: p.name)
+def test_the_core_imports_nothing_of_the_layers_above(path: Path) -> None:
+    """core/ knows coaching; the store, the services and the faces build on it, never back."""
+    above = ("companion.store", "companion.services", "companion.tui", "companion.cli")
+    reached = sorted(name for name in imported_modules(path) if name.startswith(above))
+    assert not reached, f"{path.name} imports {reached}"
+
+
+def test_the_top_of_the_package_holds_only_the_layers() -> None:
+    loose = sorted(
+        path.name
+        for path in PACKAGE.glob("*.py")
+        if path.name not in {"__init__.py", "__main__.py"}
+    )
+    assert loose == [], "put each module in core/, store/, services/, tui/ or cli/"

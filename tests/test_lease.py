@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.models import Session
+from companion.core.models import Session
 from companion.store import Store
 from companion.store.exchange import export_practice
 from companion.store.lease import LEASE_STALE_SECONDS, SessionInUse, this_host

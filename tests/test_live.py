@@ -14,9 +14,9 @@ import pytest
 from conftest import SamplePractice
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from companion.models import Session
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Session
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp, SessionStart
 from companion.tui.screens.live import LiveScreen
@@ -833,12 +833,12 @@ async def close_with_f10(pilot, app: CompanionApp) -> SessionClosed:  # type: ig
 async def test_a_recap_that_cannot_be_copied_is_said_on_the_recap_screen(
     store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import companion.clipboard
+    import companion.services.clipboard
 
     def broken(*_: object, **__: object) -> None:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(companion.clipboard, "copy_text", broken)
+    monkeypatch.setattr(companion.services.clipboard, "copy_text", broken)
     session = new_session(store, protocols, "Quin")
     app = live_app(store, protocols, session, Clock())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -854,13 +854,13 @@ async def test_a_recap_that_cannot_be_copied_is_said_on_the_recap_screen(
 async def test_a_recap_that_cannot_be_built_is_said_on_the_recap_screen(
     store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import companion.recap
-    from companion.errors import CompanionError
+    import companion.core.recap
+    from companion.core.errors import CompanionError
 
     def broken(*_: object, **__: object) -> str:
         raise CompanionError("the session could not be read")
 
-    monkeypatch.setattr(companion.recap, "build_recap", broken)
+    monkeypatch.setattr(companion.core.recap, "build_recap", broken)
     session = new_session(store, protocols, "Rae")
     app = live_app(store, protocols, session, Clock())
     async with app.run_test(size=(80, 24)) as pilot:

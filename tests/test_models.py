@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from pydantic import ValidationError
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Agreement,
     Client,

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from companion import notes
-from companion.notes import (
+from companion.core import notes
+from companion.core.notes import (
     ACTION_MARK,
     INSIGHT_MARK,
     LEGEND,

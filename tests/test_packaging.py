@@ -50,7 +50,7 @@ def test_the_wheel_ships_the_styles(wheel: Path) -> None:
 
 
 def test_the_wheel_ships_the_demo_content(wheel: Path) -> None:
-    assert "companion/demo_content.toml" in names_in(wheel)
+    assert "companion/services/demo_content.toml" in names_in(wheel)
 
 
 def test_the_wheel_declares_the_console_script(wheel: Path) -> None:
@@ -78,7 +78,7 @@ def test_the_installed_wheel_finds_its_protocols_from_anywhere(wheel: Path, tmp_
         import json, sys
         sys.path.insert(0, {str(site)!r})
         import companion
-        from companion.protocols import ProtocolLibrary, builtin_protocols_dir
+        from companion.core.protocols import ProtocolLibrary, builtin_protocols_dir
         library = ProtocolLibrary.discover(include_user=False)
         print(json.dumps({{
             "package": companion.__file__,

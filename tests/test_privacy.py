@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.cli import cli
-from companion.exchange_markdown import session_document, session_filename
-from companion.models import (
+from companion.core.exchange_markdown import session_document, session_filename
+from companion.core.models import (
     Action,
     Agreement,
     Client,
@@ -31,9 +31,9 @@ from companion.models import (
     Takeaway,
     one_line,
 )
-from companion.notes import client_text
-from companion.protocols import ProtocolLibrary
-from companion.recap import build_recap, client_record, recap_filename
+from companion.core.notes import client_text
+from companion.core.protocols import ProtocolLibrary
+from companion.core.recap import build_recap, client_record, recap_filename
 from companion.store import Store
 from companion.store.exchange import export_practice, read_export
 from companion.store.records import load_session_record

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from test_cli_garbage import REPORTS, TABLE, X, _check
 
 from companion.cli import cli
-from companion.dates import parse_date, parse_moment
-from companion.models import Client
-from companion.notes import (
+from companion.core.dates import parse_date, parse_moment
+from companion.core.models import Client
+from companion.core.notes import (
     action_candidates,
     client_text,
     insights,
@@ -37,15 +37,15 @@ from companion.notes import (
     step_heading,
     without_private,
 )
-from companion.practice import begin_session
-from companion.protocol_files import protocol_problem
-from companion.protocols import (
+from companion.core.protocol_files import protocol_problem
+from companion.core.protocols import (
     MAX_MINUTES,
     Protocol,
     ProtocolError,
     ProtocolLibrary,
     load_protocol_file,
 )
+from companion.services.practice import begin_session
 from companion.store import Store
 
 FAST = settings(

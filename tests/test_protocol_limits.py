@@ -17,9 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from companion.cli import cli
-from companion.practice import begin_session
-from companion.protocol_files import MAX_FILE_BYTES, protocol_problem
-from companion.protocols import (
+from companion.core.protocol_files import MAX_FILE_BYTES, protocol_problem
+from companion.core.protocols import (
     MAX_MINUTES,
     MAX_PROMPTS,
     MAX_STEPS,
@@ -31,6 +30,7 @@ from companion.protocols import (
     protocol_from_snapshot,
     user_protocols_dir,
 )
+from companion.services.practice import begin_session
 from companion.store import Store
 
 GROW = (builtin_protocols_dir() / "grow.toml").read_text(encoding="utf-8")
@@ -139,7 +139,7 @@ def test_the_builtins_are_well_inside_the_bounds() -> None:
 
 
 def test_the_bounds_are_said_in_the_field_descriptions() -> None:
-    from companion.protocols import Protocol, Step
+    from companion.core.protocols import Protocol, Step
 
     assert "600" in (Protocol.model_fields["duration_minutes"].description or "")
     assert "600" in (Step.model_fields["minutes"].description or "")
@@ -328,7 +328,7 @@ def test_the_start_check_with_bad_files_still_loads_no_pydantic(bad_user_folder:
                 cli(["start", "--client", "Pat", "--protocol", protocol], standalone_mode=False)
             except BaseException:
                 pass
-        heavy = ("pydantic", "sqlite_utils", "companion.models", "companion.protocols")
+        heavy = ("pydantic", "sqlite_utils", "companion.core.models", "companion.core.protocols")
         print(sorted(m for m in heavy if m in sys.modules))
         """
     )

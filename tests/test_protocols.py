@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.protocols import (
+from companion.core.protocols import (
     Protocol,
     ProtocolError,
     ProtocolLibrary,

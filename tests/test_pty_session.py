@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pty_app import RealApp, key_bytes, run_companion
 
-from companion.models import Action, Session
+from companion.core.models import Action, Session
 from companion.store import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import pytest
 from test_live import Clock, live_app, new_session, settle_loaded, sync
 
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui import app as app_module
 from companion.tui.app import CompanionApp

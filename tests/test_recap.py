@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Agreement,
     Client,
@@ -17,7 +17,7 @@ from companion.models import (
     SessionRecord,
     Takeaway,
 )
-from companion.recap import build_recap, recap_filename
+from companion.core.recap import build_recap, recap_filename
 from companion.store.records import load_session_record
 
 STARTED = datetime(2026, 11, 25, 14, 0)

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from companion.models import Action, SessionRecord
-from companion.practice import begin_session
+from companion.core.models import Action, SessionRecord
+from companion.services.practice import begin_session
 from companion.store import NotFound
 from companion.store.records import load_session_record
 

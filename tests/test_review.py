@@ -18,9 +18,9 @@ from textual.widgets import DataTable, Input, Label, Markdown, OptionList
 from companion.cli import cli
 from companion.cli.browse import review_app
 from companion.cli.common import Practice
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
+from companion.core.terms import SessionStart
 from companion.store import Store
-from companion.terms import SessionStart
 from companion.tui.app import CompanionApp
 from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from companion.cli import cli
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.screens.review import SessionScreen
 from companion.tui.screens.session_time_form import SessionTimeForm

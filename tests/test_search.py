@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from companion.models import Action, Agreement, Client, Session
+from companion.core.models import Action, Agreement, Client, Session
 from companion.store import Store
 from companion.store.store import fts_query
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from test_recap import make_record
 
-from companion.models import StepTiming
-from companion.session_view import clock, session_markdown, step_spent
+from companion.core.models import StepTiming
+from companion.core.session_view import clock, session_markdown, step_spent
 
 
 def timing(step_id: str, index: int, start: tuple[int, int], end: tuple[int, int] | None):

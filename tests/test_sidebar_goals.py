@@ -7,8 +7,8 @@ from test_live import Clock, live, live_app, new_session, settle, settle_loaded,
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from companion.models import Goal
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Goal
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 
 

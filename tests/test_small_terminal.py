@@ -13,7 +13,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Size
 
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.screens.live_dialogs import QuitUnsaved
 from companion.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, is_too_small

@@ -14,7 +14,7 @@ from test_closing import ClosingHost, build_closing_practice, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 
 SIZES = [(80, 24), (120, 40)]

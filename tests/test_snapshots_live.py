@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from conftest import SamplePractice
 
-from companion.models import Agreement
-from companion.practice import begin_session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Agreement
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
 from companion.store import Store
 from companion.tui.app import CompanionApp
 from companion.tui.screens.live import LiveScreen

@@ -13,7 +13,7 @@ from review_practice import TODAY, build_review_practice
 from test_review import RecordingApp, settle
 from textual.pilot import Pilot
 
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.widgets import review_format as fmt
 

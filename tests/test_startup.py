@@ -8,7 +8,13 @@ import textwrap
 
 import pytest
 
-HEAVY = ("pydantic", "sqlite_utils", "companion.models", "companion.store", "companion.protocols")
+HEAVY = (
+    "pydantic",
+    "sqlite_utils",
+    "companion.core.models",
+    "companion.store",
+    "companion.core.protocols",
+)
 
 
 def loaded_after(code: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Agreement,
     Client,
@@ -20,7 +20,7 @@ from companion.models import (
     Session,
     Takeaway,
 )
-from companion.protocols import ProtocolLibrary
+from companion.core.protocols import ProtocolLibrary
 from companion.store import NotFound, Store, StoreError, default_db_path, resolve_db_path
 
 T0 = datetime(2026, 11, 2, 10, 0, 0)
@@ -565,8 +565,8 @@ def test_memory_store_has_the_whole_schema() -> None:
 def test_a_session_with_an_unusable_protocol_leaves_no_client_behind(
     protocols: ProtocolLibrary,
 ) -> None:
-    from companion.errors import CompanionError
-    from companion.practice import begin_session
+    from companion.core.errors import CompanionError
+    from companion.services.practice import begin_session
 
     store = Store.memory()
     with pytest.raises(CompanionError):

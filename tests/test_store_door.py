@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.models import Client
+from companion.core.models import Client
 from companion.store import Store, StoreError
 from companion.store.rows import record_row
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.models import Action, Agreement, Client, Engagement, Goal
-from companion.practice import begin_session
-from companion.text import shown
+from companion.core.models import Action, Agreement, Client, Engagement, Goal
+from companion.core.text import shown
+from companion.services.practice import begin_session
 
 CLEAR = "\x1b[2J"
 CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"  # OSC 52: set the terminal's clipboard
@@ -143,7 +143,7 @@ def test_terminal_output_of_markdown_and_recap_is_escaped(
 
 
 def test_recap_and_json_to_a_pipe_are_exact(runner: CliRunner, store, hostile) -> None:
-    from companion.recap import build_recap
+    from companion.core.recap import build_recap
     from companion.store.records import load_session_record
 
     _, session = hostile

@@ -11,7 +11,7 @@ from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from companion.models import Session
+from companion.core.models import Session
 from companion.store import Store, StoreError
 from companion.store.exchange import export_practice, import_practice, read_export
 from companion.store.hours import hours_log

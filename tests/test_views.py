@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from companion.models import Action, Agreement, Client, Engagement, Goal, Session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.protocols import ProtocolLibrary
 from companion.store import NotFound, Store
 from companion.store.records import load_session_record
 from companion.store.views import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from companion.models import Client
-from companion.text import shown
+from companion.core.models import Client
+from companion.core.text import shown
 
 from .common import Practice, UserError, echo_json, pass_practice
 

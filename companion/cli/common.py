@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from companion.dates import parse_date, parse_moment
-from companion.errors import CompanionError
+from companion.core.dates import parse_date, parse_moment
+from companion.core.errors import CompanionError
 
 if TYPE_CHECKING:  # imported when first used: `companion start` must paint before paying for them
     from pydantic import BaseModel, ValidationError
 
-    from companion.protocols import ProtocolLibrary
+    from companion.core.protocols import ProtocolLibrary
     from companion.store import Store
     from companion.tui.app import CompanionApp
 
@@ -162,7 +162,7 @@ class Practice:
     @property
     def protocols(self) -> ProtocolLibrary:
         if self._protocols is None:
-            from companion.protocols import ProtocolLibrary
+            from companion.core.protocols import ProtocolLibrary
 
             self._protocols = ProtocolLibrary.discover(self.protocol_dirs)
         return self._protocols
@@ -177,7 +177,7 @@ pass_practice = click.make_pass_decorator(Practice)
 
 
 class DateParam(click.ParamType):
-    """A calendar date as companion.dates takes it: YYYY-MM-DD, today, yesterday, +7d, +2w."""
+    """A calendar date as companion.core.dates takes it: YYYY-MM-DD, today, yesterday, +7d, +2w."""
 
     name = "DATE"
 

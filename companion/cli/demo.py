@@ -52,7 +52,7 @@ def demo(
 
         companion demo --db demo.db && companion --db demo.db review
     """
-    from companion.demo import default_clients, fill_demo
+    from companion.services.demo import default_clients, fill_demo
 
     if db_path is not None:
         practice.close()

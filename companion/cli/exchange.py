@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from companion.exchange_markdown import session_document, session_filename, slug
-from companion.files import write_private_file
+from companion.core.exchange_markdown import session_document, session_filename, slug
+from companion.services.files import write_private_file
 from companion.store.erase import (
     check_not_open,
     client_footprint,
@@ -81,7 +81,7 @@ def private_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file, not a folder: give --out a folder")
     if not folder.exists():
-        from companion.files import make_private_folders
+        from companion.services.files import make_private_folders
 
         try:
             make_private_folders(folder)  # the new parents too, 0700 whatever the umask
@@ -208,8 +208,8 @@ def forget(practice: Practice, client_name: str, yes: bool) -> None:
     engagements all go, and so do the recaps of their sessions saved in the recaps folder
     (when no clipboard took them). This cannot be undone: export first if you need a copy.
     """
-    from companion.clipboard import default_recaps_dir
-    from companion.text import shown
+    from companion.core.text import shown
+    from companion.services.clipboard import default_recaps_dir
 
     store = practice.store
     client_id = client_or_fail(practice, client_name)

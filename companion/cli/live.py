@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from companion.terms import SESSION_MODES
+from companion.core.terms import SESSION_MODES
 
 from .browse import _needs_terminal
 from .common import Practice, UserError, pass_practice, run_screen
@@ -53,14 +53,14 @@ def start(
     if not client_name.strip():
         raise UserError("--client needs a name")
     if protocol_id is not None:  # unknown id, or its file unreadable: one line, exit 2, no screen
-        from companion.protocol_files import protocol_problem
+        from companion.core.protocol_files import protocol_problem
 
         problem = protocol_problem(protocol_id, practice.protocol_dirs)
         if problem is not None:
             raise UserError(problem)
     _needs_terminal()
 
-    from companion.terms import SessionStart
+    from companion.core.terms import SessionStart
     from companion.tui.app import CompanionApp
 
     start_request = SessionStart(

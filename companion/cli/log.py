@@ -7,8 +7,8 @@ from datetime import date
 
 import click
 
-from companion.hours import HoursLog, format_hours, log_csv
-from companion.text import shown
+from companion.core.hours import HoursLog, format_hours, log_csv
+from companion.core.text import shown
 
 from .common import DATE, Practice, UserError, echo_json, pass_practice
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from companion.protocol_files import is_folder
-from companion.protocols import Protocol, ProtocolError, load_protocol_file
+from companion.core.protocol_files import is_folder
+from companion.core.protocols import Protocol, ProtocolError, load_protocol_file
 
 from .common import NonEmptyPath, Practice, UserError, echo_json, one_line, pass_practice
 

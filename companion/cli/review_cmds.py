@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from companion import terms
-from companion.text import shown
+from companion.core import terms
+from companion.core.text import shown
 
 from .common import Practice, client_or_fail, echo_json, pass_practice
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from companion.models import Goal
+    from companion.core.models import Goal
     from companion.store.followup import ActionLine, GoalLine
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from companion.models import Session
-from companion.text import shown
+from companion.core.models import Session
+from companion.core.text import shown
 
 from .common import (
     DATE,
@@ -26,7 +26,7 @@ from .common import (
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from companion.models import SessionRecord
+    from companion.core.models import SessionRecord
 
 
 def _duration(session: Session) -> str:
@@ -165,7 +165,7 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
     if as_json:
         echo_json(record)
     elif as_markdown:
-        from companion.session_view import session_markdown
+        from companion.core.session_view import session_markdown
 
         document = session_markdown(record)
         _echo_stored(document)
@@ -181,13 +181,13 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
 @pass_practice
 def recap(practice: Practice, session_id: int, copy: bool) -> None:
     """Print the client's recap of a session (a draft while the session is unfinished)."""
-    from companion.recap import build_recap, recap_filename
+    from companion.core.recap import build_recap, recap_filename
 
     record = _record(practice, session_id)
     text = build_recap(record)
     _echo_stored(text)  # the copy below gets the recap exactly
     if copy:
-        from companion.clipboard import copy_text, osc52_writer
+        from companion.services.clipboard import copy_text, osc52_writer
 
         # Without a system clipboard, a terminal on stderr can still take the text by OSC 52;
         # stdout stays the recap alone, fit for a pipe.
@@ -206,8 +206,8 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
-    from companion.notes import action_candidates, insights, is_private
-    from companion.session_view import action_summary, clock, goal_names, step_spent, when
+    from companion.core.notes import action_candidates, insights, is_private
+    from companion.core.session_view import action_summary, clock, goal_names, step_spent, when
 
     session = record.session
     goals = goal_names(record)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-from companion.errors import CompanionError, refusal
+from companion.core.errors import CompanionError, refusal
 
 P = ParamSpec("P")
 R = TypeVar("R")

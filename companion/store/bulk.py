@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Client,
     Engagement,

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from companion.models import Client, now
+from companion.core.models import Client, now
 
 from .lease import SessionInUse
 from .schema import SEARCHABLE
@@ -63,7 +63,7 @@ def recap_files(store: Store, client_id: int, folder: Path) -> list[Path]:
     client's name as a slug and the session's number; '-draft' while unfinished, so both names
     are looked for. Called before the client is forgotten: the names come from their records.
     """
-    from companion.recap import recap_filename
+    from companion.core.recap import recap_filename
 
     from .records import load_session_record
 

@@ -1,7 +1,7 @@
 """Exports and imports of a whole practice (or one client of it) as one JSON document.
 
 The document is a `PracticeExport`: a header saying what it is, then every record, each in the
-shape of its model in companion.models. Importing adds to the current database and never loses
+shape of its model in companion.core.models. Importing adds to the current database and never loses
 or duplicates anything, so importing the same file twice changes nothing the second time:
 
 - ids are the exporting database's; every record gets a new id here and every reference to it
@@ -34,7 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlite_utils import Database
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Client,
     Engagement,
@@ -47,7 +47,7 @@ from companion.models import (
     Takeaway,
     now,
 )
-from companion.notes import client_text
+from companion.core.notes import client_text
 
 from .checks import known_migrations
 from .rows import constraint_refusals, record_row, session_from_row, session_row
@@ -170,7 +170,7 @@ def _public(text: str) -> str:
 def for_client(document: PracticeExport) -> PracticeExport:
     """The export with every private line left out, wherever it was typed.
 
-    Every text of every record goes through companion.notes.client_text. A record whose whole
+    Every text of every record goes through companion.core.notes.client_text. A record whose whole
     text is private (an action or takeaway typed as `// ...`) is left out; a private goal takes
     its scores with it, and actions keep no link to it; a private client name becomes
     'Client N' (the name is required, and N keeps clients apart when the copy is imported).

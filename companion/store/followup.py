@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from companion.models import Action, ActionStatus, Goal, GoalScore
+from companion.core.models import Action, ActionStatus, Goal, GoalScore
 
 from .store import Store
 

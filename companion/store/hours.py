@@ -1,11 +1,11 @@
-"""The coaching-hours log from the recorded sessions, in one query (see companion.hours)."""
+"""The coaching-hours log from the recorded sessions, in one query (see companion.core.hours)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from companion.hours import EngagementHours, HoursLog
+from companion.core.hours import EngagementHours, HoursLog
 
 from .store import Store
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from companion.models import Lease, Session
+from companion.core.models import Lease, Session
 
 from .base import StoreError, _locked
 from .rows import LEASE_COLUMNS, lease_from_row

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from companion import terms
-from companion.models import Client
+from companion.core import terms
+from companion.core.models import Client
 
 from .store import Store
 

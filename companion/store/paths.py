@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from companion.files import make_private_folders
+from companion.services.files import make_private_folders
 
 DB_ENV = "COMPANION_DB"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from companion.models import Goal, GoalProgress, GoalScore
+from companion.core.models import Goal, GoalProgress, GoalScore
 
 NUMBERED = """
     SELECT {columns}, ROW_NUMBER() OVER (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from companion.models import SessionRecord
+from companion.core.models import SessionRecord
 
 from .store import Store
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from companion.models import Agreement, GoalScore, Lease, Record, Session, SessionPeriod
+from companion.core.models import Agreement, GoalScore, Lease, Record, Session, SessionPeriod
 
 from .base import StoreError
 

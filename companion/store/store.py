@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from companion.models import (
+from companion.core.models import (
     Action,
     ActionStatus,
     Client,

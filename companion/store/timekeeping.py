@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from companion.models import Session, SessionPeriod, now
+from companion.core.models import Session, SessionPeriod, now
 
 from .base import StoreError, _locked
 from .rows import period_from_row

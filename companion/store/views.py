@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlite_utils import Database
 
-from companion.models import (
+from companion.core.models import (
     Action,
     Client,
     Engagement,
@@ -27,7 +27,7 @@ from companion.models import (
     StepTiming,
     Takeaway,
 )
-from companion.protocols import Protocol, protocol_from_snapshot
+from companion.core.protocols import Protocol, protocol_from_snapshot
 
 from .base import NotFound
 from .progress import NUMBERED, SessionKey, client_scores, progress_as_of

@@ -27,14 +27,14 @@ from textual.app import App
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from companion.terms import SessionStart, now
+from companion.core.terms import SessionStart, now
 from companion.tui.keygate import KeyGate
 from companion.tui.too_small import TooSmallCover
 
 if TYPE_CHECKING:
     from textual.color import Color
 
-    from companion.protocols import ProtocolLibrary
+    from companion.core.protocols import ProtocolLibrary
     from companion.store import Store
     from companion.tui.screens.closing import ClosingScreen
     from companion.tui.screens.live_saving import LiveSaving
@@ -102,7 +102,7 @@ def crash_report(error: BaseException | None) -> str:
 
 def write_crash_report(error: BaseException | None) -> Path | None:
     """The crash report, saved for the coach alone (folder 0700, file 0600); None if it failed."""
-    from companion.clipboard import save_private_file
+    from companion.services.clipboard import save_private_file
 
     try:
         name = f"crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
@@ -120,7 +120,7 @@ class NoControlCharacters(LineFilter):
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        from companion.text import without_controls
+        from companion.core.text import without_controls
 
         return [
             segment
@@ -238,7 +238,7 @@ class CompanionApp(App[None]):
 
     def _read_keymap(self) -> None:
         """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""
-        from companion.config import ConfigError, config_path, load_config
+        from companion.services.config import ConfigError, config_path, load_config
         from companion.tui.keys import bindings_by_id
 
         try:
@@ -282,7 +282,7 @@ class CompanionApp(App[None]):
 
     def new_session(self, start: SessionStart) -> int:
         """Create the session START asks for; its id."""
-        from companion.practice import begin_session
+        from companion.services.practice import begin_session
 
         session = begin_session(self.store, self.protocols, start)
         assert session.id is not None
@@ -314,7 +314,7 @@ class CompanionApp(App[None]):
         if not unfinished or client is None:
             begin()
             return
-        from companion.protocols import protocol_from_snapshot
+        from companion.core.protocols import protocol_from_snapshot
         from companion.tui.screens.live_dialogs import ResumeOffer
 
         session = unfinished[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from companion.terms import now
+from companion.core.terms import now
 
 if TYPE_CHECKING:
     from companion.store import Store

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-    from companion.protocols import ProtocolLibrary
+    from companion.core.protocols import ProtocolLibrary
+    from companion.core.terms import SessionStart
     from companion.store import Store
-    from companion.terms import SessionStart
 
 
 class Host(Protocol):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from companion.errors import CompanionError, refusal
+from companion.core.errors import CompanionError, refusal
 
 RETRY_SECONDS = 3.0
 """While the practice refuses writes, try again this often."""
@@ -50,7 +50,7 @@ class SaveReport:
 
 
 class Rescue(Protocol):
-    """Somewhere to set the notes aside when the practice refuses them (see companion.rescue)."""
+    """Somewhere to set the notes aside when the practice refuses them (services.rescue)."""
 
     def write(self, text: str) -> Path: ...
 

@@ -7,7 +7,7 @@ then one atomic `Store.finish_session` call stores it all and the store stamps t
 
 When the practice refuses the close (a full disk, a read-only file, a lock held) nothing is lost:
 everything entered stays on the screen, a banner says why and how to retry (ctrl+s again), and it
-is all set aside as text, after the notes, in the session's rescue file (see companion.rescue), so
+is all set aside as text, after the notes, in the session's rescue file (see services.rescue), so
 quitting (which asks first) or a closed terminal keeps it too: the next time the session is opened
 it is offered back, its actions as ``- [ ]`` lines the closing screen picks up again.
 
@@ -33,8 +33,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Goal, GoalProgress, now
-from companion.notes import action_candidates
+from companion.core.models import Action, Goal, GoalProgress, now
+from companion.core.notes import action_candidates
 from companion.store import Store, StoreError
 from companion.store.views import ClosingView, closing_view
 from companion.tui.host import host
@@ -569,7 +569,7 @@ class ClosingScreen(Screen[bool]):
 
     def _set_aside(self, text: str, at: datetime) -> None:
         """TEXT to the session's rescue file (off the event loop: it writes to the disk)."""
-        from companion.rescue import write_rescue
+        from companion.services.rescue import write_rescue
 
         path = self.store.path
         if path is None:  # an in-memory practice (tests): nowhere beside it
@@ -629,7 +629,7 @@ class ClosingScreen(Screen[bool]):
 
     def _after_close(self) -> None:
         if self.set_aside_in is not None and self.store.path is not None:
-            from companion.rescue import discard_rescues
+            from companion.services.rescue import discard_rescues
 
             discard_rescues(self.store.path, self.session_id)  # all of it is stored now
             self.set_aside_in = None

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static
 
-from companion.models import (
+from companion.core.models import (
     ACTION_OWNERS,
     ACTION_STATUSES,
     GOAL_STATUSES,

@@ -13,11 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from companion.models import Client
-from companion.protocols import ProtocolError
+from companion.core.models import Client
+from companion.core.protocols import ProtocolError
+from companion.core.terms import SessionStart
 from companion.store import StoreError
 from companion.store.views import DueAction, HomeView, home_view
-from companion.terms import SessionStart
 from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from companion.notes import LEGEND, step_heading
+from companion.core.notes import LEGEND, step_heading
 from companion.tui.screens.live_commands import LiveCommands
 from companion.tui.screens.live_open import LiveOpening
 from companion.tui.screens.live_record import LiveRecording
@@ -279,7 +279,7 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
 
     def enter_step(self, index: int) -> None:
         """Record entering step INDEX (on the writer) and add its heading to the notes."""
-        from companion.models import StepTiming
+        from companion.core.models import StepTiming
 
         step = self.protocol.steps[index]
         at = self.clock()

@@ -21,11 +21,11 @@ from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.sidebar import ReviewList
 
 if TYPE_CHECKING:  # loaded after the first paint (see live_open)
-    from companion.models import Client, Session, StepTiming
-    from companion.protocols import Protocol
+    from companion.core.models import Client, Session, StepTiming
+    from companion.core.protocols import Protocol
+    from companion.core.terms import SessionStart
     from companion.store import Store
     from companion.store.views import SidebarView
-    from companion.terms import SessionStart
     from companion.tui.hold import SessionHold
     from companion.tui.saving import Autosave, SessionWriter
 

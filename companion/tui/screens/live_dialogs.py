@@ -20,10 +20,10 @@ from textual.widgets.option_list import Option
 from companion.tui.host import host
 
 if TYPE_CHECKING:
-    from companion.clipboard import CopyResult
-    from companion.models import Session
-    from companion.protocols import Protocol
-    from companion.rescue import RescuedNotes
+    from companion.core.models import Session
+    from companion.core.protocols import Protocol
+    from companion.services.clipboard import CopyResult
+    from companion.services.rescue import RescuedNotes
     from companion.store import Store
 
 
@@ -186,8 +186,8 @@ class SessionClosed(Screen[None]):
     @work(thread=True, exclusive=True, group="recap")
     def _load_and_copy(self) -> None:
         """Read the stored session, build its recap and copy it, off the event loop."""
-        from companion.errors import CompanionError
-        from companion.recap import build_recap, recap_filename
+        from companion.core.errors import CompanionError
+        from companion.core.recap import build_recap, recap_filename
         from companion.store.records import load_session_record
 
         try:
@@ -213,7 +213,7 @@ class SessionClosed(Screen[None]):
 
     def _copy(self) -> None:
         """Copy the recap (worker thread): clipboard, else the terminal and a private file."""
-        from companion.clipboard import copy_text
+        from companion.services.clipboard import copy_text
 
         try:
             result = copy_text(

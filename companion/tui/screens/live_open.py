@@ -21,7 +21,7 @@ from textual import on, work
 from textual.timer import Timer
 from textual.widgets import Static
 
-from companion.errors import CompanionError
+from companion.core.errors import CompanionError
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
@@ -163,7 +163,7 @@ class LiveOpening(LiveBase):
             self.dismiss()
 
     def _start_new(self, session_id: int) -> None:
-        from companion.terms import SessionStart
+        from companion.core.terms import SessionStart
 
         try:
             start = self.start
@@ -176,7 +176,7 @@ class LiveOpening(LiveBase):
 
     def _load(self) -> tuple[str, SidebarView]:
         """The reads the filled-in screen needs: the notes text and the sidebar."""
-        from companion.protocols import protocol_from_snapshot
+        from companion.core.protocols import protocol_from_snapshot
 
         self.session = self.store.get_session(self.session_id)
         self.client = self.store.get_client(self.session.client_id)
@@ -231,7 +231,7 @@ class LiveOpening(LiveBase):
 
     def _offer_rescue(self, stored: str) -> None:
         """Notes set aside when the practice last refused them: offer to bring them back."""
-        from companion.rescue import discard_rescues, find_rescues
+        from companion.services.rescue import discard_rescues, find_rescues
         from companion.tui.screens.live_dialogs import RescueOffer
 
         path = self.store.path

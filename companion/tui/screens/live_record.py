@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 
-from companion.errors import CompanionError
+from companion.core.errors import CompanionError
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
 if TYPE_CHECKING:
-    from companion.clipboard import CopyResult
-    from companion.models import Action, Agreement, Goal
+    from companion.core.models import Action, Agreement, Goal
+    from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
 
 
@@ -114,8 +114,8 @@ class LiveRecording(LiveBase):
 
     @work(thread=True, exclusive=True, group="recap")
     def _copy_draft_recap(self) -> None:
-        from companion.clipboard import copy_text
-        from companion.recap import build_recap, recap_filename
+        from companion.core.recap import build_recap, recap_filename
+        from companion.services.clipboard import copy_text
         from companion.store.records import load_session_record
 
         try:

@@ -46,13 +46,13 @@ class _Reported(Message):
 
 
 class _RescueFile:
-    """The rescue file of one session of one practice (see companion.rescue)."""
+    """The rescue file of one session of one practice (see companion.services.rescue)."""
 
     def __init__(self, screen: LiveSaving) -> None:
         self._screen = screen
 
     def write(self, text: str) -> Any:
-        from companion.rescue import write_rescue
+        from companion.services.rescue import write_rescue
 
         screen = self._screen
         if screen.store.path is None:
@@ -60,7 +60,7 @@ class _RescueFile:
         return write_rescue(screen.store.path, screen.session_id, text, screen.clock())
 
     def discard(self) -> None:
-        from companion.rescue import discard_rescues
+        from companion.services.rescue import discard_rescues
 
         if self._screen.store.path is not None:
             discard_rescues(self._screen.store.path, self._screen.session_id)

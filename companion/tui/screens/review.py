@@ -27,13 +27,13 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from companion.models import Action, Client, Engagement, SearchHit, Session, SessionRecord
-from companion.notes import is_private
-from companion.session_view import step_spent
+from companion.core.models import Action, Client, Engagement, SearchHit, Session, SessionRecord
+from companion.core.notes import is_private
+from companion.core.session_view import step_spent
+from companion.core.terms import SessionStart
 from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.views import SessionView, TimelineView, session_view, timeline_view
-from companion.terms import SessionStart
 from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands

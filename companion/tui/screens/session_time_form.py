@@ -22,8 +22,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Input
 
-from companion.dates import MOMENT_FORMAT, parse_moment
-from companion.models import Session
+from companion.core.dates import MOMENT_FORMAT, parse_moment
+from companion.core.models import Session
 from companion.store import Store, StoreError
 from companion.tui.screens.forms import FormScreen
 from companion.tui.widgets.inputs import FormField

@@ -17,7 +17,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
-from companion import dates
+from companion.core import dates
 
 DATE_PLACEHOLDER = "YYYY-MM-DD, or +7d, +2w, today"
 

@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from companion.notes import ACTION_MARK, INSIGHT_MARK, LEGEND, PRIVATE_MARK
+from companion.core.notes import ACTION_MARK, INSIGHT_MARK, LEGEND, PRIVATE_MARK
 from companion.tui.widgets.inputs import ExactTextArea
 
 SHORT_LEGEND = (

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from companion.tui.widgets.clock import mmss
 
 if TYPE_CHECKING:
-    from companion.protocols import Protocol, Step
+    from companion.core.protocols import Protocol, Step
 
 
 class StepList(OptionList):

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from textual.content import Content
 
-from companion import terms
-from companion.models import Action, Engagement, Session
-from companion.notes import is_private
-from companion.session_view import clock as clock
+from companion.core import terms
+from companion.core.models import Action, Engagement, Session
+from companion.core.notes import is_private
+from companion.core.session_view import clock as clock
 
 PRIVATE_BADGE = "🔒 private"
 HIGHLIGHT_STYLE = "bold $text-accent on $accent-muted"

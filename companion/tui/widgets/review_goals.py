@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, Sparkline
 
-from companion.models import Goal
+from companion.core.models import Goal
 
 from . import review_format as fmt
 

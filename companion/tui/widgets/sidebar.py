@@ -14,7 +14,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:  # the sidebar is drawn empty first; the records come after the first paint
-    from companion.models import Action, Agreement, Goal, Session
+    from companion.core.models import Action, Agreement, Goal, Session
     from companion.store.views import SidebarView
 
 Review = Literal["done", "dropped", "carried"]

@@ -5,7 +5,7 @@ it back (session_view.session_markdown). The front matter is written by hand, ev
 quoted and escaped, so no YAML library is needed and no text a coach typed can break it.
 
 A copy for the client (`client_copy=True`) is made from recap.client_record, the session with
-every text taken through companion.notes.client_text (the one privacy filter): no private line,
+every text taken through companion.core.notes.client_text (the one privacy filter): no private line,
 wherever it was typed (notes, names, engagement, agreement, goals, actions, takeaways), and the
 body goes through client_text once more at the end. Its file name comes from the same record.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
-from companion.models import SessionRecord
-from companion.notes import client_text
-from companion.recap import client_record as client_record
-from companion.session_view import session_markdown
-from companion.text import dated_file_name, slug
+from companion.core.models import SessionRecord
+from companion.core.notes import client_text
+from companion.core.recap import client_record as client_record
+from companion.core.session_view import session_markdown
+from companion.core.text import dated_file_name, slug
 
 FrontValue = str | int | float | bool | date | datetime | list[str] | None
 

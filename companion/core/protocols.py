@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from companion.errors import CompanionError
-from companion.protocol_files import (
+from companion.core.errors import CompanionError
+from companion.core.protocol_files import (
     Origin,
     UnusableFile,
     cannot_use,
@@ -26,8 +26,8 @@ from companion.protocol_files import (
     search_path,
     unknown_protocol,
 )
-from companion.protocol_files import builtin_protocols_dir as builtin_protocols_dir
-from companion.protocol_files import user_protocols_dir as user_protocols_dir
+from companion.core.protocol_files import builtin_protocols_dir as builtin_protocols_dir
+from companion.core.protocol_files import user_protocols_dir as user_protocols_dir
 
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
 Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways"]

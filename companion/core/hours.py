@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from companion.models import Billing, EngagementFormat
+from companion.core.models import Billing, EngagementFormat
 
 HOURS_DECIMALS = 2
 

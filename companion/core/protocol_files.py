@@ -1,7 +1,7 @@
 """Where protocol files are found, and their ids read cheaply (tomllib only, no validation).
 
 `companion start` checks a --protocol id against these before its screen opens, without loading
-pydantic; the full load (companion.protocols) walks the same search path later and reports any
+pydantic; the full load (companion.core.protocols) walks the same search path later and reports any
 file that does not validate. Both read files the same way: at most MAX_FILE_BYTES, UTF-8, TOML
 nested too deeply reported like any other parse error, so one bad file is a message, not a crash.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from companion.errors import CompanionError
+from companion.core.errors import CompanionError
 
 Origin = Literal["built-in", "user", "extra"]
 
@@ -23,10 +23,10 @@ MAX_FILE_BYTES = 256 * 1024  # the built-ins are 2 to 5 KiB; checked before a fi
 
 def builtin_protocols_dir() -> Path:
     """Where the built-in protocols are: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).resolve().parent / "builtin_protocols"
+    packaged = Path(__file__).resolve().parent.parent / "builtin_protocols"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "protocols"
+    return Path(__file__).resolve().parent.parent.parent / "protocols"
 
 
 def user_protocols_dir() -> Path:

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion.models import Action, SessionRecord
-from companion.notes import is_private, without_private
-from companion.recap import long_date
+from companion.core.models import Action, SessionRecord
+from companion.core.notes import is_private, without_private
+from companion.core.recap import long_date
 
 
 @dataclass(frozen=True)

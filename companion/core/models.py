@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from companion.notes import is_private
-from companion.protocols import Protocol
-from companion.terms import SESSION_MODES as SESSION_MODES
-from companion.terms import SessionMode as SessionMode
-from companion.terms import now as now
-from companion.terms import today as today_
+from companion.core.notes import is_private
+from companion.core.protocols import Protocol
+from companion.core.terms import SESSION_MODES as SESSION_MODES
+from companion.core.terms import SessionMode as SessionMode
+from companion.core.terms import now as now
+from companion.core.terms import today as today_
 
 Billing = Literal["paid", "pro_bono"]
 EngagementFormat = Literal["individual", "group"]
@@ -43,14 +43,14 @@ def one_line(value: object) -> object:
     U+2028, U+2029, ...), along with the spaces around it. Values that are not strings pass
     unchanged, for pydantic to refuse.
 
-    Privacy (see companion.notes): a one-line value that starts with ``//`` (``// call HR``, also
-    after a bullet, checkbox or ``!``) is a private item, for the coach only; client outputs leave
-    it out entirely. A value that arrives in several lines with a private line after a public
-    one (``"Call HR\\n// ask about the budget"``, from an import or an old database) becomes
-    ``"// Call HR // ask about the budget"``: private as a whole. Once on one line the private
-    remark could no longer be told apart from the rest, so the whole item is hidden rather than
-    the remark shown; nothing the coach wrote is lost, and removing the leading ``//`` makes the
-    item the client's again.
+    Privacy (see companion.core.notes): a one-line value that starts with ``//``
+    (``// call HR``, also after a bullet, checkbox or ``!``) is a private item, for the coach
+    only; client outputs leave it out entirely. A value that arrives in several lines with a
+    private line after a public one (``"Call HR\\n// ask about the budget"``, from an import
+    or an old database) becomes ``"// Call HR // ask about the budget"``: private as a whole.
+    Once on one line the private remark could no longer be told apart from the rest, so the
+    whole item is hidden rather than the remark shown; nothing the coach wrote is lost, and
+    removing the leading ``//`` makes the item the client's again.
     """
     if not isinstance(value, str):
         return value

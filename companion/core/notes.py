@@ -90,7 +90,8 @@ def client_text(text: str) -> str:
     breaks the lines (any of `str.splitlines`'s separators), and keeps the rest as it was.
 
     A one-line field (an action, a takeaway, a goal, an agreement field, a name, a contact: see
-    `companion.models.OneLine`) holds one line, so it comes back either whole or empty. An empty
+    `companion.core.models.OneLine`) holds one line, so it comes back either whole or empty.
+    An empty
     result means the item is private as a whole (an action typed as ``// call HR``): client
     outputs leave that item out entirely, and a private client name is replaced, never shown.
     """

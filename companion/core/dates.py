@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from companion import terms
+from companion.core import terms
 
 DATE_FORMAT = "YYYY-MM-DD"
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"

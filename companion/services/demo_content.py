@@ -63,5 +63,9 @@ class DemoContent(_Content):
 @functools.cache
 def demo_content() -> DemoContent:
     """The packaged content (read once)."""
-    text = resources.files("companion").joinpath("demo_content.toml").read_text(encoding="utf-8")
+    text = (
+        resources.files("companion.services")
+        .joinpath("demo_content.toml")
+        .read_text(encoding="utf-8")
+    )
     return DemoContent.model_validate(tomllib.loads(text))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from companion.files import data_folder, write_private_file
+from companion.services.files import data_folder, write_private_file
 
 SUFFIX = ".rescue.txt"
 

@@ -1,7 +1,7 @@
 """Words and the clock every part shares: import-free, so the first paint need not load pydantic.
 
-companion.models builds its records from these; the command line and the live screen's first frame
-use them directly.
+companion.core.models builds its records from these; the command line and the live screen's
+first frame use them directly.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def today() -> date:
 class SessionStart:
     """A session to start, as the coach asked for it (`companion start`, home, a timeline).
 
-    Resolved once the practice is open (companion.practice.begin_session): the client's
+    Resolved once the practice is open (companion.services.practice.begin_session): the client's
     unfinished session resumed, or a new one.
     """
 

@@ -21,9 +21,8 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
 
-from companion import terms
-from companion.demo_content import Theme, demo_content
-from companion.models import (
+from companion.core import terms
+from companion.core.models import (
     Action,
     ActionOwner,
     ActionStatus,
@@ -39,8 +38,9 @@ from companion.models import (
     StepTiming,
     Takeaway,
 )
-from companion.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
-from companion.protocols import Protocol, ProtocolLibrary
+from companion.core.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
+from companion.core.protocols import Protocol, ProtocolLibrary
+from companion.services.demo_content import Theme, demo_content
 from companion.store import Store, StoreError
 from companion.store.bulk import Batch, insert_batch, next_ids
 

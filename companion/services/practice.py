@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from companion.models import Session
-from companion.protocols import ProtocolLibrary
+from companion.core.models import Session
+from companion.core.protocols import ProtocolLibrary
+from companion.core.terms import SessionStart
 from companion.store import Store
-from companion.terms import SessionStart
 
 
 def begin_session(

@@ -3,7 +3,7 @@
 Pure: a SessionRecord in, text out. Only what was explicitly recorded for the client goes in (the
 agreement, takeaways, ``! `` insights, actions, goal scores, the next date); the notes themselves
 never do. No private line can reach the recap: it is built from `client_record`, the session
-with every text taken through companion.notes.client_text, and the whole text goes through
+with every text taken through companion.core.notes.client_text, and the whole text goes through
 client_text again at the end. `client_record` serves every other output for the client too.
 An unfinished session gives a draft whose actions include the notes' ``- [ ]`` lines.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from companion.models import Action, GoalProgress, SessionRecord
-from companion.notes import action_candidates, client_text, insights
-from companion.text import dated_file_name
+from companion.core.models import Action, GoalProgress, SessionRecord
+from companion.core.notes import action_candidates, client_text, insights
+from companion.core.text import dated_file_name
 
 
 def _one_line(text: str) -> str:

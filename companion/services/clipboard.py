@@ -155,7 +155,7 @@ def _system_clipboard(text: str) -> bool:
 
 def save_private_file(text: str, folder: Path, filename: str) -> Path:
     """Write TEXT to FOLDER/FILENAME for the coach alone (folder 0700, file 0600, atomically)."""
-    from companion.files import write_private_file
+    from companion.services.files import write_private_file
 
     return write_private_file(folder / (Path(filename).name or "recap.md"), text)
 
