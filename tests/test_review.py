@@ -368,66 +368,40 @@ def test_companion_alone_without_a_terminal_prints_the_help(runner: CliRunner) -
     assert "Usage:" in result.output and "review" in result.output
 
 
+@pytest.mark.parametrize("what", ["timeline", "session"])
 @sync
-async def test_n_pressed_before_the_timeline_is_read_still_starts_the_session(
+async def test_n_pressed_before_the_screen_is_read_still_starts_the_session(
     store: Store,
     protocols: ProtocolLibrary,
     practice: ReviewPractice,
     monkeypatch: pytest.MonkeyPatch,
+    what: str,
 ) -> None:
-    """A quick coach (or a slow disk): the key is kept and acted on once the timeline shows."""
+    """A quick coach (or a slow disk): the key is kept and acted on once the screen shows."""
     import threading
 
     from companion.tui.screens import review
 
     read = threading.Event()
-    real_load = review.timeline_view
+    real_load = getattr(review, f"{what}_view")
 
     def held_load(*args: Any) -> Any:
-        assert read.wait(10), "the test never let the timeline be read"
+        assert read.wait(10), f"the test never let the {what} be read"
         return real_load(*args)
 
-    monkeypatch.setattr(review, "timeline_view", held_load)
+    monkeypatch.setattr(review, f"{what}_view", held_load)
     app = RecordingApp(store, protocols, start_with="review")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.push_screen(TimelineScreen(practice.chloe.id))
+        if what == "timeline":
+            app.push_screen(TimelineScreen(practice.chloe.id))
+        else:
+            assert practice.sessions[-1].id is not None
+            app.push_screen(SessionScreen(practice.sessions[-1].id))
         await pilot.pause()
-        await pilot.press("n")  # the timeline is still being read
+        await pilot.press("n")  # still being read
         assert app.started == []
         read.set()
         await settle(pilot)
-        assert app.started == [("Chloé Martin", None)]
-
-
-@sync
-async def test_n_pressed_before_a_session_is_read_still_starts_the_next_one(
-    store: Store,
-    protocols: ProtocolLibrary,
-    practice: ReviewPractice,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import threading
-
-    from companion.tui.screens import review
-
-    read = threading.Event()
-    real_load = review.session_view
-
-    def held_load(*args: Any) -> Any:
-        assert read.wait(10), "the test never let the session be read"
-        return real_load(*args)
-
-    monkeypatch.setattr(review, "session_view", held_load)
-    app = RecordingApp(store, protocols, start_with="review")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        session_id = practice.sessions[-1].id
-        assert session_id is not None
-        app.push_screen(SessionScreen(session_id))
-        await pilot.pause()
-        await pilot.press("n")  # the session is still being read
-        assert app.started == []
-        read.set()
-        await settle(pilot)
-        assert app.started == [("Ana Lopez", None)]
+        client = practice.chloe if what == "timeline" else practice.ana
+        assert app.started == [(client.name, None)]

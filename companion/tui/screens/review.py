@@ -87,6 +87,18 @@ class ReviewBase(Screen[None]):
 # -- level 1: clients and search ---------------------------------------------------------------
 
 
+def search_key(screen: str) -> Binding:
+    """'/' searches every session, on each screen of the review (its id names the screen)."""
+    return Binding(
+        "slash",
+        "search",
+        "Search",
+        key_display="/",
+        tooltip="Search every session",
+        id=f"{screen}.search",
+    )
+
+
 class ReviewScreen(ReviewBase):
     """The practice's clients, and a search box over everything written in it."""
 
@@ -94,14 +106,7 @@ class ReviewScreen(ReviewBase):
         Binding(
             "escape", "back", "Back", tooltip="Leave the search, or the review", id="review.back"
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            key_display="/",
-            tooltip="Search every session",
-            id="review.search",
-        ),
+        search_key("review"),
         Binding(
             "o",
             "open",
@@ -354,14 +359,7 @@ class TimelineScreen(ReviewBase):
             tooltip="Go back into the session not finished",
             id="timeline.resume",
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            key_display="/",
-            tooltip="Search every session",
-            id="timeline.search",
-        ),
+        search_key("timeline"),
         Binding(
             "o",
             "open",
@@ -704,14 +702,7 @@ class SessionScreen(ReviewBase):
             tooltip="Start this client's next session",
             id="session.next-session",
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            key_display="/",
-            tooltip="Search every session",
-            id="session.search",
-        ),
+        search_key("session"),
     ]
 
     def __init__(self, session_id: int) -> None:
