@@ -34,6 +34,7 @@ FIXTURES = HERE / "fixtures" / "schemas"
 ALL: list[str] = [migration.name for migration in migrations.pending(Database(memory=True))]
 PERIODS_FROM = ALL.index("m005_session_periods") + 1  # the first version with session periods
 LEASES_FROM = ALL.index("m006_session_leases") + 1  # the first version with session leases
+CONTRACT_FROM = ALL.index("m007_contract_details") + 1  # sponsor contact and log consent
 APPLIED_AT = "2026-09-01 08:00:{:02d}.000000+00:00"  # recorded per migration, fixed
 
 Row = dict[str, object]
@@ -116,6 +117,10 @@ def rows_at(version: int) -> dict[str, list[Row]]:
         tables["session_periods"] = [dict(row) for row in PERIODS]
     if version >= LEASES_FROM:
         tables["session_leases"] = [dict(row) for row in LEASES]
+    if version >= CONTRACT_FROM:
+        for row in tables["engagements"]:
+            row["sponsor_contact"] = "marc@example.org" if row["sponsor_name"] else ""
+            row["log_consent"] = 1
     order = [
         "clients", "engagements", "goals", "sessions", "notes", "session_periods",
         "step_timings", "actions", "goal_scores", "takeaways", "session_leases",

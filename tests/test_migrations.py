@@ -119,6 +119,10 @@ def test_every_row_is_intact_after_migrating(old_database: Path) -> None:
             found = list(store.db[table].rows_where(order_by=pk))
             if table == "sessions":  # m005 added the time in session
                 assert [row.pop("duration_seconds") for row in found] == [3600, None]
+            if table == "engagements":  # m007 added the sponsor's contact and the log consent
+                assert [(row.pop("sponsor_contact"), row.pop("log_consent")) for row in found] == [
+                    ("", 1)
+                ] * len(found)
             assert found == rows, table
 
         # ...and every row reads back as a model.

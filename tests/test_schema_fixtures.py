@@ -75,6 +75,9 @@ def _expected_after_open(version: int) -> dict[str, list[dict[str, object]]]:
     expected["sessions"] = latest["sessions"]
     expected.setdefault("session_periods", [dict(row) for row in PERIODS[:2]])
     expected.setdefault("session_leases", [])
+    for row in expected["engagements"]:  # m007: no contact recorded yet, consent assumed
+        row.setdefault("sponsor_contact", "")
+        row.setdefault("log_consent", 1)
     return expected
 
 

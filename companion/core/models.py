@@ -81,6 +81,7 @@ class Engagement(Record):
     client_id: int
     sponsor_name: OneLine = ""
     sponsor_role: OneLine = ""
+    sponsor_contact: OneLine = ""
     start_date: date = Field(default_factory=date.today)
     end_date: date | None = None
     sessions_planned: int | None = Field(default=None, ge=1)
@@ -90,6 +91,9 @@ class Engagement(Record):
     group_size: int | None = Field(default=None, ge=2)
     objective: str = ""
     status: EngagementStatus = "open"
+    log_consent: bool = Field(
+        default=True, description="The client agrees to be named in the coach's ICF coaching log."
+    )
 
     @property
     def is_three_party(self) -> bool:

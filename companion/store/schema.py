@@ -207,3 +207,13 @@ def m006_session_leases(db: Database) -> None:
         "taken_at TEXT NOT NULL, "
         "heartbeat_at TEXT NOT NULL)"
     )
+
+
+@migrations()
+def m007_contract_details(db: Database) -> None:
+    """How to reach the sponsor, and whether the client may be named in the ICF log."""
+    db.execute("ALTER TABLE engagements ADD COLUMN sponsor_contact TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "ALTER TABLE engagements ADD COLUMN log_consent INTEGER NOT NULL DEFAULT 1 "
+        "CHECK (log_consent IN (0, 1))"
+    )
