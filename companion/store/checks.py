@@ -12,10 +12,14 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from companion.core.terms import now
+
 from .base import StoreError
+from .checked import forget_check, last_check
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -149,26 +153,31 @@ def not_sqlite(path: Path) -> str:
     )
 
 
-def check_before_open(path: Path) -> None:
-    """Refuse (StoreError, one line) an existing file companion must not write to.
+def check_before_open(path: Path) -> datetime:
+    """Refuse (StoreError, one line) an existing file companion must not write to; else say
+    when the whole-file check its present state descends from passed (now, unless skipped: see
+    store/checked.py).
 
     A missing or empty file passes: it becomes a new practice.
     """
     try:
         if not path.is_file() or path.stat().st_size == 0:
-            return
+            return now()
         if _header(path) != SQLITE_HEADER:
             raise StoreError(not_sqlite(path))
+        checked_at = last_check(path)
         wal_before = Path(f"{path}-wal").exists()
-        problem = _first_look(path)
+        problem = _first_look(path, whole=checked_at is not None)
         if problem and not wal_before and Path(f"{path}-wal").exists():
             # Another companion began writing while the file was read as immutable: look again.
-            problem = _first_look(path)
+            problem = _first_look(path, whole=False)
     except OSError as error:
         problem = error.strerror or str(error)
         raise StoreError(f"cannot open the practice database {path}: {problem}") from None
     if problem:
+        forget_check(path)
         raise StoreError(problem)
+    return checked_at or now()
 
 
 def _read_only_mount(path: Path) -> bool:
@@ -230,13 +239,15 @@ def writable_problem(path: Path) -> str | None:
     )
 
 
-def _first_look(path: Path) -> str | None:
-    """Why companion must not write to this SQLite file, or None; quick_check(1) is enough."""
+def _first_look(path: Path, *, whole: bool) -> str | None:
+    """Why companion must not write to this SQLite file, or None; quick_check(1) is enough,
+    and is skipped when the file is known WHOLE (as companion last closed it)."""
     try:
         with read_only(path) as connection:
-            result = [str(row[0]) for row in connection.execute("PRAGMA quick_check(1)")]
-            if result != ["ok"]:
-                return damaged(path, " ".join(result[0].split()))
+            if not whole:
+                result = [str(row[0]) for row in connection.execute("PRAGMA quick_check(1)")]
+                if result != ["ok"]:
+                    return damaged(path, " ".join(result[0].split()))
             return identity_problem(path, identify(connection))
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "unable to open" in str(error):

@@ -31,6 +31,7 @@ from companion.core.models import (
 )
 
 from .base import NotFound, StoreError, _locked, sqlite_refusals
+from .checked import record_clean_close
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
@@ -81,6 +82,7 @@ class Store(Timekeeping, Leases):
         """Why this practice was opened read-only, in a few words ('the file is read-only', see
         `open(reading=True)`); '' when it was not."""
         self._lock = threading.RLock()
+        self._checked_at: datetime | None = None  # when a whole-file check last passed (open)
         db.execute("PRAGMA foreign_keys = ON")
         if not read_only:
             migrations.apply(db)
@@ -98,7 +100,7 @@ class Store(Timekeeping, Leases):
         """
         db_path = resolve_db_path(path)
         connection: sqlite3.Connection | None = None
-        check_before_open(db_path)  # before the first write: refuse what is not ours to change
+        checked_at = check_before_open(db_path)  # before the first write: refuse what is not ours
         problem = writable_problem(db_path)  # nor what SQLite would open read-only without a word
         if problem:
             reason = unwritable(db_path)
@@ -111,7 +113,9 @@ class Store(Timekeeping, Leases):
             db = Database(connection, execute_plugins=False)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
-            return cls(db, db_path)
+            store = cls(db, db_path)
+            store._checked_at = checked_at
+            return store
         except (OSError, sqlite3.Error) as error:
             if connection is not None:
                 connection.close()
@@ -148,8 +152,13 @@ class Store(Timekeeping, Leases):
         return cls(Database(connection, execute_plugins=False))
 
     def close(self) -> None:
+        """Close the file; one that was checked whole on open is noted as closed cleanly, so
+        the next open need not read every page again (store/checked.py)."""
         with self._lock:
             self.db.close()
+            if self.path is not None and self._checked_at is not None:
+                record_clean_close(self.path, self._checked_at)
+                self._checked_at = None
 
     # -- the door: every part of the store reads and writes through these ----------------------
 
