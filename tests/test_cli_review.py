@@ -8,12 +8,13 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
+import click
 import pytest
 from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.cli.review_cmds import highlighted
+from companion.cli.review_cmds import _hit_lines
 from companion.core.models import Action, Agreement, Client, Session
 
 
@@ -103,11 +104,23 @@ def test_search_for_people_shows_where_and_highlights(runner: CliRunner, practic
     assert "[bold]" in out  # text that looks like markup is shown as typed, not interpreted
 
 
-def test_highlighted_marks_matches_and_keeps_the_rest() -> None:
-    text = highlighted("a [[b]] c [[d]] [not markup] [[e")
-    assert text.plain == "a b c d [not markup] [[e"
-    styled = [text.plain[span.start : span.end] for span in text.spans]
-    assert styled == ["b", "d"]
+def test_hits_mark_matches_and_keep_the_rest() -> None:
+    lines = _hit_lines("a [[b]] c [[d]] [not markup] [[e", 80)
+    assert [click.unstyle(line) for line in lines] == ["  a b c d [not markup] [[e"]
+    on, off = click.style("x", bold=True, reverse=True).split("x")
+    assert lines[0].count(on) == 2 and f"{on}b{off}" in lines[0] and f"{on}d{off}" in lines[0]
+
+
+def test_hits_fold_under_an_indent_and_keep_a_match_styled_across_lines() -> None:
+    snippet = "word " * 12 + "[[a long match that spans the fold]] and the rest after it"
+    lines = _hit_lines(snippet, 40)
+    plain = [click.unstyle(line) for line in lines]
+    assert all(len(line) <= 40 and line.startswith("  ") for line in plain)
+    assert " ".join(line.strip() for line in plain) == (
+        "word " * 12 + "a long match that spans the fold and the rest after it"
+    )
+    styled = [line for line in lines if "\x1b[7m" in line]
+    assert len(styled) >= 2  # the match runs over a fold and stays marked on both lines
 
 
 def test_search_client_filter(runner: CliRunner, practice) -> None:

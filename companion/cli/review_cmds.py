@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,6 @@ from .common import Practice, client_or_fail, echo_json, pass_practice
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.text import Text
 
     from companion.core.models import Goal
     from companion.store.followup import ActionLine, GoalLine
@@ -26,22 +27,47 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def highlighted(snippet: str) -> Text:
-    """A snippet with each [[match]] in bold reverse video, the rest exactly as written."""
-    from rich.text import Text
-
-    text = Text()
+def _marked(snippet: str) -> list[tuple[str, bool]]:
+    """SNIPPET's parts in order, each with whether it is a [[match]] (an unclosed [[ is text)."""
+    parts: list[tuple[str, bool]] = []
     rest = snippet
     while "[[" in rest:
         before, _, after = rest.partition("[[")
         match, found, rest = after.partition("]]")
-        text.append(before)
-        if not found:  # an opening mark with no closing one: keep the text as it is
-            text.append("[[" + match)
-            return text
-        text.append(match, style="bold reverse")
-    text.append(rest)
-    return text
+        parts.append((before, False))
+        if not found:
+            parts.append(("[[" + match, False))
+            return parts
+        parts.append((match, True))
+    parts.append((rest, False))
+    return [(part, is_match) for part, is_match in parts if part]
+
+
+def _hit_lines(snippet: str, width: int) -> list[str]:
+    """SNIPPET folded to WIDTH under a two-space indent, each match in bold reverse video.
+
+    Plain click styling rather than rich: `companion search` is a command a coach runs often,
+    and rich's import and layout were a fifth of its time (benchmarks/ANALYSIS.md). The matches
+    are folded as words like the rest, then styled line by line; click drops the styles when
+    the output is not a terminal.
+    """
+    opening, closing = "\x01", "\x02"  # never in a snippet: `shown` removes control characters
+    plain = "".join(opening + part + closing if hit else part for part, hit in _marked(snippet))
+    lines = textwrap.wrap(
+        plain, width=max(width, 20), initial_indent="  ", subsequent_indent="  "
+    ) or ["  "]
+    styled, inside = [], False
+    for line in lines:
+        out = []
+        for part in re.split(f"({opening}|{closing})", line):
+            if part == opening:
+                inside = True
+            elif part == closing:
+                inside = False
+            elif part:
+                out.append(click.style(part, bold=True, reverse=True) if inside else part)
+        styled.append("".join(out))
+    return styled
 
 
 @click.command("search")
@@ -75,17 +101,20 @@ def search(
         where = f" in {shown(client_name.strip())}'s records" if client_name else ""
         click.echo(f"No matches for {query!r}{where}.")
         return
-    from rich.text import Text
+    import shutil
 
-    console = _console()
+    width = shutil.get_terminal_size((80, 24)).columns
     for hit in hits:
         when = f"{hit.started_at:%Y-%m-%d}" if hit.started_at else "no session"
         where = f"session {hit.session_id}, {when}" if hit.session_id else when
-        head = Text.assemble((shown(hit.client_name), "bold"), f" · {where} · ", (hit.kind, "cyan"))
-        console.print(head)
-        snippet = shown(" ".join(hit.snippet.split()))
-        console.print(Text("  ").append_text(highlighted(snippet)))
-    console.print(f"{len(hits)} match" + ("" if len(hits) == 1 else "es"), style="dim")
+        click.echo(
+            click.style(shown(hit.client_name), bold=True)
+            + f" · {where} · "
+            + click.style(hit.kind, fg="cyan")
+        )
+        for line in _hit_lines(shown(" ".join(hit.snippet.split())), width):
+            click.echo(line)
+    click.echo(click.style(f"{len(hits)} match" + ("" if len(hits) == 1 else "es"), dim=True))
 
 
 # -- actions -------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ Prompt = Annotated[str, Field(max_length=MAX_PROMPT)]
 
 class Step(BaseModel):
     # strict: TOML has real types, so `minutes = true` or `minutes = "5"` is a mistake to report.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     id: str = Field(
         pattern=SLUG, max_length=MAX_ID, description=f"A slug, 1 to {MAX_ID} characters."
@@ -73,7 +73,7 @@ class Step(BaseModel):
 
 
 class Protocol(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     id: str = Field(
         pattern=SLUG, max_length=MAX_ID, description=f"A slug, 1 to {MAX_ID} characters."
