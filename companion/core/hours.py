@@ -39,7 +39,7 @@ def hours(seconds: int) -> float:
 class EngagementHours(BaseModel):
     """One engagement's line in the log: its finished sessions in the period, timed exactly."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     client_id: int
     client_name: str
@@ -86,7 +86,7 @@ class EngagementHours(BaseModel):
 class HoursLog(BaseModel):
     """The whole log for a period, with the totals an ICF application asks for."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     since: date | None = None
     until: date | None = None

@@ -185,7 +185,7 @@ class SessionPeriod(Record):
 class Lease(BaseModel):
     """Which companion window has a session open: one process on one host, renewing it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     session_id: int
     token: str = Field(min_length=1)

@@ -87,5 +87,8 @@ def record_clean_close(path: Path, checked_at: datetime) -> None:
         forget_check(path)
         return
     with contextlib.suppress(OSError, ValueError):
-        record = {"checked_at": checked_at.isoformat(), "looks": _looks(path)}
-        write_private_file(stamp_path(path), json.dumps(record))
+        record = json.dumps({"checked_at": checked_at.isoformat(), "looks": _looks(path)})
+        with contextlib.suppress(OSError):
+            if stamp_path(path).read_text(encoding="utf-8") == record:
+                return  # a command that only read: the record stands as it is
+        write_private_file(stamp_path(path), record)

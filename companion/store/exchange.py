@@ -66,7 +66,7 @@ class ExportError(StoreError):
 class PracticeExport(BaseModel):
     """Everything a practice (or one client of it) holds, as exported to JSON."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     format: Literal["companion-export"] = EXPORT_FORMAT
     version: Literal[1] = EXPORT_VERSION

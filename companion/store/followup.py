@@ -14,7 +14,7 @@ from .store import Store
 class ActionLine(BaseModel):
     """An action with the client's name and the session that set it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     action: Action
     client_name: str
@@ -24,7 +24,7 @@ class ActionLine(BaseModel):
 class GoalLine(BaseModel):
     """A goal with the client's name and every score given on it, in session order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     goal: Goal
     client_name: str

@@ -15,7 +15,7 @@ from .store import Store
 class ClientOverview(BaseModel):
     """A client and the counts the review's client list shows beside their name."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     client: Client
     sessions: int

@@ -40,7 +40,7 @@ _ACTION_ORDER = "ORDER BY due_on IS NULL, due_on, id"
 class View(BaseModel):
     """A view model: read once, never changed (a screen reads a new one to show a change)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # -- reading rows ---------------------------------------------------------------------------
