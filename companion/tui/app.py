@@ -28,6 +28,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from companion.core.terms import SessionStart, now
+from companion.tui.host import ResumeCandidate
 from companion.tui.keygate import KeyGate
 from companion.tui.too_small import TooSmallCover
 
@@ -309,13 +310,20 @@ class CompanionApp(App[None]):
         cancelled: Callable[[], None],
     ) -> None:
         """If the client has an unfinished session, ask: RESUME it, BEGIN a new one, or neither."""
+        found = self.resume_candidate(start)
+        if found is None:
+            begin()
+            return
+        self.ask_resume(found, resume=resume, begin=begin, cancelled=cancelled)
+
+    def resume_candidate(self, start: SessionStart) -> ResumeCandidate | None:
+        """The client's latest unfinished session, to offer before starting another (reads only:
+        safe from a worker thread)."""
         client = self.store.find_client(start.client_name)
         unfinished = self.store.unfinished_sessions(client.id) if client and client.id else []
         if not unfinished or client is None:
-            begin()
-            return
+            return None
         from companion.core.protocols import protocol_from_snapshot
-        from companion.tui.screens.live_dialogs import ResumeOffer
 
         session = unfinished[0]
         try:
@@ -323,17 +331,31 @@ class CompanionApp(App[None]):
             step_title = steps[min(session.current_step, len(steps) - 1)].title
         except ValueError:
             step_title = "?"
+        return ResumeCandidate(client.name, session, step_title)
+
+    def ask_resume(
+        self,
+        found: ResumeCandidate,
+        *,
+        resume: Callable[[int], None],
+        begin: Callable[[], None],
+        cancelled: Callable[[], None],
+    ) -> None:
+        """Ask whether to RESUME the session FOUND, BEGIN a new one, or neither (cancelled)."""
+        from companion.tui.screens.live_dialogs import ResumeOffer
+
+        session_id = found.session.id
+        assert session_id is not None
 
         def answered(choice: str | None) -> None:
             if choice == "resume":
-                assert session.id is not None
-                resume(session.id)
+                resume(session_id)
             elif choice == "new":
                 begin()
             else:
                 cancelled()
 
-        self.push_screen(ResumeOffer(client.name, session, step_title), answered)
+        self.push_screen(ResumeOffer(found.client_name, found.session, found.step_title), answered)
 
     def replace_screen(self, screen: Screen[Any]) -> None:
         """Put SCREEN in place of the current one, the first screen included.

@@ -7,6 +7,7 @@ untyped `self.app`. The app imports its screens; the screens import only this mo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -14,9 +15,20 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
+    from companion.core.models import Session
     from companion.core.protocols import ProtocolLibrary
     from companion.core.terms import SessionStart
     from companion.store import Store
+
+
+@dataclass(frozen=True)
+class ResumeCandidate:
+    """A client's unfinished session, offered before another one is started."""
+
+    client_name: str
+    session: Session
+    step_title: str
+    """The step it was left on ('?' when its protocol cannot be read)."""
 
 
 class Host(Protocol):
@@ -47,6 +59,17 @@ class Host(Protocol):
     def offer_resume(
         self,
         start: SessionStart,
+        *,
+        resume: Callable[[int], None],
+        begin: Callable[[], None],
+        cancelled: Callable[[], None],
+    ) -> None: ...
+
+    def resume_candidate(self, start: SessionStart) -> ResumeCandidate | None: ...
+
+    def ask_resume(
+        self,
+        found: ResumeCandidate,
         *,
         resume: Callable[[int], None],
         begin: Callable[[], None],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -28,7 +29,12 @@ from companion.tui.widgets.protocol_pane import ProtocolPane
 from companion.tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from companion.core.models import Client, Lease, Session, StepTiming
+    from companion.core.protocols import Protocol
+    from companion.core.terms import SessionStart
     from companion.store.views import SidebarView
+    from companion.tui.hold import SessionHold
+    from companion.tui.host import ResumeCandidate
 
 LEASE_RENEW_SECONDS = 10.0
 """How often the live screen renews its lease on the session and marks it as seen open."""
@@ -41,6 +47,19 @@ def _duration(gap: timedelta) -> str:
         return f"{minutes // (24 * 60)} days"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the filled-in live screen shows, read off the event loop."""
+
+    session: Session
+    client: Client
+    protocol: Protocol
+    timing: StepTiming | None
+    """The step timing still open (a resumed session), if any."""
+    notes: str
+    sidebar: SidebarView
 
 
 class LiveOpening(LiveBase):
@@ -57,20 +76,34 @@ class LiveOpening(LiveBase):
         if self._opening:
             return
         self._opening = True
-        if self.host.practice_open:
-            self._resolve()  # the store is already open: a few reads, on the event loop
-        else:
-            self._prepare()
+        self._off_the_loop(self._prepare)
 
-    @work(thread=True, exclusive=True, group="open")
+    # Every read and write of the opening runs in a worker thread (so typing echoes meanwhile
+    # and nothing writes on the event loop); the loop only asks the coach and fills the frame.
+
+    def _off_the_loop(self, job: Callable[..., None], *args: object) -> None:
+        """Run JOB(*ARGS) in a worker thread; a refusal on the way ends the opening in words."""
+
+        def run() -> None:
+            try:
+                job(*args)
+            except CompanionError as error:
+                self._call(self._give_up, str(error))
+
+        self.run_worker(run, thread=True, group="open", name="opening")
+
     def _prepare(self) -> None:
-        """Off the event loop, so typing echoes meanwhile: the imports, the database, protocols."""
-        try:
-            _ = self.host.store, self.host.protocols  # opens them
-        except CompanionError as error:
-            self._call(self._give_up, str(error))
+        """(thread) The imports, the database, the protocols; then which session."""
+        _ = self.host.store, self.host.protocols  # opens them
+        start = self.start
+        if start is None:
+            self._show(self.session_id)
             return
-        self._call(self._resolve)
+        found = self.host.resume_candidate(start)
+        if found is None:
+            self._begin(start)
+        else:
+            self._call(self._ask_resume, found)
 
     def _call(self, callback: Callable[..., object], *args: object) -> None:
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
@@ -84,123 +117,141 @@ class LiveOpening(LiveBase):
         self.notify(problem, title="Session not opened", severity="error")
         self.dismiss()
 
-    def _resolve(self) -> None:
-        """Which session: the one asked for, else the resume offer or a new one."""
+    def _ask_resume(self, found: ResumeCandidate) -> None:
+        """The client has an unfinished session: resume it, or begin a new one."""
         start = self.start
-        if start is None:
-            self.call_later(self._show, self.session_id)
-            return
-
-        def begin() -> None:
-            try:
-                self.call_later(self._show, self.host.new_session(start))
-            except CompanionError as error:
-                self._give_up(str(error))
+        assert start is not None
 
         def cancelled() -> None:
             # Escape on the resume offer quits, unless the coach has already typed: those words
             # start a new session rather than being lost.
             if self.notes.text.strip():
-                begin()
+                self._off_the_loop(self._begin, start)
             else:
                 self.app.exit()
 
-        try:
-            self.host.offer_resume(
-                start, resume=partial(self.call_later, self._show), begin=begin, cancelled=cancelled
-            )
-        except CompanionError as error:
-            self._give_up(str(error))
+        self.host.ask_resume(
+            found,
+            resume=partial(self._off_the_loop, self._show),
+            begin=partial(self._off_the_loop, self._begin, start),
+            cancelled=cancelled,
+        )
+
+    def _begin(self, start: SessionStart) -> None:
+        """(thread) A new session as START asks."""
+        self._show(self.host.new_session(start))
 
     def _show(self, session_id: int) -> None:
-        """Open session SESSION_ID for writing: take its lease, settle a gap, then fill the frame.
+        """(thread) Open session SESSION_ID for writing: take its lease, settle a gap, fill.
 
         Held by another live window: offer to view it read-only or start a new session.
         """
         from companion.store.lease import SessionInUse
         from companion.tui.hold import SessionHold
-        from companion.tui.screens.live_dialogs import GapQuestion, SessionBusy
 
         hold = SessionHold(self.store, session_id, self.host.lease_token)
         try:
             hold.take()
-            gap = hold.gap(self.clock())
         except SessionInUse as busy:
-            lease = busy.lease
-            name = self.start.client_name if self.start is not None else "This client"
-            where = (
-                f"{name}'s session is open in another companion window (process {lease.pid} "
-                f"on {lease.host}, since {lease.taken_at:%a %H:%M})"
-            )
-            typed = bool(self.notes.text.strip())
-            self.app.push_screen(
-                SessionBusy(where, can_view=not typed), partial(self._busy_answered, session_id)
-            )
-            return
-        except CompanionError as error:
-            self._give_up(str(error))
+            self._call(self._ask_busy, session_id, busy.lease)
             return
         self.hold = hold
+        gap = hold.gap(self.clock())
+        if gap is None:
+            self._count_and_fill(session_id, True)  # a short gap (a crash mid-call) is coaching
+        else:
+            self._call(self._ask_gap, session_id, gap)
+
+    def _ask_gap(self, session_id: int, gap: timedelta) -> None:
+        from companion.tui.screens.live_dialogs import GapQuestion
 
         def answered(went_on: bool | None) -> None:
-            hold.count_from(self.clock(), went_on=bool(went_on))
-            self.call_later(self._fill, session_id)
+            self._off_the_loop(self._count_and_fill, session_id, bool(went_on))
 
-        if gap is None:
-            answered(True)  # a short gap (a crash mid-call, a restart) is coaching time
-            return
         seen = self.clock() - gap
         self.app.push_screen(GapQuestion(f"{seen:%a %d %b %H:%M}", _duration(gap)), answered)
 
+    def _count_and_fill(self, session_id: int, went_on: bool) -> None:
+        """(thread) Count the session's time from now (the gap too if it WENT_ON), then fill."""
+        assert self.hold is not None
+        self.hold.count_from(self.clock(), went_on=went_on)
+        self._read_and_fill(session_id)
+
+    def _ask_busy(self, session_id: int, lease: Lease) -> None:
+        from companion.tui.screens.live_dialogs import SessionBusy
+
+        name = self.start.client_name if self.start is not None else "This client"
+        where = (
+            f"{name}'s session is open in another companion window (process {lease.pid} "
+            f"on {lease.host}, since {lease.taken_at:%a %H:%M})"
+        )
+        typed = bool(self.notes.text.strip())
+        self.app.push_screen(
+            SessionBusy(where, can_view=not typed), partial(self._busy_answered, session_id)
+        )
+
     def _busy_answered(self, session_id: int, choice: str | None) -> None:
         if choice == "view":
-            self.call_later(self._fill, session_id, read_only=True)
+            self._off_the_loop(self._read_and_fill, session_id, True)
         elif choice == "new" or (choice is None and self.notes.text.strip()):
-            self._start_new(session_id)  # the words typed go into a session of their own
+            self._off_the_loop(
+                self._start_new, session_id
+            )  # the words typed: a session of their own
         elif len(self.app.screen_stack) <= 1:
             self.app.exit()
         else:
             self.dismiss()
 
     def _start_new(self, session_id: int) -> None:
+        """(thread) A new session for the client of busy session SESSION_ID."""
         from companion.core.terms import SessionStart
 
-        try:
-            start = self.start
-            if start is None:
-                busy = self.store.get_session(session_id)
-                start = SessionStart(self.store.get_client(busy.client_id).name)
-            self._show(self.host.new_session(start))
-        except CompanionError as error:
-            self._give_up(str(error))
+        start = self.start
+        if start is None:
+            busy = self.store.get_session(session_id)
+            start = SessionStart(self.store.get_client(busy.client_id).name)
+        self._begin(start)
 
-    def _load(self) -> tuple[str, SidebarView]:
-        """The reads the filled-in screen needs: the notes text and the sidebar."""
+    def _read_and_fill(self, session_id: int, read_only: bool = False) -> None:
+        """(thread) The reads the filled-in screen needs, then the frame filled on the loop."""
         from companion.core.protocols import protocol_from_snapshot
+        from companion.store.views import sidebar_view
 
-        self.session = self.store.get_session(self.session_id)
-        self.client = self.store.get_client(self.session.client_id)
-        self.protocol = protocol_from_snapshot(self.session.protocol_snapshot)
-        open_timings = [t for t in self.store.step_timings(self.session_id) if t.left_at is None]
-        self.timing = open_timings[-1] if open_timings else None
-        return self.store.get_notes(self.session_id).text, self.sidebar_data()
-
-    async def _fill(self, session_id: int, *, read_only: bool = False) -> None:
-        """Fill the frame with session SESSION_ID, keeping anything typed meanwhile after it."""
-        notes = self.notes
-        try:
-            self.session_id = session_id
-            typed = notes.text  # from here to load_notes nothing awaits: no key slips between
-            text, data = self._load()
-            current = min(self.session.current_step, len(self.protocol.steps) - 1)
-        except CompanionError as error:
-            self._give_up(str(error))
-            return
-        self.query_one("#session-title", Static).update(self.title_line())
-        notes.load_notes(text)
-        notes.move_cursor(notes.document.end)
+        session = self.store.get_session(session_id)
+        loaded = Loaded(
+            session=session,
+            client=self.store.get_client(session.client_id),
+            protocol=protocol_from_snapshot(session.protocol_snapshot),
+            timing=next(
+                (t for t in reversed(self.store.step_timings(session_id)) if t.left_at is None),
+                None,
+            ),
+            notes=self.store.get_notes(session_id).text,
+            sidebar=sidebar_view(self.store, session_id),
+        )
         if read_only:
-            await self._show_read_only(current, data)
+            from companion.tui.hold import SessionHold
+
+            hold = SessionHold(self.store, session_id, "")
+            hold.read_periods()
+            self._call(self._fill, session_id, loaded, hold)
+        else:
+            self._call(self._fill, session_id, loaded, None)
+
+    async def _fill(self, session_id: int, loaded: Loaded, viewing: SessionHold | None) -> None:
+        """Fill the frame with session SESSION_ID as LOADED, keeping anything typed meanwhile
+        after it; read-only (another window writes it) when VIEWING holds its time."""
+        notes = self.notes
+        self.session_id = session_id
+        self.session, self.client = loaded.session, loaded.client
+        self.protocol, self.timing = loaded.protocol, loaded.timing
+        current = min(self.session.current_step, len(self.protocol.steps) - 1)
+        typed = notes.text  # from here to load_notes nothing awaits: no key slips between
+        self.query_one("#session-title", Static).update(self.title_line())
+        notes.load_notes(loaded.notes)
+        notes.move_cursor(notes.document.end)
+        if viewing is not None:
+            await self._show_read_only(current, loaded.sidebar, viewing)
             return
         self.start_saving()
         # A new session enters its first step (its heading first), then what was typed meanwhile.
@@ -212,12 +263,12 @@ class LiveOpening(LiveBase):
         if entered or typed.strip():
             self.changed_notes()  # saved at once: these words were typed before the load
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
-        await self.query_one(Sidebar).fill(data)
+        await self.query_one(Sidebar).fill(loaded.sidebar)
         self.loaded = True
         self.show_running()
         self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
         self._mention_bad_protocol_files()
-        self._offer_rescue(text)
+        self._offer_rescue(loaded.notes)
 
     def _mention_bad_protocol_files(self) -> None:
         """One quiet line when protocol files were skipped: not silent, not in the way."""
@@ -259,13 +310,10 @@ class LiveOpening(LiveBase):
 
         self.app.push_screen(RescueOffer(rescued, len(stored)), answered)
 
-    async def _show_read_only(self, current: int, data: SidebarView) -> None:
+    async def _show_read_only(self, current: int, data: SidebarView, hold: SessionHold) -> None:
         """Another window writes this session: show it, change nothing, save nothing."""
-        from companion.tui.hold import SessionHold
-
         self.read_only = True
-        self.hold = SessionHold(self.store, self.session_id, "")
-        self.hold.read_periods()
+        self.hold = hold
         self.notes.read_only = True
         self.notes.border_title = "Notes · read-only: open in another window"
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
