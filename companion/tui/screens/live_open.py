@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from companion.core.models import Client, Lease, Session, StepTiming
     from companion.core.protocols import Protocol
     from companion.core.terms import SessionStart
+    from companion.services.rescue import RescuedNotes
     from companion.store.views import SidebarView
     from companion.tui.hold import SessionHold
     from companion.tui.host import ResumeCandidate
@@ -60,6 +61,8 @@ class Loaded:
     """The step timing still open (a resumed session), if any."""
     notes: str
     sidebar: SidebarView
+    rescued: list[RescuedNotes]
+    """Notes of this session set aside when the practice last refused them, newest first."""
 
 
 class LiveOpening(LiveBase):
@@ -228,6 +231,7 @@ class LiveOpening(LiveBase):
             ),
             notes=self.store.get_notes(session_id).text,
             sidebar=sidebar_view(self.store, session_id),
+            rescued=self._rescues(session_id),
         )
         if read_only:
             from companion.tui.hold import SessionHold
@@ -268,7 +272,7 @@ class LiveOpening(LiveBase):
         self.show_running()
         self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
         self._mention_bad_protocol_files()
-        self._offer_rescue(loaded.notes)
+        self._offer_rescue(loaded.notes, loaded.rescued)
 
     def _mention_bad_protocol_files(self) -> None:
         """One quiet line when protocol files were skipped: not silent, not in the way."""
@@ -280,13 +284,19 @@ class LiveOpening(LiveBase):
                 timeout=6,
             )
 
-    def _offer_rescue(self, stored: str) -> None:
+    def _rescues(self, session_id: int) -> list[RescuedNotes]:
+        """(thread) The rescue files of session SESSION_ID beside the practice."""
+        from companion.services.rescue import find_rescues
+
+        path = self.store.path
+        return find_rescues(path, session_id) if path is not None else []
+
+    def _offer_rescue(self, stored: str, found: list[RescuedNotes]) -> None:
         """Notes set aside when the practice last refused them: offer to bring them back."""
-        from companion.services.rescue import discard_rescues, find_rescues
+        from companion.services.rescue import discard_rescues
         from companion.tui.screens.live_dialogs import RescueOffer
 
         path = self.store.path
-        found = find_rescues(path, self.session_id) if path is not None else []
         if not found or path is None:
             return
         rescued = found[0]

@@ -196,8 +196,13 @@ class LiveSaving(LiveBase):
     def watch_save_state(self, state: SaveState) -> None:
         if self.read_only:
             return
-        shown = "NOT SAVED · retrying" if state == "failing" else state
-        self.notes.border_title = f"Notes · {'saving' if state == 'writing' else shown}"
+        # Typing not yet handed over and a write under way read the same ("saving…"): each
+        # change of the border repaints the whole notes pane, so a save cycle changes it twice
+        # (saving…, saved), not three times, and never to the same words.
+        shown = {"failing": "NOT SAVED · retrying", "saved": "saved"}.get(state, "saving…")
+        title = f"Notes · {shown}"
+        if self.notes.border_title != title:
+            self.notes.border_title = title
         self.notes.set_class(state == "failing", "-save-failed")
         self._show_banner()
 
