@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "forget": "companion.cli.exchange:forget",
     "log": "companion.cli.log:log",
     "calendar": "companion.cli.calendar:calendar",
+    "credential": "companion.cli.credential:credential",
     "demo": "companion.cli.demo:demo",
     "doctor": "companion.cli.doctor:doctor",
 }
