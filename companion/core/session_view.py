@@ -76,6 +76,13 @@ def step_spent(record: SessionRecord) -> list[StepSpent]:
     return rows
 
 
+def session_markers(record: SessionRecord) -> list[str]:
+    """The PCC markers of the steps the session went through (a reflection, never a score)."""
+    if record.protocol is None:
+        return []
+    return record.protocol.markers_of(timing.step_id for timing in record.step_timings)
+
+
 def clock(seconds: float) -> str:
     """'12:05' (minutes:seconds) for a step's time."""
     whole = round(seconds)
