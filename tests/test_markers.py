@@ -159,3 +159,24 @@ def test_the_protocol_pane_shows_a_steps_markers_quietly(protocols: ProtocolLibr
             assert not shown.display
 
     asyncio.run(check())
+
+
+def test_the_closing_screen_lists_the_markers_quietly(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from test_closing import ClosingHost, build_closing_practice, settle
+
+    practice = build_closing_practice(store, protocols)
+    session_id = practice.session.id
+    assert session_id is not None
+    store.enter_step(session_id, 0, "agreement")
+    store.enter_step(session_id, 6, "takeaways")
+
+    async def check() -> None:
+        app = ClosingHost(store, protocols, session_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            summary = str(app.screen.query_one("#summary", Static).render())
+            assert summary.splitlines()[1] == "PCC markers 3.1 3.2 3.3 8.1 8.2 8.3"
+
+    asyncio.run(check())
