@@ -254,3 +254,15 @@ def test_icalendar_is_imported_by_the_calendar_command_only() -> None:
         "assert 'icalendar' not in sys.modules, 'icalendar imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_zone_is_the_configured_one_else_the_computers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion.services.calendar import local_zone
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    assert local_zone("Asia/Tokyo") == ZoneInfo("Asia/Tokyo")
+    assert local_zone("") == ZoneInfo("America/New_York")
+    monkeypatch.setenv("TZ", ":Europe/Berlin")  # the form glibc also takes
+    assert local_zone("") == ZoneInfo("Europe/Berlin")
