@@ -266,3 +266,15 @@ def test_the_zone_is_the_configured_one_else_the_computers(
     assert local_zone("") == ZoneInfo("America/New_York")
     monkeypatch.setenv("TZ", ":Europe/Berlin")  # the form glibc also takes
     assert local_zone("") == ZoneInfo("Europe/Berlin")
+
+
+def test_a_bad_calendar_setting_costs_nothing_elsewhere(
+    runner: CliRunner, practice: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[keymap]\n"live.agreement" = "f6"\n[calendar]\ntime = "noon"\n', encoding="utf-8"
+    )
+    assert load_config(path, sections=frozenset({"keymap"})).keymap == {"live.agreement": "f6"}
+    assert run(runner, "credential").exit_code == 0
+    assert "calendar.time" in one_line_error(run(runner, "calendar", "--stdout"))

@@ -41,7 +41,7 @@ def calendar(practice: Practice, folder: Path | None, to_stdout: bool) -> None:
     )
     from companion.store.calendar import calendar_plan
 
-    config = config_or_fail()
+    config = config_or_fail("calendar")
     settings = CalendarSettings(
         start=config.calendar_time,
         minutes=config.calendar_minutes,

@@ -317,11 +317,12 @@ def client_or_fail(practice: Practice, name: str) -> int:
     return client.id
 
 
-def config_or_fail() -> Config:
-    """The coach's settings; a wrong one refuses the command in one line naming the field."""
+def config_or_fail(section: str) -> Config:
+    """The coach's settings in SECTION; a wrong one refuses the command in one line naming the
+    field (the other sections are not the command's business)."""
     from companion.services.config import ConfigError, load_config
 
     try:
-        return load_config()
+        return load_config(sections=frozenset({section}))
     except ConfigError as error:
         raise UserError(str(error)) from None

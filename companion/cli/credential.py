@@ -26,7 +26,7 @@ def credential(practice: Practice, as_json: bool) -> None:
     from companion.core.credential import credential_progress, summary_lines
     from companion.store.credential import counted_sessions
 
-    config = config_or_fail()
+    config = config_or_fail("credential")
     found = credential_progress(
         counted_sessions(practice.reader),
         today=terms.today(),

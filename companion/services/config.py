@@ -20,7 +20,7 @@ then goes on with the defaults, so a typo in a setting never stops a session.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 
@@ -63,8 +63,15 @@ def config_path() -> Path:
     return Path(user_config_dir("companion", appauthor=False)) / "config.toml"
 
 
-def load_config(path: Path | None = None) -> Config:
-    """The settings in PATH (default: config_path()); defaults when the file does not exist."""
+SECTIONS = frozenset({"keymap", "credential", "calendar"})
+
+
+def load_config(path: Path | None = None, *, sections: frozenset[str] = SECTIONS) -> Config:
+    """The settings in PATH (default: config_path()); defaults when the file does not exist.
+
+    Only SECTIONS are checked (the others keep their defaults): a typo in [calendar] must not
+    cost the coach their keys in a session, nor stop `companion credential`.
+    """
     import tomllib
 
     path = path or config_path()
@@ -84,15 +91,23 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply") from None
-    credential = _table(path, "credential", data.get("credential", {}))
-    calendar = _table(path, "calendar", data.get("calendar", {}))
-    return Config(
-        keymap=_keymap(path, data.get("keymap", {})),
-        training_started=_day(path, "credential.training_started", credential),
-        calendar_time=_clock(path, "calendar.time", calendar),
-        calendar_minutes=_minutes(path, "calendar.minutes", calendar),
-        calendar_time_zone=_zone(path, "calendar.time_zone", calendar),
-    )
+    config = Config()
+    if "keymap" in sections:
+        config = replace(config, keymap=_keymap(path, data.get("keymap", {})))
+    if "credential" in sections:
+        credential = _table(path, "credential", data.get("credential", {}))
+        config = replace(
+            config, training_started=_day(path, "credential.training_started", credential)
+        )
+    if "calendar" in sections:
+        calendar = _table(path, "calendar", data.get("calendar", {}))
+        config = replace(
+            config,
+            calendar_time=_clock(path, "calendar.time", calendar),
+            calendar_minutes=_minutes(path, "calendar.minutes", calendar),
+            calendar_time_zone=_zone(path, "calendar.time_zone", calendar),
+        )
+    return config
 
 
 def _table(path: Path, name: str, table: object) -> dict[str, object]:

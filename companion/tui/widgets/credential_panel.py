@@ -30,7 +30,7 @@ class CredentialPanel(Static):
         from companion.store.credential import counted_sessions
 
         try:
-            training_started = load_config().training_started
+            training_started = load_config(sections=frozenset({"credential"})).training_started
         except ConfigError as error:
             lines = [str(error)]
         else:
