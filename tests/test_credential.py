@@ -219,3 +219,9 @@ def test_a_bad_training_start_is_one_line(
     (tmp_path / "config.toml").write_text('[credential]\ntraining_started = "spring"\n', "utf-8")
     line = one_line_error(run(runner, "credential"))
     assert "credential.training_started" in line and "config.toml" in line
+
+
+def test_a_trickle_of_a_pace_is_not_a_date_centuries_away() -> None:
+    sessions = [CountedSession(client_id=1, day=TODAY, seconds=1, paid=True)]
+    for level in credential_progress(sessions, today=TODAY).levels:
+        assert level.expected_month is None  # 2500 h at 1 s in 90 days would overflow a date

@@ -74,12 +74,18 @@ def test_c_shows_the_credential_progress_and_hides_it_again(
             await pilot.press("c")
             await _settle(pilot)
             assert panel.display
-            assert panel.lines[0] == (
-                "Credential progress on 2026-12-01, since training began on 2025-01-01"
-            )
-            assert panel.lines[1].startswith("You have 3.00 hours (3.00 paid), 2 clients")
-            assert any(line.startswith("ACC: 97.00 hours") for line in panel.lines)
-            assert "ACC: 97.00 hours" in str(panel.render())
+            # 3 h in 90 days: 18 months at that pace hold 18 h, short of ACC's 25 recent hours.
+            assert panel.lines == [
+                "3.00 h (3.00 paid) · 2 clients · 3.00 h in 18 months · pace 1.0 h/month",
+                "ACC  97.00 h, 72.00 paid h, 6 clients, 22.00 h in 18 months to go · "
+                "not at this pace",
+                "PCC  497.00 h, 447.00 paid h, 23 clients, 47.00 h in 18 months to go · "
+                "not at this pace",
+                # 2497 h at 3 h in 90 days: 74,910 days, beyond the hundred-year horizon.
+                "MCC  2497.00 h, 2247.00 paid h, 33 clients to go · not at this pace",
+            ]
+            assert panel.border_subtitle == "since 2025-01-01"
+            assert "ACC  97.00 h" in str(panel.render())
             await pilot.press("c")
             await _settle(pilot)
             assert not panel.display

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from companion.core.hours import MAX_GROUP_SIZE, hours
 
 PACE_DAYS = 90
+HORIZON_DAYS = 100 * 365
+"""Beyond a hundred years the pace does not get there, as far as a coach is concerned (and a
+trickle of seconds would otherwise overflow the calendar)."""
 LEVELS_FILE = Path(__file__).resolve().parent / "credentials.toml"
 
 
@@ -85,7 +88,7 @@ class LevelProgress(Frozen):
     recent_months: int
     expected_month: date | None = Field(
         description="The first day of the month the level is met at the last 90 days' pace; "
-        "None when reached, or when that pace never gets there."
+        "None when reached, or when that pace does not get there within a hundred years."
     )
 
 
@@ -173,7 +176,8 @@ def credential_progress(
         )
         if not reached and sustainable and all(brought for missing, brought in needs if missing):
             days = max(-(-missing * PACE_DAYS // brought) for missing, brought in needs if missing)
-            expected = (today + timedelta(days=days)).replace(day=1)
+            if days <= HORIZON_DAYS:
+                expected = (today + timedelta(days=days)).replace(day=1)
         return LevelProgress(
             id=level.id,
             name=level.name,
@@ -247,4 +251,32 @@ def summary_lines(found: CredentialProgress) -> list[str]:
     ]
     lines += [level_line(level) for level in found.levels]
     lines.append(f"Requirements: {found.source}")
+    return lines
+
+
+def short_lines(found: CredentialProgress) -> list[str]:
+    """The progress in four short lines, for the review's panel (80 columns)."""
+    recent = "".join(
+        f" · {value:.2f} h in {months} months" for months, value in found.recent_hours.items()
+    )
+    plural = "" if found.clients == 1 else "s"
+    lines = [
+        f"{found.hours:.2f} h ({found.paid_hours:.2f} paid) · {found.clients} client{plural}"
+        f"{recent} · pace {found.pace_hours_per_month:.1f} h/month"
+    ]
+    for level in found.levels:
+        if level.reached:
+            lines.append(f"{level.id}  hours and clients there")
+            continue
+        missing = []
+        if level.missing_hours:
+            missing.append(f"{level.missing_hours:.2f} h")
+        if level.missing_paid_hours:
+            missing.append(f"{level.missing_paid_hours:.2f} paid h")
+        if level.missing_clients:
+            missing.append(f"{level.missing_clients} client" + "s" * (level.missing_clients > 1))
+        if level.missing_recent_hours:
+            missing.append(f"{level.missing_recent_hours:.2f} h in {level.recent_months} months")
+        when = f"{level.expected_month:%b %Y}" if level.expected_month else "not at this pace"
+        lines.append(f"{level.id}  {', '.join(missing)} to go · {when}")
     return lines
