@@ -180,3 +180,15 @@ def test_the_closing_screen_lists_the_markers_quietly(
             assert summary.splitlines()[1] == "PCC markers 3.1 3.2 3.3 8.1 8.2 8.3"
 
     asyncio.run(check())
+
+
+def test_the_markdown_lists_them_for_the_coach_not_in_the_clients_copy(
+    store: Store, gone_through: int
+) -> None:
+    from companion.core.session_view import session_markdown
+    from companion.store.views import session_view
+
+    record = session_view(store, gone_through).record
+    line = "_PCC markers 3.1 3.2 3.3 3.4 8.5 8.6 8.7 (the steps gone through)_"
+    assert line in session_markdown(record).splitlines()
+    assert "PCC markers" not in session_markdown(record, private=False)
