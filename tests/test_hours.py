@@ -280,3 +280,89 @@ def test_log_bad_input_is_one_line_exit_2(runner: CliRunner, practice: Store, ar
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("companion: ")
     assert "Traceback" not in result.stderr
+
+
+# -- ICF's template and rules ----------------------------------------------------------------------
+
+
+def test_csv_header_is_the_icf_template_text_exactly(runner: CliRunner, practice: Store) -> None:
+    # Copied from ICF's Client Coaching Log template, spelling and order as there.
+    template = (
+        "Client Name,Contact Information,Individual/Group,Number in Group,"
+        "Start Date,End Date,Paid hours,Pro-bono hours"
+    )
+    result = run(runner, "log", "--format", "csv")
+    assert result.stdout.splitlines()[0] == template
+
+
+def _no_consent(store: Store, client_name: str) -> None:
+    client = store.client_named(client_name)
+    for engagement in store.engagements(client.id):  # type: ignore[arg-type]
+        store.save_engagement(engagement.model_copy(update={"log_consent": False}))
+
+
+def test_clients_without_consent_are_left_off_and_stderr_says_so(
+    runner: CliRunner, practice: Store
+) -> None:
+    _no_consent(practice, "Ben Okafor")  # pro bono 50 + 70.4 min = 2.01 h
+    result = run(runner, "log", "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert "Ben Okafor" not in result.stdout
+    # Totals without Ben: paid 275 min (4.58 h), pro bono Ana's 21 min (0.35 h): 296 min.
+    assert rows[-1][0] == "Total: 4.93 hours, 2 clients"
+    assert rows[-1][6:] == ["4.58", "0.35"]
+    assert result.stderr.strip().splitlines() == [
+        "companion: left off the log: 1 client (2.01 hours) who has not agreed to be named"
+    ]
+    assert "Ben" not in result.stderr  # the count, never the name
+
+
+def test_consent_is_per_engagement(practice: Store) -> None:
+    ana = practice.client_named("Ana Lopez")
+    _paid, free = practice.engagements(ana.id)  # type: ignore[arg-type]
+    practice.save_engagement(free.model_copy(update={"log_consent": False}))
+    log = hours_log(practice)
+    assert [(row.client_name, row.billing) for row in log.rows if row.client_id == ana.id] == [
+        ("Ana Lopez", "paid")
+    ]
+    assert (log.without_consent_clients, log.without_consent_hours) == (1, 0.35)
+
+
+def test_a_group_counts_its_length_once_not_per_member(practice: Store) -> None:
+    team = next(row for row in hours_log(practice).rows if row.format == "group")
+    assert team.group_size == 6
+    assert team.seconds == 170 * 60  # 90 + 80 min, not six times that
+
+
+def test_groups_over_fifteen_do_not_count_and_the_log_says_so(
+    runner: CliRunner, practice: Store
+) -> None:
+    team = practice.client_named("Team leads circle")
+    (group,) = practice.engagements(team.id)  # type: ignore[arg-type]
+    practice.save_engagement(group.model_copy(update={"group_size": 15}))
+    assert any(row.client_name == "Team leads circle" for row in hours_log(practice).rows)
+    practice.save_engagement(group.model_copy(update={"group_size": 16}))
+    log = hours_log(practice)
+    assert all(row.client_name != "Team leads circle" for row in log.rows)
+    assert log.total_hours == 4.11  # 416.4 - 170 = 246.4 min
+    result = run(runner, "log")
+    assert "Team leads circle" not in result.stdout
+    assert result.stderr.strip().splitlines() == [
+        "companion: left off the log: 1 group of more than 15 members (2.83 hours); "
+        "ICF does not count them"
+    ]
+
+
+def test_nothing_left_off_means_nothing_on_stderr(runner: CliRunner, practice: Store) -> None:
+    result = run(runner, "log", "--format", "csv")
+    assert result.stderr == ""
+
+
+def test_log_hours_are_the_stored_true_durations(practice: Store) -> None:
+    # A session open 60 minutes on the clock but 40 in session (the trust issue's durations).
+    ana = practice.client_named("Ana Lopez")
+    (first, *_rest) = practice.sessions(client_id=ana.id)[::-1]
+    practice.save_session(first.model_copy(update={"duration_seconds": 40 * 60}))
+    row = next(row for row in hours_log(practice).rows if row.client_name == "Ana Lopez")
+    assert row.seconds == (40 + 45) * 60

@@ -146,7 +146,7 @@ BAD: dict[str, tuple[str, str, str]] = {
     "unknown step key": (
         GOOD.replace("minutes = 25", "minutes = 25\nnote = 'x'"),
         "steps[1].note",
-        "unknown field (the fields are: id, title, minutes, purpose, prompts, capture)",
+        "unknown field (the fields are: id, title, minutes, purpose, prompts, capture, markers)",
     ),
     "duplicate step ids": (
         GOOD.replace('id = "explore"', 'id = "agreement"'),

@@ -225,7 +225,7 @@ VIEWS: dict[str, tuple[int, Callable[[Practice], Any]]] = {
     "home": (3, lambda p: home_view(p.store, TODAY)),
     "timeline": (6, lambda p: timeline_view(p.store, p.client.id)),  # type: ignore[arg-type]
     "session": (11, lambda p: session_view(p.store, p.sessions[1].id)),  # type: ignore[arg-type]
-    "closing": (8, lambda p: closing_view(p.store, p.sessions[1].id)),  # type: ignore[arg-type]
+    "closing": (9, lambda p: closing_view(p.store, p.sessions[1].id)),  # type: ignore[arg-type]
     "sidebar": (7, lambda p: sidebar_view(p.store, p.sessions[-1].id)),  # type: ignore[arg-type]
 }
 

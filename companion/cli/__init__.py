@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "import": "companion.cli.exchange:import_",
     "forget": "companion.cli.exchange:forget",
     "log": "companion.cli.log:log",
+    "calendar": "companion.cli.calendar:calendar",
+    "credential": "companion.cli.credential:credential",
     "demo": "companion.cli.demo:demo",
     "doctor": "companion.cli.doctor:doctor",
 }

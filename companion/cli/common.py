@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported when first used: `companion start` must paint befo
     from pydantic import BaseModel, ValidationError
 
     from companion.core.protocols import ProtocolLibrary
+    from companion.services.config import Config
     from companion.store import Store
     from companion.tui.app import CompanionApp
 
@@ -314,3 +315,14 @@ def client_or_fail(practice: Practice, name: str) -> int:
         raise UserError(f"no client called {name!r} (clients: {names})")
     assert client.id is not None
     return client.id
+
+
+def config_or_fail(section: str) -> Config:
+    """The coach's settings in SECTION; a wrong one refuses the command in one line naming the
+    field (the other sections are not the command's business)."""
+    from companion.services.config import ConfigError, load_config
+
+    try:
+        return load_config(sections=frozenset({section}))
+    except ConfigError as error:
+        raise UserError(str(error)) from None

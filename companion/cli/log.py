@@ -38,15 +38,23 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
     out. Time is summed in exact seconds and shown rounded to 0.01 hour; the
     totals are rounded from the exact sum. Paid or pro bono comes from the engagement's billing.
 
-    CSV has the ICF columns, one row per engagement, then one totals line ("Total: H hours,
-    N clients", first and last date, paid and pro bono hours). Contact is the client's, as
-    saved with `companion clients add NAME --contact ...`.
+    ICF's rules: a client who has not agreed to be named (`companion engagement set --client
+    NAME --log-consent no`) is left off, hours and all; a group session counts its length once;
+    a group of more than 15 members is left off. Stderr says how many clients and hours were
+    left off and why.
+
+    CSV has the columns of ICF's Client Coaching Log template, spelled as there, one row per
+    engagement, then one totals line ("Total: H hours, N clients", first and last date, paid
+    and pro bono hours). Contact is the client's, as saved with `companion clients add NAME
+    --contact ...`.
     """
     from companion.store.hours import hours_log
 
     if since is not None and until is not None and until < since:
         raise UserError(f"--until {until} is before --since {since}")
     found = hours_log(practice.reader, since=since, until=until)
+    for line in found.left_off_lines():
+        click.echo(f"companion: {line}", err=True)
     if output == "json":
         echo_json(found)
     elif output == "csv":

@@ -71,6 +71,8 @@ def show_protocol(practice: Practice, protocol_id: str, as_toml: bool, as_json: 
 
 
 def describe(protocol: Protocol) -> str:
+    from companion.core.markers import markers_line
+
     lines = [
         f"{protocol.name} ({protocol.id}, {protocol.kind}, {protocol.duration_minutes} min)",
         protocol.description,
@@ -81,6 +83,8 @@ def describe(protocol: Protocol) -> str:
         lines.append(f"{number}. {step.title} ({step.minutes} min){capture}")
         lines.append(f"   {step.purpose}")
         lines.extend(f"   - {prompt}" for prompt in step.prompts)
+        if step.markers:
+            lines.append(f"   {markers_line(step.markers)}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

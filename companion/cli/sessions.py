@@ -206,8 +206,16 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
+    from companion.core.markers import markers_line
     from companion.core.notes import action_candidates, insights, is_private
-    from companion.core.session_view import action_summary, clock, goal_names, step_spent, when
+    from companion.core.session_view import (
+        action_summary,
+        clock,
+        goal_names,
+        session_markers,
+        step_spent,
+        when,
+    )
 
     session = record.session
     goals = goal_names(record)
@@ -261,6 +269,9 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
             box = f"{row.timebox_minutes} min" if row.timebox_minutes else ""
             table.add_row(Text(shown(row.title)), box, spent)
         parts.append(table)
+        markers = markers_line(session_markers(record))
+        if markers:
+            parts.append(Text(f"{markers} (the steps gone through)", style="dim"))
 
     text = shown(record.notes.text, multiline=True)
     parts.append(Rule("Notes", align="left"))

@@ -4,6 +4,10 @@ One row per client engagement, with the columns of the ICF "Client Coaching Log"
 contact information, individual or group (and the number in the group), start and end date,
 paid hours and pro bono hours. Time is kept in exact seconds; hours are shown rounded to 0.01 h,
 and the totals are rounded from the exact sum, not summed from the rounded rows.
+
+ICF's rules for what the log may hold (`split_log`): a client who has not agreed to be named is
+left off (with their hours, said apart on stderr); a group session counts its length once, not
+once per member; a group of more than 15 members does not count as group coaching at all.
 """
 
 from __future__ import annotations
@@ -26,9 +30,13 @@ CSV_COLUMNS: tuple[str, ...] = (
     "Number in Group",
     "Start Date",
     "End Date",
-    "Paid Hours",
-    "Pro Bono Hours",
+    "Paid hours",
+    "Pro-bono hours",
 )
+"""ICF's Client Coaching Log template, in its order and its exact spelling."""
+
+MAX_GROUP_SIZE = 15
+"""ICF counts group coaching for groups of up to 15 members."""
 
 
 def hours(seconds: int) -> float:
@@ -53,9 +61,14 @@ class EngagementHours(BaseModel):
     sponsor_name: str = ""
     start_date: date = Field(description="The first finished session in the period.")
     end_date: date = Field(description="The last finished session in the period.")
+    log_consent: bool = Field(
+        default=True, description="The client agrees to be named in the coach's ICF log."
+    )
     sessions: int = Field(ge=1)
     seconds: int = Field(
-        ge=0, description="Exact coaching time: the sum of the sessions' durations."
+        ge=0,
+        description="Exact coaching time: the sum of the sessions' durations (a group "
+        "session's length once, whatever the number in the group).",
     )
 
     @computed_field  # type: ignore[prop-decorator]
@@ -82,6 +95,11 @@ class EngagementHours(BaseModel):
     def kind(self) -> Literal["Individual", "Group"]:
         return "Group" if self.format == "group" else "Individual"
 
+    @property
+    def is_large_group(self) -> bool:
+        """A group of more than 15: ICF does not count it."""
+        return self.format == "group" and (self.group_size or 0) > MAX_GROUP_SIZE
+
 
 class HoursLog(BaseModel):
     """The whole log for a period, with the totals an ICF application asks for."""
@@ -90,7 +108,16 @@ class HoursLog(BaseModel):
 
     since: date | None = None
     until: date | None = None
-    rows: list[EngagementHours] = Field(default_factory=list)
+    rows: list[EngagementHours] = Field(
+        default_factory=list, description="What the log holds: what ICF counts."
+    )
+    without_consent: list[EngagementHours] = Field(
+        default_factory=list,
+        description="Left off: engagements whose client has not agreed to be named.",
+    )
+    large_groups: list[EngagementHours] = Field(
+        default_factory=list, description="Left off: groups of more than 15 members."
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -132,6 +159,64 @@ class HoursLog(BaseModel):
     @property
     def pro_bono_hours(self) -> float:
         return hours(self.pro_bono_seconds)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def without_consent_clients(self) -> int:
+        return len({row.client_id for row in self.without_consent})
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def without_consent_hours(self) -> float:
+        return hours(sum(row.seconds for row in self.without_consent))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def large_groups_hours(self) -> float:
+        return hours(sum(row.seconds for row in self.large_groups))
+
+    def left_off_lines(self) -> list[str]:
+        """What the log leaves off by ICF's rules, one line each (counts and hours, no names)."""
+        lines: list[str] = []
+        if self.without_consent:
+            count = self.without_consent_clients
+            who = f"{count} client" + ("" if count == 1 else "s")
+            verb = "has" if count == 1 else "have"
+            lines.append(
+                f"left off the log: {who} ({format_hours(self.without_consent_hours)} hours) "
+                f"who {verb} not agreed to be named"
+            )
+        if self.large_groups:
+            count = len(self.large_groups)
+            what = f"{count} group" + ("" if count == 1 else "s")
+            lines.append(
+                f"left off the log: {what} of more than {MAX_GROUP_SIZE} members "
+                f"({format_hours(self.large_groups_hours)} hours); ICF does not count them"
+            )
+        return lines
+
+
+def split_log(
+    rows: list[EngagementHours], *, since: date | None = None, until: date | None = None
+) -> HoursLog:
+    """The log ICF accepts from every engagement's hours: consent and group size sorted out."""
+    kept: list[EngagementHours] = []
+    without_consent: list[EngagementHours] = []
+    large_groups: list[EngagementHours] = []
+    for row in rows:
+        if not row.log_consent:
+            without_consent.append(row)
+        elif row.is_large_group:
+            large_groups.append(row)
+        else:
+            kept.append(row)
+    return HoursLog(
+        since=since,
+        until=until,
+        rows=kept,
+        without_consent=without_consent,
+        large_groups=large_groups,
+    )
 
 
 def format_hours(value: float) -> str:

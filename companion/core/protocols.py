@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from companion.core.errors import CompanionError
+from companion.core.markers import PCC_MARKERS, markers_in_order
 from companion.core.protocol_files import (
     Origin,
     UnusableFile,
@@ -70,6 +71,25 @@ class Step(BaseModel):
         description=f"1 to {MAX_PROMPTS} prompts, each at most {MAX_PROMPT} characters.",
     )
     capture: Capture | None = None
+    markers: list[str] = Field(
+        default_factory=list,
+        max_length=len(PCC_MARKERS),
+        description="The ICF PCC markers the step serves: "
+        f"{', '.join(PCC_MARKERS)} (the agreement's and the close's).",
+    )
+
+    @field_validator("markers")
+    @classmethod
+    def _check_markers(cls, markers: list[str]) -> list[str]:
+        for marker in markers:
+            if marker not in PCC_MARKERS:
+                raise ValueError(
+                    f"{marker!r} is not a PCC marker companion knows: use 3.1 to 3.4 (the "
+                    "agreement) or 8.1 to 8.9 (the close)"
+                )
+        if len(set(markers)) != len(markers):
+            raise ValueError("a marker is named twice")
+        return markers
 
 
 class Protocol(BaseModel):
@@ -120,6 +140,13 @@ class Protocol(BaseModel):
             if step.capture in ("actions", "takeaways"):
                 return index
         return len(self.steps) - 1
+
+    def markers_of(self, step_ids: Iterable[str]) -> list[str]:
+        """The PCC markers of the steps named (those a session went through), in ICF's order."""
+        wanted = set(step_ids)
+        return markers_in_order(
+            marker for step in self.steps if step.id in wanted for marker in step.markers
+        )
 
     def step_index(self, step_id: str) -> int | None:
         for index, step in enumerate(self.steps):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from companion.core.markers import markers_line
 from companion.core.models import Action, SessionRecord
 from companion.core.notes import is_private, without_private
 from companion.core.recap import long_date
@@ -74,6 +75,13 @@ def step_spent(record: SessionRecord) -> list[StepSpent]:
                 )
             )
     return rows
+
+
+def session_markers(record: SessionRecord) -> list[str]:
+    """The PCC markers of the steps the session went through (a reflection, never a score)."""
+    if record.protocol is None:
+        return []
+    return record.protocol.markers_of(timing.step_id for timing in record.step_timings)
 
 
 def clock(seconds: float) -> str:
@@ -168,6 +176,9 @@ def session_markdown(record: SessionRecord, *, private: bool = True) -> str:
             spent += " (over)" if row.over else ""
             out.append(f"| {_cell(row.title)} | {box} | {spent} |")
         out.append("")
+        markers = session_markers(record)
+        if private and markers:  # the coach's reflection aid, not the client's
+            out += [f"_{markers_line(markers)} (the steps gone through)_", ""]
 
     notes = _notes_section(record.notes.text, private=private)
     if any(line.strip() for line in notes):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from companion.core.hours import EngagementHours, HoursLog
+from companion.core.hours import EngagementHours, HoursLog, split_log
 
 from .store import Store
 
@@ -20,6 +20,7 @@ SELECT clients.id AS client_id, clients.name AS client_name, clients.contact AS 
        engagements.group_size AS group_size,
        coalesce(engagements.billing, 'paid') AS billing,
        coalesce(engagements.sponsor_name, '') AS sponsor_name,
+       coalesce(engagements.log_consent, 1) AS log_consent,
        date(min(sessions.started_at)) AS start_date,
        date(max(sessions.started_at)) AS end_date,
        count(*) AS sessions,
@@ -40,7 +41,8 @@ def hours_log(store: Store, *, since: date | None = None, until: date | None = N
     """One row per client engagement with finished sessions between SINCE and UNTIL (inclusive).
 
     Sessions recorded outside any engagement form their own row, counted as individual, paid
-    coaching (what an engagement is by default).
+    coaching (what an engagement is by default). Engagements ICF does not let the log hold (no
+    consent to be named, a group over 15) are set apart in the log (see split_log).
     """
     clauses: list[str] = []
     args: dict[str, Any] = {}
@@ -52,6 +54,6 @@ def hours_log(store: Store, *, since: date | None = None, until: date | None = N
         args["until"] = until.isoformat()
     with store.reading() as db:
         rows = list(db.query(_SQL.format(where=" ".join(clauses)), args))
-    return HoursLog(
-        since=since, until=until, rows=[EngagementHours.model_validate(row) for row in rows]
+    return split_log(
+        [EngagementHours.model_validate(row) for row in rows], since=since, until=until
     )

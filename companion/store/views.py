@@ -337,6 +337,8 @@ class ClosingView(View):
     action_goals: list[Goal] = []
     """Goals an action may be tied to: the active ones, and any a stored action names."""
     takeaways: list[str] = []
+    markers: list[str] = []
+    """The PCC markers of the steps the session went through (companion.core.markers)."""
 
     @property
     def sessions_planned(self) -> int | None:
@@ -344,8 +346,8 @@ class ClosingView(View):
 
 
 def closing_view(store: Store, session_id: int) -> ClosingView:
-    """Eight queries: session and number, client, engagement, notes, actions, goals, scores,
-    takeaways. Raises NotFound for a wrong id."""
+    """Nine queries: session and number, client, engagement, notes, actions, goals, scores,
+    takeaways, the steps gone through. Raises NotFound for a wrong id."""
     with store.reading() as db:
         session, number, key = _numbered_session(db, session_id)
         client = _client(db, session.client_id)
@@ -360,6 +362,13 @@ def closing_view(store: Store, session_id: int) -> ClosingView:
                 "SELECT text FROM takeaways WHERE session_id = ? ORDER BY id", [session_id]
             )
         ]
+        visited = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT step_id FROM step_timings WHERE session_id = ?", [session_id]
+            )
+        ]
+    protocol = _protocol(session)
     active = [goal for goal in goals if goal.status == "active"]
     linked = {action.goal_id for action in actions} - {goal.id for goal in active}
     return ClosingView(
@@ -372,6 +381,7 @@ def closing_view(store: Store, session_id: int) -> ClosingView:
         goals=progress_as_of(active, scores, key),
         action_goals=active + [goal for goal in goals if goal.id in linked],
         takeaways=takeaways,
+        markers=protocol.markers_of(visited) if protocol is not None else [],
     )
 
 

@@ -243,7 +243,7 @@ class CompanionApp(App[None]):
         from companion.tui.keys import bindings_by_id
 
         try:
-            keymap = load_config().keymap
+            keymap = load_config(sections=frozenset({"keymap"})).keymap
         except ConfigError as error:
             self.call_from_thread(self._config_problem, f"{error}. The usual keys apply.")
             return

@@ -33,6 +33,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from companion.core.markers import markers_line
 from companion.core.models import Action, Goal, GoalProgress, now
 from companion.core.notes import action_candidates
 from companion.store import Store, StoreError
@@ -332,6 +333,7 @@ class ClosingScreen(Screen[bool]):
             Content.assemble(
                 (data.client.name, "bold"),
                 f" · {number} · started {started} · planned {data.session.planned_minutes} min",
+                (f"\n{markers_line(data.markers)}" if data.markers else "", "dim"),
             )
         )
         self.sub_title = f"Closing: {data.client.name}"

@@ -36,6 +36,7 @@ from companion.store.overview import ClientOverview, client_overviews
 from companion.store.views import SessionView, TimelineView, session_view, timeline_view
 from companion.tui.host import host
 from companion.tui.widgets import review_format as fmt
+from companion.tui.widgets.credential_panel import CredentialPanel
 from companion.tui.widgets.review_commands import ScreenCommands
 from companion.tui.widgets.review_goals import GoalChart
 
@@ -123,6 +124,14 @@ class ReviewScreen(ReviewBase):
             tooltip="Read the practice again",
             id="review.refresh",
         ),
+        Binding(
+            "c",
+            "credential",
+            "Credential",
+            show=False,
+            tooltip="Show or hide your progress toward ICF's ACC, PCC and MCC",
+            id="review.credential",
+        ),
     ]
 
     def __init__(self, client_id: int | None = None) -> None:
@@ -138,6 +147,7 @@ class ReviewScreen(ReviewBase):
         with ContentSwitcher(initial="clients", id="review-switcher"):
             yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
             yield OptionList(id="hits")
+        yield CredentialPanel(id="credential")
         yield Label("", id="review-status")
         yield Footer()
 
@@ -155,6 +165,7 @@ class ReviewScreen(ReviewBase):
     def on_screen_resume(self) -> None:
         """Read the practice each time the list shows: a session may have just ended."""
         self.load()
+        self._load_credential()
 
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
@@ -272,6 +283,17 @@ class ReviewScreen(ReviewBase):
 
     def action_refresh(self) -> None:
         self.load()
+        self._load_credential()
+
+    def action_credential(self) -> None:
+        panel = self.query_one(CredentialPanel)
+        panel.toggle_class("-shown")
+        self._load_credential()
+
+    def _load_credential(self) -> None:
+        panel = self.query_one(CredentialPanel)
+        if panel.has_class("-shown"):
+            panel.load(self.store)
 
     def action_open(self) -> None:
         if self.query_one("#review-switcher", ContentSwitcher).current == "hits":

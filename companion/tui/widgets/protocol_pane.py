@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from companion.core.markers import PCC_MARKERS, markers_line
 from companion.tui.widgets.clock import mmss
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class ProtocolPane(Vertical):
             yield Static("", id="step-time")
             yield Static("", id="step-purpose")
             yield Static("", id="step-prompts")
+            yield Static("", id="step-markers")
 
     def on_mount(self) -> None:
         if self._protocol is not None:
@@ -102,6 +104,13 @@ class ProtocolPane(Vertical):
         self.query_one("#step-purpose", Static).update(step.purpose)
         self.query_one("#step-prompts", Static).update(
             Content("\n").join(Content(f"• {prompt}") for prompt in step.prompts)
+        )
+        markers = self.query_one("#step-markers", Static)
+        markers.update(markers_line(step.markers))
+        markers.display = bool(step.markers)
+        # What each marker asks, on hover: a reflection aid, never a checklist.
+        markers.tooltip = (
+            "\n".join(f"{m}  {PCC_MARKERS[m]}" for m in step.markers if m in PCC_MARKERS) or None
         )
         self.query_one("#step-detail", VerticalScroll).scroll_home(animate=False)
 
