@@ -180,6 +180,31 @@ def test_sessions_listing_newest_first_and_filters(store: Store, client: Client)
     assert store.previous_session(older) is None
 
 
+def test_the_session_listing_streams_without_protocols(store: Store, client: Client) -> None:
+    assert client.id is not None
+    other = store.add_client(Client(name="Ben Okafor"))
+    assert other.id is not None
+    for day, who in ((2, client.id), (9, other.id), (16, client.id)):
+        store.add_session(
+            Session(
+                client_id=who,
+                protocol_id="grow",
+                protocol_snapshot='{"id": "grow"}',
+                started_at=datetime(2026, 11, day, 9),
+            )
+        )
+    listing = store.session_listing()
+    assert not isinstance(listing, list)  # one at a time
+    listed = list(listing)
+    full = store.sessions()
+    assert [s.id for s in listed] == [s.id for s in full]
+    assert all(s.protocol_snapshot == "" for s in listed)  # not read
+    assert [s.model_copy(update={"protocol_snapshot": ""}) for s in full] == listed
+    assert [s.id for s in store.session_listing(client.id, since=date(2026, 11, 10))] == [
+        full[0].id
+    ]
+
+
 def test_sessions_started_in_the_same_second_keep_their_order(store: Store, client: Client) -> None:
     assert client.id is not None
     first = store.add_session(Session(client_id=client.id, protocol_id="first", started_at=T0))

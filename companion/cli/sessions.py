@@ -74,18 +74,18 @@ def sessions(
     assert practice is not None
     store = practice.reader
     client_id = client_or_fail(practice, client_name) if client_name is not None else None
-    found = store.sessions(client_id, since=since)
     names = {client.id: client.name for client in store.clients()}
-    if as_json:  # row by row: 10,000 sessions never become one list of dicts and one string
+    if as_json:  # row by row: 10,000 sessions never become one list of models, dicts or text
         echo_json_array(
             {
                 **session.model_dump(mode="json", exclude={"protocol_snapshot"}),
                 "client_name": names.get(session.client_id, ""),
                 "duration_minutes": session.duration_minutes,
             }
-            for session in found
+            for session in store.session_listing(client_id, since=since)
         )
         return
+    found = store.sessions(client_id, since=since)
     if not found:
         click.echo("No sessions yet." if client_id is None and since is None else "No sessions.")
         return

@@ -72,6 +72,26 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
+def _session_filter(
+    client_id: int | None, since: date | None, until: date | None, finished: bool | None
+) -> tuple[str | None, list[object]]:
+    """The WHERE clause (None: every session) and its arguments for a listing of sessions."""
+    clauses: list[str] = []
+    args: list[object] = []
+    if client_id is not None:
+        clauses.append("client_id = ?")
+        args.append(client_id)
+    if since is not None:
+        clauses.append("started_at >= ?")
+        args.append(since.isoformat())
+    if until is not None:
+        clauses.append("started_at < date(?, '+1 day')")
+        args.append(until.isoformat())
+    if finished is not None:
+        clauses.append("ended_at IS NOT NULL" if finished else "ended_at IS NULL")
+    return " AND ".join(clauses) or None, args
+
+
 class Store(Timekeeping, Leases):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
@@ -392,22 +412,32 @@ class Store(Timekeeping, Leases):
         limit: int | None = None,
     ) -> list[Session]:
         """Sessions, newest first."""
-        clauses, args = [], []
-        if client_id is not None:
-            clauses.append("client_id = ?")
-            args.append(client_id)
-        if since is not None:
-            clauses.append("started_at >= ?")
-            args.append(since.isoformat())
-        if until is not None:
-            clauses.append("started_at < date(?, '+1 day')")
-            args.append(until.isoformat())
-        if finished is not None:
-            clauses.append("ended_at IS NOT NULL" if finished else "ended_at IS NULL")
+        where, args = _session_filter(client_id, since, until, finished)
         rows = self.db["sessions"].rows_where(
-            " AND ".join(clauses) or None, args, order_by="started_at DESC, id DESC", limit=limit
+            where, args, order_by="started_at DESC, id DESC", limit=limit
         )
         return [session_from_row(row) for row in rows]
+
+    def session_listing(
+        self, client_id: int | None = None, *, since: date | None = None
+    ) -> Iterator[Session]:
+        """Sessions, newest first, one at a time and without their protocol snapshots (left
+        ''): a listing of 50,000 sessions holds one in memory, not 50,000 and their protocols.
+
+        The lock is held until the iteration ends: iterate to the end, in one thread."""
+        where, args = _session_filter(client_id, since, None, None)
+        columns = ", ".join(
+            column.name
+            for column in self.db["sessions"].columns
+            if column.name != "protocol_snapshot"
+        )
+        with self.reading() as db:
+            yield from (
+                session_from_row(row)
+                for row in db["sessions"].rows_where(
+                    where, args, select=columns, order_by="started_at DESC, id DESC"
+                )
+            )
 
     @_locked
     def unfinished_sessions(self, client_id: int | None = None) -> list[Session]:
