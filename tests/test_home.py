@@ -246,3 +246,47 @@ async def test_a_new_practice_types_the_first_name_straight_into_the_name_box(
         await pilot.press(*["space" if c == " " else c for c in "Maya Ortiz"])
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#new-client", Input).value == "Maya Ortiz"
+
+
+@sync
+async def test_a_big_practice_lists_the_first_clients_and_the_most_overdue_actions(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    from datetime import timedelta
+
+    from companion.core.models import Action, Client
+    from companion.tui.screens.home import CLIENTS_LISTED, DUE_LISTED
+
+    ana = store.find_client("Ana Lopez")
+    assert ana is not None and ana.id is not None
+    for number in range(CLIENTS_LISTED + 5):
+        store.add_client(Client(name=f"Client {number:03d}"))
+    for number in range(DUE_LISTED + 7):
+        store.add_action(
+            Action(
+                client_id=ana.id,
+                text=f"Old action {number}",
+                due_on=TODAY - timedelta(days=30 + number),
+            )
+        )
+    data = home_view(store, TODAY, due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED)
+    assert len(data.due) == DUE_LISTED and data.due_total == DUE_LISTED + 7 + 2
+    assert data.due[0].action.text == f"Old action {DUE_LISTED + 6}"  # the most overdue first
+
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        clients = screen.query_one("#clients", OptionList)
+        assert clients.option_count == CLIENTS_LISTED + 1
+        last = clients.get_option_at_index(CLIENTS_LISTED)
+        assert last.disabled and "more: type to narrow" in str(last.prompt)
+        due = screen.query_one("#due", OptionList)
+        assert due.option_count == DUE_LISTED + 1
+        assert "…and 9 more" in str(due.get_option_at_index(DUE_LISTED).prompt)
+
+        screen.query_one("#new-client", Input).value = "client 10"  # narrowing finds the rest
+        await settle(pilot)
+        names = [str(clients.get_option_at_index(i).prompt) for i in range(clients.option_count)]
+        assert names == ["Client 100", "Client 101", "Client 102", "Client 103", "Client 104"]

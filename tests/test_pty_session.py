@@ -364,3 +364,23 @@ def test_a_bad_protocol_file_is_mentioned_and_does_not_stop_a_start(tmp_path: Pa
         app.press("ctrl+q")
         assert app.wait_exit() == 0
     no_traceback(app)
+
+
+@pytest.mark.parametrize("args", [[], ["review"]], ids=["home", "review"])
+def test_home_and_review_refuse_a_damaged_practice_in_one_line(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """The practice opens after the first paint; a damaged one still ends in one line, exit 2."""
+    added = run_companion(["clients", "add", CLIENT], tmp_path)
+    assert added.returncode == 0, added.stderr
+    db = tmp_path / "p.db"
+    with db.open("r+b") as file:  # the page after the header's page becomes garbage
+        file.seek(4096)
+        file.write(b"garbage!" * 512)
+    before = db.read_bytes()
+    with RealApp(args, tmp_path) as app:
+        assert app.wait_exit() == 2
+    no_traceback(app)
+    said = app.all_output.decode(errors="replace")
+    assert "cannot open the practice database" in said and "damaged" in said
+    assert db.read_bytes() == before  # nothing written to it

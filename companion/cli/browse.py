@@ -31,7 +31,8 @@ def no_command(ctx: click.Context) -> None:
     assert practice is not None
     from companion.tui.app import CompanionApp
 
-    run_screen(CompanionApp(practice.store, practice.protocols, start_with="home"))
+    # The practice opens after the first paint, from the home screen's first read.
+    run_screen(CompanionApp(lambda: practice.store, lambda: practice.protocols, start_with="home"))
 
 
 def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
@@ -39,7 +40,10 @@ def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp
     from companion.tui.app import CompanionApp
 
     return CompanionApp(
-        practice.store, practice.protocols, start_with="review", review_client_id=client_id
+        lambda: practice.store,  # opened after the first paint (already open for --client)
+        lambda: practice.protocols,
+        start_with="review",
+        review_client_id=client_id,
     )
 
 

@@ -124,10 +124,16 @@ class HomeView(View):
     clients: list[Client] = []
     unfinished: list[UnfinishedSession] = []
     due: list[DueAction] = []
+    """The most pressing of the actions due (the most overdue first), at most `due_limit`."""
+    due_total: int = 0
+    """How many open actions are due by the horizon in all."""
 
 
-def home_view(store: Store, today: date, *, due_within_days: int = 7) -> HomeView:
-    """Three queries: clients, unfinished sessions, open actions due by TODAY + the days."""
+def home_view(
+    store: Store, today: date, *, due_within_days: int = 7, due_limit: int = 50
+) -> HomeView:
+    """Three queries: clients, unfinished sessions, open actions due by TODAY + the days (the
+    first DUE_LIMIT of them, and how many there are)."""
     horizon = (today + timedelta(days=due_within_days)).isoformat()
     with store.reading() as db:
         clients = _clients(db)
@@ -142,17 +148,17 @@ def home_view(store: Store, today: date, *, due_within_days: int = 7) -> HomeVie
             unfinished.append(
                 UnfinishedSession(session=session, client_name=name, protocol=_protocol(session))
             )
-        due = []
+        due, due_total = [], 0
         for row in db.query(
-            "SELECT actions.*, clients.name AS client_name FROM actions "
-            "JOIN clients ON clients.id = actions.client_id "
+            "SELECT actions.*, clients.name AS client_name, count(*) OVER () AS due_total "
+            "FROM actions JOIN clients ON clients.id = actions.client_id "
             "WHERE status = 'open' AND due_on IS NOT NULL AND due_on <= ? "
-            "ORDER BY due_on, actions.id",
-            [horizon],
+            "ORDER BY due_on, actions.id LIMIT ?",
+            [horizon, due_limit],
         ):
-            name = row.pop("client_name")
+            name, due_total = row.pop("client_name"), row.pop("due_total")
             due.append(DueAction(action=Action.model_validate(row), client_name=name))
-    return HomeView(clients=clients, unfinished=unfinished, due=due)
+    return HomeView(clients=clients, unfinished=unfinished, due=due, due_total=due_total)
 
 
 # -- a client's timeline ---------------------------------------------------------------------

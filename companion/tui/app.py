@@ -163,6 +163,7 @@ class CompanionApp(App[None]):
         super().__init__(css_path=css_path)
         self._store = store
         self._protocols = protocols
+        self._opening = threading.RLock()  # the store and the protocols open once
         self._start_with = start_with
         self._session_id = session_id
         self._review_client_id = review_client_id
@@ -194,16 +195,19 @@ class CompanionApp(App[None]):
 
     @property
     def store(self) -> Store:
-        """The practice database, opened on first use (from a worker thread on `start`)."""
-        if callable(self._store):
-            self._store = self._store()
-        return self._store
+        """The practice database, opened on first use (from a worker thread after the first
+        paint); once, whichever threads ask at the same time."""
+        with self._opening:
+            if callable(self._store):
+                self._store = self._store()
+            return self._store
 
     @property
     def protocols(self) -> ProtocolLibrary:
-        if callable(self._protocols):
-            self._protocols = self._protocols()
-        return self._protocols
+        with self._opening:
+            if callable(self._protocols):
+                self._protocols = self._protocols()
+            return self._protocols
 
     @property
     def practice_open(self) -> bool:

@@ -87,6 +87,15 @@ class Host(Protocol):
     def open_review(self, client_id: int | None = None) -> None: ...
 
 
+def give_up_from_thread(node: DOMNode, error: Exception) -> None:
+    """From a worker thread: the practice would not open (ERROR says why in one line), so the
+    app ends and the command line says so, as `companion start` does."""
+    import contextlib
+
+    with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+        node.app.call_from_thread(host(node).give_up, str(error))
+
+
 def host(node: DOMNode) -> Host:
     """The app running NODE, as a Host."""
     return cast("Host", node.app)

@@ -13,17 +13,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from companion.core.errors import CompanionError
 from companion.core.models import Client
 from companion.core.protocols import ProtocolError
 from companion.core.terms import SessionStart
 from companion.store import StoreError
 from companion.store.views import DueAction, HomeView, home_view
-from companion.tui.host import host
+from companion.tui.host import give_up_from_thread, host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 
 DUE_WITHIN_DAYS = 7
 """Open actions due within this many days (or overdue) are shown on the home screen."""
+CLIENTS_LISTED = 100
+"""The client list shows this many names (of those matching the box); typing narrows it."""
+DUE_LISTED = 50
+"""The most overdue actions shown; a line says how many more there are."""
 
 DEFAULT_PROTOCOL = "default"
 
@@ -148,7 +153,13 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
-        data = home_view(host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS)
+        try:  # the first read opens the practice (after the first paint)
+            data = home_view(
+                host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED
+            )
+        except CompanionError as error:
+            give_up_from_thread(self, error)
+            return
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: HomeView) -> None:
@@ -181,6 +192,9 @@ class HomeScreen(Screen[None]):
         due.set_options(self._due_option(item) for item in data.due)
         if not data.due:
             due.add_option(Option("Nothing due this week", disabled=True))
+        elif data.due_total > len(data.due):
+            more = data.due_total - len(data.due)
+            due.add_option(Option(f"…and {more:,} more: companion actions --open", disabled=True))
         self._highlight(due, keep_action)
         self.refresh_bindings()
 
@@ -193,11 +207,15 @@ class HomeScreen(Screen[None]):
         clients = self.query_one("#clients", OptionList)
         keep = clients.highlighted_option.id if clients.highlighted_option else None
         shown = self._matching_clients()
-        clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in shown)
+        listed = shown[:CLIENTS_LISTED]
+        clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in listed)
         if not self.data.clients:
             clients.add_option(Option("No clients yet: press n to add one", disabled=True))
         elif not shown:
             clients.add_option(Option("No client by that name: Enter adds one", disabled=True))
+        elif len(shown) > len(listed):
+            more = len(shown) - len(listed)
+            clients.add_option(Option(f"…and {more:,} more: type to narrow", disabled=True))
         self._highlight(clients, keep)
 
     @staticmethod

@@ -27,6 +27,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from companion.core.errors import CompanionError
 from companion.core.models import Action, Client, Engagement, SearchHit, Session, SessionRecord
 from companion.core.notes import is_private
 from companion.core.session_view import step_spent
@@ -34,7 +35,7 @@ from companion.core.terms import SessionStart
 from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.views import SessionView, TimelineView, session_view, timeline_view
-from companion.tui.host import host
+from companion.tui.host import give_up_from_thread, host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.credential_panel import CredentialPanel
 from companion.tui.widgets.review_commands import ScreenCommands
@@ -169,7 +170,11 @@ class ReviewScreen(ReviewBase):
 
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
-        found = client_overviews(self.store, today=fmt.today())
+        try:  # the first read opens the practice (after the first paint)
+            found = client_overviews(self.store, today=fmt.today())
+        except CompanionError as error:
+            give_up_from_thread(self, error)
+            return
         self.app.call_from_thread(self.show_clients, found)
 
     def show_clients(self, overviews: list[ClientOverview]) -> None:
