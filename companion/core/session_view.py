@@ -14,6 +14,7 @@ from companion.core.markers import markers_line
 from companion.core.models import Action, SessionRecord
 from companion.core.notes import is_private, without_private
 from companion.core.recap import long_date
+from companion.core.terms import clock as clock
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,6 @@ def session_markers(record: SessionRecord) -> list[str]:
     if record.protocol is None:
         return []
     return record.protocol.markers_of(timing.step_id for timing in record.step_timings)
-
-
-def clock(seconds: float) -> str:
-    """'12:05' (minutes:seconds) for a step's time."""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def when(record: SessionRecord) -> str:

@@ -19,6 +19,12 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def clock(seconds: float) -> str:
+    """'12:05' (minutes:seconds) for a step's time."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def today() -> date:
     """The local date: what due dates, 'overdue' and relative dates count from."""
     return now().date()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,14 +14,14 @@ from textual.widgets import Footer, Header, Input, OptionList, Select
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.core.errors import CompanionError
-from companion.core.models import Client
-from companion.core.protocols import ProtocolError
 from companion.core.terms import SessionStart
-from companion.store import StoreError
-from companion.store.views import DueAction, HomeView, home_view
 from companion.tui.host import give_up_from_thread, host
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
+
+if TYPE_CHECKING:  # pydantic and the store load after the first paint, in the first read
+    from companion.core.models import Client
+    from companion.store.views import DueAction, HomeView, UnfinishedSession
 
 DUE_WITHIN_DAYS = 7
 """Open actions due within this many days (or overdue) are shown on the home screen."""
@@ -111,7 +111,8 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data = HomeView()
+        self.data: HomeView | None = None
+        """What the practice holds, once read (None until the first read)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,6 +154,8 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
+        from companion.store.views import home_view
+
         try:  # the first read opens the practice (after the first paint)
             data = home_view(
                 host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED
@@ -161,6 +164,18 @@ class HomeScreen(Screen[None]):
             give_up_from_thread(self, error)
             return
         self.app.call_from_thread(self.show, data)
+
+    @property
+    def _clients(self) -> list[Client]:
+        return self.data.clients if self.data is not None else []
+
+    @property
+    def _unfinished(self) -> list[UnfinishedSession]:
+        return self.data.unfinished if self.data is not None else []
+
+    @property
+    def _due(self) -> list[DueAction]:
+        return self.data.due if self.data is not None else []
 
     def show(self, data: HomeView) -> None:
         self.data = data
@@ -200,7 +215,7 @@ class HomeScreen(Screen[None]):
 
     def _matching_clients(self) -> list[Client]:
         typed = " ".join(self.query_one("#new-client", Input).value.split()).casefold()
-        return [c for c in self.data.clients if typed in c.name.casefold()]
+        return [c for c in self._clients if typed in c.name.casefold()]
 
     def _fill_clients(self) -> None:
         """The client list, narrowed to the names holding what is typed in the box."""
@@ -209,7 +224,7 @@ class HomeScreen(Screen[None]):
         shown = self._matching_clients()
         listed = shown[:CLIENTS_LISTED]
         clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in listed)
-        if not self.data.clients:
+        if not self._clients:
             clients.add_option(Option("No clients yet: press n to add one", disabled=True))
         elif not shown:
             clients.add_option(Option("No client by that name: Enter adds one", disabled=True))
@@ -251,7 +266,7 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             return None
         client_id = int(option.id.removeprefix("client-"))
-        return next((c for c in self.data.clients if c.id == client_id), None)
+        return next((c for c in self._clients if c.id == client_id), None)
 
     def _chosen_protocol(self) -> str | None:
         value = self.query_one("#protocol", Select).value
@@ -262,7 +277,7 @@ class HomeScreen(Screen[None]):
         start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
             host(self).start_or_resume(start)
-        except (StoreError, ProtocolError, ValueError) as error:
+        except (CompanionError, ValueError) as error:  # the store's, a protocol's
             self.notify(str(error), title="Could not start the session", severity="error")
             return False
         return True
@@ -288,7 +303,7 @@ class HomeScreen(Screen[None]):
     def action_resume(self) -> None:
         unfinished = self.query_one("#unfinished", OptionList)
         option = unfinished.highlighted_option
-        if option is None and self.data.unfinished:
+        if option is None and self._unfinished:
             option = unfinished.get_option_at_index(0)
         if option is None or option.id is None:
             self.notify("No unfinished session to resume.")
@@ -305,7 +320,7 @@ class HomeScreen(Screen[None]):
         if action == "clear_find":
             box = self.query_one("#new-client", Input)
             return bool(box.value or box.has_focus)
-        if action == "resume" and not self.data.unfinished:
+        if action == "resume" and not self._unfinished:
             return None  # shown dimmed: there is nothing to resume
         return True
 
@@ -322,7 +337,7 @@ class HomeScreen(Screen[None]):
         if event.option.id is None:
             return
         action_id = int(event.option.id.removeprefix("action-"))
-        action = next((d.action for d in self.data.due if d.action.id == action_id), None)
+        action = next((d.action for d in self._due if d.action.id == action_id), None)
         if action is not None:
             host(self).open_review(client_id=action.client_id)
 

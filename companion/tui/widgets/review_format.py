@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
 from companion.core import terms
-from companion.core.models import Action, Engagement, Session
 from companion.core.notes import is_private
-from companion.core.session_view import clock as clock
+from companion.core.terms import clock as clock
+
+if TYPE_CHECKING:  # the home screen paints before pydantic loads
+    from companion.core.models import Action, Engagement, Session
 
 PRIVATE_BADGE = "🔒 private"
 HIGHLIGHT_STYLE = "bold $text-accent on $accent-muted"
