@@ -16,7 +16,8 @@ from textual.widgets import Static
 from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
-from companion.tui.app import CompanionApp, crash_report, crash_reports_dir
+from companion.tui.app import CompanionApp
+from companion.tui.leaving import crash_report, crash_reports_dir
 from companion.tui.screens.live import LiveScreen
 
 SECRET = "Wilhelmina confided the merger collapses Friday"
@@ -62,7 +63,7 @@ def test_a_crash_saves_the_notes_and_shows_no_data(
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import companion.tui.app as app_module
+    import companion.tui.leaving as app_module
 
     on_disk: list[str] = []
     real_write = app_module.write_crash_report
@@ -118,7 +119,7 @@ def test_the_report_leaves_out_messages_and_follows_the_chain() -> None:
 
 
 def test_the_crash_folder_is_private_under_umask_zero(tmp_path: Path) -> None:
-    from companion.tui.app import write_crash_report
+    from companion.tui.leaving import write_crash_report
 
     old = os.umask(0)
     try:

@@ -14,7 +14,7 @@ from test_live import Clock, live_app, new_session, settle_loaded, sync
 
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.tui import app as app_module
+from companion.tui import leaving as app_module
 from companion.tui.app import CompanionApp
 
 
