@@ -16,7 +16,7 @@ screen offers to resume it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
@@ -40,11 +40,10 @@ from companion.core.models import (
 )
 from companion.core.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
 from companion.core.protocols import Protocol, ProtocolLibrary
-from companion.services.demo_content import Theme, demo_content
+from companion.services.demo_cast import Cast, ClientPlan
+from companion.services.demo_content import demo_content
 from companion.store import Store, StoreError
 from companion.store.bulk import Batch, insert_batch, next_ids
-
-MAX_HISTORY_DAYS = 3650
 
 
 def default_clients(sessions: int) -> int:
@@ -85,22 +84,6 @@ class _Ids:
         return value
 
 
-@dataclass
-class _ClientPlan:
-    index: int
-    name: str
-    contact: str
-    theme: Theme
-    sessions: int
-    billing: str
-    format: str
-    group_size: int | None
-    sponsor: tuple[str, str] | None
-    closed: bool
-    last_day: date
-    dates: list[date] = field(default_factory=list)
-
-
 class _Generator:
     def __init__(
         self, protocols: ProtocolLibrary, seed: int, today: date, ids: dict[str, int]
@@ -118,109 +101,13 @@ class _Generator:
         if not self.protocols:
             self.protocols = {entry.protocol.id: entry.protocol for entry in protocols}
         self.snapshots = {pid: p.model_dump_json() for pid, p in self.protocols.items()}
-        self.used_names: set[str] = set()
-
-    # -- plans -----------------------------------------------------------------------------
-
-    def _person(self) -> str:
-        return (
-            f"{self.rng.choice(self.content.first_names)} {self.rng.choice(self.content.surnames)}"
-        )
-
-    def _at_a_company(self, what: tuple[str, ...]) -> str:
-        return f"{self.rng.choice(what)}, {self.rng.choice(self.content.companies)}"
-
-    def _name(self, index: int, group: bool) -> str:
-        name = self._at_a_company(self.content.group_names) if group else self._person()
-        if name in self.used_names:
-            name = f"{name} {index + 1}" if group else self._initialled(name, index)
-        self.used_names.add(name)
-        return name
-
-    def _initialled(self, name: str, index: int) -> str:
-        first, _, last = name.partition(" ")
-        for letter in "ABCDEFGHJKLMNPRSTVW":
-            candidate = f"{first} {letter}. {last}"
-            if candidate not in self.used_names:
-                return candidate
-        return f"{name} ({index + 1})"
-
-    def _contact(self, name: str, group: bool) -> str:
-        if group or self.rng.random() < 0.25:
-            return f"+44 20 7946 0{self.rng.randrange(1000):03d}"
-        local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
-        return f"{local.replace('..', '.')}@example.org"
-
-    def _split(self, sessions: int, clients: int) -> list[int]:
-        """SESSIONS shared among CLIENTS, unevenly, exactly adding up."""
-        weights = [self.rng.uniform(0.4, 1.6) for _ in range(clients)]
-        total = sum(weights)
-        counts = [int(sessions * w / total) for w in weights]
-        order = sorted(range(clients), key=lambda i: -weights[i])
-        for i in range(sessions - sum(counts)):
-            counts[order[i % clients]] += 1
-        return counts
-
-    def plans(self, clients: int, sessions: int) -> list[_ClientPlan]:
-        rng = self.rng
-        span = min(MAX_HISTORY_DAYS, max(120, sessions * 2 // 3))  # days of history
-        plans = []
-        for index, count in enumerate(self._split(sessions, clients)):
-            # The first three clients make sure the variety is there even in a small practice.
-            group = index == 2 or (index > 2 and rng.random() < 0.08)
-            billing = "pro_bono" if index == 1 or (index > 2 and rng.random() < 0.15) else "paid"
-            three_party = index == 0 or (index > 2 and not group and rng.random() < 0.35)
-            closed = index > 2 and count >= 4 and rng.random() < 0.35
-            last_day = (
-                self.today - timedelta(days=rng.randint(30, span))
-                if closed
-                else self.today - timedelta(days=rng.randint(1, 20))
-            )
-            name = self._name(index, group)
-            plans.append(
-                _ClientPlan(
-                    index=index,
-                    name=name,
-                    contact=self._contact(name, group),
-                    theme=self.content.themes[index % len(self.content.themes)]
-                    if index < len(self.content.themes)
-                    else rng.choice(self.content.themes),
-                    sessions=count,
-                    billing=billing,
-                    format="group" if group else "individual",
-                    group_size=rng.randint(3, 8) if group else None,
-                    sponsor=(
-                        (self._person(), self._at_a_company(self.content.sponsor_roles))
-                        if three_party
-                        else None
-                    ),
-                    closed=closed,
-                    last_day=last_day,
-                )
-            )
-        return plans
-
-    def _dates(self, plan: _ClientPlan) -> list[date]:
-        """Session days, going back from the last one every one to three weeks, on weekdays.
-
-        A client with hundreds of sessions (only asked for by benchmarks) gets them closer
-        together, so that no history reaches back more than about ten years.
-        """
-        scale = min(1.0, MAX_HISTORY_DAYS / (14 * max(1, plan.sessions)))
-        days = [self.today - timedelta(days=1) if plan.index == 0 else plan.last_day]
-        for number in range(plan.sessions - 1):
-            # The first client's sessions are a steady fortnight apart, the last one yesterday
-            # (left unfinished), so the one before it set actions due around today.
-            gap = 14 if plan.index == 0 else self.rng.choice((7, 14, 14, 14, 21))
-            days.append(days[-1] - timedelta(days=round(gap * scale) if number else gap))
-        weekday = [d - timedelta(days=max(0, d.weekday() - 4)) for d in days]
-        return sorted(weekday)
+        self.cast = Cast(self.rng, self.content, today)
 
     # -- one client ------------------------------------------------------------------------
 
-    def client(self, plan: _ClientPlan) -> None:
+    def client(self, plan: ClientPlan) -> None:
         rng, batch = self.rng, self.batch
-        plan.dates = self._dates(plan) if plan.sessions else []
+        plan.dates = self.cast.dates(plan) if plan.sessions else []
         start = plan.dates[0] if plan.dates else self.today
         client = Client(
             id=self.ids.take("clients"),
@@ -255,7 +142,7 @@ class _Generator:
         self._sessions(plan, client, engagement, goals)
 
     def _goals(
-        self, plan: _ClientPlan, client: Client, engagement: Engagement, start: date
+        self, plan: ClientPlan, client: Client, engagement: Engagement, start: date
     ) -> list[tuple[Goal, int, int]]:
         """The client's goals, each with the score it starts from and the one it heads for."""
         rng = self.rng
@@ -290,7 +177,7 @@ class _Generator:
             found.append((goal, rng.randint(1, 4), rng.randint(7, 10)))
         return found
 
-    def _protocol_for(self, plan: _ClientPlan, number: int) -> Protocol:
+    def _protocol_for(self, plan: ClientPlan, number: int) -> Protocol:
         """First session first, a review every fifth, closing last for an ended engagement."""
         wanted = None
         if number == 0:
@@ -309,7 +196,7 @@ class _Generator:
 
     def _sessions(
         self,
-        plan: _ClientPlan,
+        plan: ClientPlan,
         client: Client,
         engagement: Engagement,
         goals: list[tuple[Goal, int, int]],
@@ -421,7 +308,7 @@ class _Generator:
             for action in open_from_before:
                 action.status = "done"
 
-    def _mode(self, plan: _ClientPlan) -> SessionMode:
+    def _mode(self, plan: ClientPlan) -> SessionMode:
         if plan.format == "group":
             return self.rng.choice(("in-person", "video"))
         return self.rng.choices(("video", "phone", "in-person"), (70, 15, 15))[0]
@@ -455,7 +342,7 @@ class _Generator:
 
     def _notes(
         self,
-        plan: _ClientPlan,
+        plan: ClientPlan,
         protocol: Protocol,
         timings: list[StepTiming],
         topic: str,
@@ -519,7 +406,7 @@ class _Generator:
 
     def _action(
         self,
-        plan: _ClientPlan,
+        plan: ClientPlan,
         client: Client,
         session: Session,
         goals: list[tuple[Goal, int, int]],
@@ -605,7 +492,7 @@ def build_practice(
         raise ValueError("a demo practice needs at least one client")
     ids = first_ids or {table: 1 for table in _TABLES_WITH_IDS}
     generator = _Generator(protocols, seed, today or terms.today(), ids)
-    for plan in generator.plans(clients, sessions):
+    for plan in generator.cast.plans(clients, sessions):
         generator.client(plan)
     return generator.batch
 
