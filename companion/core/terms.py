@@ -14,6 +14,11 @@ SessionMode = Literal["video", "phone", "in-person"]
 SESSION_MODES: tuple[SessionMode, ...] = ("video", "phone", "in-person")
 
 
+LEASE_RENEW_SECONDS = 10
+"""How often a live window renews its lease on its session (the store calls a lease stale after
+a few missed renewals)."""
+
+
 def now() -> datetime:
     """The current local time to the second: what every record stamps itself with."""
     return datetime.now().replace(microsecond=0)

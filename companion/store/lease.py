@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from companion.core.models import Lease, Session
+from companion.core.terms import LEASE_RENEW_SECONDS as LEASE_RENEW_SECONDS
 
 from .base import StoreError, _locked
 from .rows import LEASE_COLUMNS, lease_from_row
 
 LEASE_STALE_SECONDS = 45  # the holder renews every LEASE_RENEW_SECONDS
-LEASE_RENEW_SECONDS = 10
 
 _SELECT = "SELECT " + ", ".join(LEASE_COLUMNS) + " FROM session_leases"
 

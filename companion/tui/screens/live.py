@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 
 from companion.core.notes import LEGEND, step_heading
 from companion.tui.screens.live_commands import LiveCommands
+from companion.tui.screens.live_hold import LiveHolding
 from companion.tui.screens.live_open import LiveOpening
 from companion.tui.screens.live_record import LiveRecording
 from companion.tui.screens.live_saving import AUTOSAVE_SECONDS, LiveSaving
@@ -37,7 +38,7 @@ WIDE_ENOUGH_FOR_SIDEBAR = 100
 """Below this many columns the sidebar starts hidden (ctrl+t shows it)."""
 
 
-class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
+class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
     """One session in progress. Reads the store on open; writes through its writer."""
 
     CSS_PATH: ClassVar[list[str]] = [  # type: ignore[misc]

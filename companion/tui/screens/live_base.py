@@ -127,4 +127,7 @@ class LiveBase(Screen[None]):
         raise NotImplementedError  # live_record
 
     def retire(self) -> None:
-        raise NotImplementedError  # live_open
+        raise NotImplementedError  # live_hold
+
+    def start_heartbeat(self) -> None:
+        raise NotImplementedError  # live_hold

@@ -11,15 +11,13 @@ file when the practice last refused them are offered back.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
-from textual.timer import Timer
+from textual import on
 from textual.widgets import Static
 
 from companion.core.errors import CompanionError
@@ -36,9 +34,6 @@ if TYPE_CHECKING:
     from companion.store.views import SidebarView
     from companion.tui.hold import SessionHold
     from companion.tui.host import ResumeCandidate
-
-LEASE_RENEW_SECONDS = 10.0
-"""How often the live screen renews its lease on the session and marks it as seen open."""
 
 
 def _duration(gap: timedelta) -> str:
@@ -69,7 +64,6 @@ class LiveOpening(LiveBase):
     """The opening part of the live screen, and its lease while open."""
 
     _opening = False
-    _heartbeat_timer: Timer | None = None
 
     @on(NotesArea.OnScreen)
     def _painted(self) -> None:
@@ -270,7 +264,7 @@ class LiveOpening(LiveBase):
         await self.query_one(Sidebar).fill(loaded.sidebar)
         self.loaded = True
         self.show_running()
-        self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
+        self.start_heartbeat()
         self._mention_bad_protocol_files()
         self._offer_rescue(loaded.notes, loaded.rescued)
 
@@ -331,35 +325,6 @@ class LiveOpening(LiveBase):
         self.loaded = True
         self.show_running()
 
-    @work(thread=True, exclusive=True, group="heartbeat")
-    def _heartbeat(self) -> None:
-        """Every few seconds, off the event loop: the lease renewed, the session seen open."""
-        hold = self.hold
-        if hold is None:
-            return
-        try:
-            kept = hold.heartbeat(self.clock())
-        except (CompanionError, sqlite3.Error):
-            return  # a busy or full disk: the next beat tries again; the lease lasts 45 s
-        if not kept:
-            self._call(self._lease_lost)
-
-    def _lease_lost(self) -> None:
-        """This window was away so long that another one took the session: stop writing."""
-        self.retire()
-        self.read_only = True
-        self.notes.read_only = True
-        self.notes.border_title = "Notes · read-only: opened in another window"
-        self.loaded = True
-        self.refresh_bindings()
-        self.notify(
-            "Another window opened this session while this one was away; this window no "
-            "longer writes to it. Its notes up to now are saved.",
-            title="Session open elsewhere",
-            severity="error",
-            timeout=30,
-        )
-
     def _keep(self, typed: str) -> None:
         """Put what the coach typed before the session was loaded after the loaded notes."""
         notes = self.notes
@@ -368,30 +333,3 @@ class LiveOpening(LiveBase):
         notes.insert(before + typed, end)
         notes.move_cursor(notes.document.end)
         notes.scroll_cursor_visible()
-
-    def release(self) -> None:
-        """Free the session for another window, its time counted up to now."""
-        hold, self.hold = self.hold, None
-        if hold is not None and hold.held:
-            # A full disk: the lease then lapses by itself (its process is gone, or 45 s).
-            with contextlib.suppress(CompanionError, sqlite3.Error):
-                hold.release(None if self.retired else self.clock())
-
-    def retire(self) -> None:
-        """The session is closed: stop the clock and the saving, and take no more keys.
-
-        The first screen of `companion start` stays under the recap (it cannot be replaced), so
-        it must stop acting as the live session: nothing it holds is unsaved (the close flushed).
-        """
-        self.stop_saving()
-        self.stop_running()
-        if self._heartbeat_timer is not None:
-            self._heartbeat_timer.stop()
-            self._heartbeat_timer = None
-        self.loaded = False
-        self.retired = True  # the close already counted the session's time
-        self.release()
-
-    def on_unmount(self) -> None:
-        self.stop_saving()
-        self.release()
