@@ -437,8 +437,10 @@ class Store(Timekeeping, Leases, Lifecycle):
         scores: dict[int, int] | None = None,
         takeaways: Iterable[str] = (),
         next_session_on: date | None = None,
+        end_engagement: bool = False,
     ) -> Session:
-        """Close a session with what the closing screen confirmed, all or nothing.
+        """Close a session with what the closing screen confirmed, all or nothing; with
+        END_ENGAGEMENT (the closing protocol's end) its engagement closes on the session's day.
 
         A first close ends the latest period at the end time and stores the time in session (the
         sum of the periods) as its duration; a finished session closed again keeps its end time
@@ -471,6 +473,9 @@ class Store(Timekeeping, Leases, Lifecycle):
                 }
             )
             self.save_session(session)
+            if end_engagement and session.engagement_id is not None:
+                started = self.get_engagement(session.engagement_id).start_date
+                self.close_engagement(session.engagement_id, max(ended.date(), started))
         return session
 
     # -- notes -------------------------------------------------------------------------------

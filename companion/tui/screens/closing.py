@@ -33,7 +33,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from companion.core.models import Action, Goal, GoalProgress, now
+from companion.core.dates import due_in_words
+from companion.core.models import Action, Goal, GoalProgress, Session, now
 from companion.core.notes import action_candidates
 from companion.store import Store, StoreError
 from companion.store.views import ClosingView, closing_view
@@ -75,16 +76,25 @@ class ActionDraft:
 
 
 def closing_actions(
-    notes_text: str, stored: list[Action], *, client_id: int, session_id: int
+    notes_text: str,
+    stored: list[Action],
+    *,
+    client_id: int,
+    session_id: int,
+    today: date | None = None,
 ) -> list[ActionDraft]:
-    """The session's stored actions, then the notes' action lines not already among them."""
+    """The session's stored actions, then the notes' action lines not already among them, each
+    with the due date its words give ('by Friday': the Friday after TODAY)."""
     drafts = [ActionDraft(action, kept=action.status != "dropped") for action in stored]
     seen = {_same_text(action.text) for action in stored}
     for text in action_candidates(notes_text):
         if _same_text(text) in seen:
             continue
         seen.add(_same_text(text))
-        drafts.append(ActionDraft(Action(client_id=client_id, session_id=session_id, text=text)))
+        due = due_in_words(text, today=today)  # 'by Friday': a date, and the words kept
+        drafts.append(
+            ActionDraft(Action(client_id=client_id, session_id=session_id, text=text, due_on=due))
+        )
     return drafts
 
 
@@ -117,6 +127,18 @@ def takeaway_lines(text: str) -> list[str]:
         if item:
             found.append(item)
     return found
+
+
+def ends_engagement(session: Session) -> bool:
+    """Whether closing SESSION ends its engagement: a session of a closing protocol does."""
+    from companion.core.protocols import Protocol
+
+    if not session.protocol_snapshot:
+        return False
+    try:
+        return Protocol.model_validate_json(session.protocol_snapshot).kind == "closing"
+    except ValueError:
+        return False
 
 
 def view_drafts(view: ClosingView) -> list[ActionDraft]:
@@ -553,6 +575,7 @@ class ClosingScreen(Screen[bool]):
                 scores=entries.scores,
                 takeaways=entries.takeaways,
                 next_session_on=entries.next_session_on,
+                end_engagement=ends_engagement(self.data.session),
             )
         except StoreError as error:
             if not passing(error):

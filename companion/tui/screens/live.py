@@ -90,6 +90,15 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
             id="live.add-goal",
         ),
         Binding(
+            "f9",
+            "edit_contract",
+            "Edit coaching contract",
+            priority=True,
+            show=False,
+            tooltip="The engagement: sponsor, confidentiality, sessions planned, billing, aim",
+            id="live.contract",
+        ),
+        Binding(
             "f10",
             "end_session",
             "End",
@@ -276,6 +285,12 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
         pane.show_step(index)
         self._tick()
         self.changed_notes()
+        if self.protocol.steps[index].capture == "contract":  # offered, never forced on the notes
+            self.notify(
+                "f9 opens the coaching contract to record what you agree here.",
+                title=self.protocol.steps[index].title,
+                timeout=6,
+            )
 
     def enter_step(self, index: int) -> None:
         """Record entering step INDEX (on the writer) and add its heading to the notes."""

@@ -16,7 +16,7 @@ from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
 if TYPE_CHECKING:
-    from companion.core.models import Action, Agreement, Goal
+    from companion.core.models import Action, Agreement, Engagement, Goal
     from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
 
@@ -58,6 +58,28 @@ class LiveRecording(LiveBase):
             self.action_focus_notes()
 
         self.app.push_screen(AgreementForm(self.session.agreement), saved)
+
+    def action_edit_contract(self) -> None:
+        from companion.tui.screens.contract_form import ContractForm
+
+        engagement_id = self.session.engagement_id
+        try:
+            engagement = (
+                self.store.get_engagement(engagement_id) if engagement_id is not None else None
+            )
+        except CompanionError as error:
+            self.notify(str(error), title="Contract not read", severity="error")
+            return
+        if engagement is None:
+            self.notify("This session belongs to no engagement.", severity="warning")
+            return
+
+        def saved(contract: Engagement | None) -> None:
+            if contract is not None:
+                self._record_then_show("the contract", lambda: self.store.save_engagement(contract))
+            self.action_focus_notes()
+
+        self.app.push_screen(ContractForm(engagement, self.client.name), saved)
 
     def action_add_goal(self) -> None:
         from companion.tui.screens.forms import GoalForm, new_goal

@@ -1,8 +1,9 @@
 """Small input helpers shared by the forms and the closing screen: dates, scores, labelled fields.
 
-A date typed by a coach must mean one day only, so the forms take ISO dates (2027-03-01) and a few
-unambiguous short forms (today, tomorrow, +10d, +2w). Day/month orders (01/03/2027) are refused:
-they read differently on either side of the Atlantic.
+A date typed by a coach must mean one day only, so the forms take what companion.core.dates takes:
+ISO dates (2027-03-01) and unambiguous words (today, tomorrow, friday, next week, 15 jan, +2w).
+Day/month orders in digits (01/03/2027) are refused: they read differently on either side of the
+Atlantic.
 """
 
 from __future__ import annotations

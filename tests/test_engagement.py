@@ -1,0 +1,271 @@
+"""The engagement as a whole (issue 10): the contract entered and shown, an engagement that ends,
+goals through their life, actions with owners and new dates; each checked in the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+
+from cli_helpers import one_line_error, run
+from click.testing import CliRunner
+from conftest import SamplePractice
+from test_live import Clock, began_at, live, live_app, settle, settle_saved, sync
+from textual.widgets import Checkbox, Input
+
+from companion.core.models import Action
+from companion.core.protocols import ProtocolLibrary
+from companion.services.practice import begin_session
+from companion.store import Store
+from companion.store.views import sidebar_view
+from companion.tui.screens.closing import closing_actions, ends_engagement
+from companion.tui.screens.contract_form import ContractForm
+from companion.tui.widgets.sidebar import engagement_lines
+
+START = datetime(2026, 11, 25, 14, 0, 0)
+
+# -- the store ----------------------------------------------------------------------------------
+
+
+def test_a_closed_engagement_gives_the_next_session_a_new_one_numbered_from_one(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    store = sample.store
+    closed = store.close_engagement(sample.engagement.id, date(2026, 12, 1))  # type: ignore[arg-type]
+    assert (closed.status, closed.end_date) == ("closed", date(2026, 12, 1))
+    session = begin_session(store, protocols, sample.client.name, protocol_id="grow")
+    assert session.engagement_id != sample.engagement.id
+    fresh = store.get_engagement(session.engagement_id)  # type: ignore[arg-type]
+    assert fresh.status == "open" and fresh.sponsor_name == ""
+    assert fresh.confidentiality == sample.engagement.confidentiality  # practical terms carried
+    assert store.session_number(session) == 1
+    view = sidebar_view(store, session.id)  # type: ignore[arg-type]
+    assert "New engagement" in engagement_lines(view).plain
+
+
+def test_the_same_engagement_can_be_taken_up_again(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.terms import SessionStart
+
+    store = sample.store
+    store.close_engagement(sample.engagement.id)  # type: ignore[arg-type]
+    start = SessionStart(sample.client.name, protocol_id="grow", same_engagement=True)
+    session = begin_session(store, protocols, start)
+    assert session.engagement_id == sample.engagement.id
+    assert store.get_engagement(sample.engagement.id).status == "open"  # type: ignore[arg-type]
+    assert store.session_number(session) == 2
+
+
+def test_an_adjusted_goal_is_linked_to_its_new_version(sample: SamplePractice) -> None:
+    store = sample.store
+    new = store.adjust_goal(
+        sample.goal.id,  # type: ignore[arg-type]
+        sample.goal.model_copy(update={"specific": "Lead two meetings a week"}),
+        date(2026, 12, 2),
+    )
+    old = store.get_goal(sample.goal.id)  # type: ignore[arg-type]
+    assert (old.status, old.status_on) == ("adjusted", date(2026, 12, 2))
+    assert (new.status, new.adjusted_from, new.specific) == (
+        "active",
+        old.id,
+        "Lead two meetings a week",
+    )
+    achieved = store.set_goal_status(new.id, "achieved", date(2027, 1, 10))  # type: ignore[arg-type]
+    assert store.get_goal(new.id).status_on == date(2027, 1, 10) == achieved.status_on  # type: ignore[arg-type]
+    assert store.set_goal_status(new.id, "active").status_on is None  # type: ignore[arg-type]
+
+
+def test_the_sponsor_can_own_an_action(sample: SamplePractice) -> None:
+    action = sample.store.add_action(
+        Action(
+            client_id=sample.client.id, text="Petra to share the survey results", owner="sponsor"
+        )  # type: ignore[arg-type]
+    )
+    assert sample.store.get_action(action.id).owner == "sponsor"  # type: ignore[arg-type]
+
+
+def test_the_closing_protocol_ends_the_engagement(store: Store, protocols: ProtocolLibrary) -> None:
+    session = begin_session(store, protocols, "Ana", protocol_id="closing")
+    assert ends_engagement(session)
+    assert not ends_engagement(begin_session(store, protocols, "Ben", protocol_id="grow"))
+    ended = datetime.combine(date.today(), time(15, 0))
+    store.finish_session(session.id, ended_at=ended, end_engagement=True)  # type: ignore[arg-type]
+    engagement = store.get_engagement(session.engagement_id)  # type: ignore[arg-type]
+    assert (engagement.status, engagement.end_date) == ("closed", ended.date())
+
+
+def test_action_candidates_arrive_with_their_due_date_and_words() -> None:
+    drafts = closing_actions(
+        "- [ ] Draft the 1:1 agenda by Friday\n- [ ] Call Sam\n",
+        [],
+        client_id=1,
+        session_id=2,
+        today=date(2026, 12, 2),
+    )
+    assert [(d.action.text, d.action.due_on) for d in drafts] == [
+        ("Draft the 1:1 agenda by Friday", date(2026, 12, 4)),
+        ("Call Sam", None),
+    ]
+
+
+# -- the shell ----------------------------------------------------------------------------------
+
+
+def test_engagement_set_show_and_close(runner: CliRunner, sample: SamplePractice) -> None:
+    name = sample.client.name
+    result = run(
+        runner, "engagement", "set", "--client", name, "--sponsor", "Petra Novak",
+        "--sponsor-role", "HR partner", "--sponsor-contact", "petra@example.org",
+        "--planned", "8", "--billing", "pro-bono", "--format", "group", "--group-size", "4",
+        "--objective", "Lead the merger team", "--start", "2026-09-01", "--log-consent", "no",
+        "--confidentiality", "Only progress goes to HR",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run(runner, "engagement", "show", "--client", name, "--json").stdout)
+    assert {key: shown[key] for key in shown if key not in {"id", "client_id"}} == {
+        "sponsor_name": "Petra Novak",
+        "sponsor_role": "HR partner",
+        "sponsor_contact": "petra@example.org",
+        "start_date": "2026-09-01",
+        "end_date": None,
+        "sessions_planned": 8,
+        "confidentiality": "Only progress goes to HR",
+        "billing": "pro_bono",
+        "format": "group",
+        "group_size": 4,
+        "objective": "Lead the merger team",
+        "status": "open",
+        "log_consent": False,
+        "client_name": name,
+        "sessions_held": 1,
+    }
+    assert run(runner, "engagement", "close", "--client", name, "--on", "2026-12-01").exit_code == 0
+    stored = sample.store.get_engagement(sample.engagement.id)  # type: ignore[arg-type]
+    assert (stored.status, stored.end_date) == ("closed", date(2026, 12, 1))
+    assert "no open engagement" in one_line_error(
+        run(runner, "engagement", "close", "--client", name)
+    )
+
+
+def test_goals_and_actions_edited_from_the_shell(runner: CliRunner, sample: SamplePractice) -> None:
+    goal_id, action_id = str(sample.goal.id), str(sample.action.id)
+    assert run(runner, "goals", "edit", goal_id, "--measurable", "Four meetings", "--due",
+               "2027-02-28").exit_code == 0  # fmt: skip
+    goal = sample.store.get_goal(sample.goal.id)  # type: ignore[arg-type]
+    assert (goal.measurable, goal.timely) == ("Four meetings", date(2027, 2, 28))
+    result = run(runner, "goals", "set", goal_id, "--status", "adjusted", "--new", "Lead all")
+    assert result.exit_code == 0, result.output
+    goals = sample.store.goals(sample.client.id)
+    assert [(g.status, g.adjusted_from) for g in goals] == [("adjusted", None), ("active", goal.id)]
+    assert run(runner, "goals", "set", str(goals[1].id), "--status", "achieved", "--on",
+               "2027-01-05").exit_code == 0  # fmt: skip
+    assert sample.store.get_goal(goals[1].id).status_on == date(2027, 1, 5)  # type: ignore[arg-type]
+    result = run(
+        runner,
+        "actions",
+        "edit",
+        action_id,
+        "--owner",
+        "sponsor",
+        "--due",
+        "2027-01-15",
+        "--text",
+        "Marc to share the survey",
+        "--status",
+        "done",
+    )
+    assert result.exit_code == 0, result.output
+    action = sample.store.get_action(sample.action.id)  # type: ignore[arg-type]
+    assert (action.owner, action.due_on, action.text, action.status) == (
+        "sponsor", date(2027, 1, 15), "Marc to share the survey", "done",
+    )  # fmt: skip
+    assert action.closed_at is not None
+    assert run(runner, "goals", "--json").exit_code == 0  # the listing still works
+
+
+def test_bad_input_is_one_line_and_exit_2(runner: CliRunner, sample: SamplePractice) -> None:
+    name, goal_id, action_id = sample.client.name, str(sample.goal.id), str(sample.action.id)
+    for args in [
+        ("engagement", "show", "--client", "Nobody"),
+        ("engagement", "set", "--client", name),
+        ("engagement", "set", "--client", name, "--planned", "0"),
+        ("engagement", "set", "--client", name, "--billing", "free"),
+        ("engagement", "set", "--client", name, "--group-size", "3"),
+        ("engagement", "set", "--client", name, "--start", "01/09/2026"),
+        ("engagement", "set", "--client", name, "--log-consent", "maybe"),
+        ("engagement", "close", "--client", name, "--on", "2020-01-01"),
+        ("goals", "edit", "999"),
+        ("goals", "edit", goal_id),
+        ("goals", "edit", goal_id, "--due", "soonish"),
+        ("goals", "edit", goal_id, "--specific", " "),
+        ("goals", "set", goal_id, "--status", "finished"),
+        ("goals", "set", goal_id, "--status", "dropped", "--new", "x"),
+        ("actions", "edit", "abc"),
+        ("actions", "edit", "999", "--text", "x"),
+        ("actions", "edit", action_id, "--owner", "manager"),
+        ("actions", "edit", action_id, "--due", "2027-02-30"),
+        ("actions", "edit", action_id, "--due", "friday", "--no-due"),
+    ]:
+        one_line_error(run(runner, *args))
+    assert sample.store.get_goal(sample.goal.id) == sample.goal  # type: ignore[arg-type]
+
+
+def test_the_sponsor_owns_an_action_only_with_a_sponsor(runner: CliRunner, store: Store) -> None:
+    from companion.core.models import Client
+
+    client = store.add_client(Client(name="Solo"))
+    store.ensure_open_engagement(client.id)  # type: ignore[arg-type]
+    action = store.add_action(Action(client_id=client.id, text="Read the book"))  # type: ignore[arg-type]
+    message = one_line_error(run(runner, "actions", "edit", str(action.id), "--owner", "sponsor"))
+    assert "no sponsor" in message
+    assert store.get_action(action.id).owner == "coachee"  # type: ignore[arg-type]
+
+
+# -- the live screen ----------------------------------------------------------------------------
+
+
+@sync
+async def test_the_contract_form_from_the_live_screen(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("f9")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ContractForm)
+        sponsor = form.query_one("#sponsor", Input)
+        assert sponsor.value == "Marc Dubois"
+        sponsor.value = "Petra Novak"
+        form.query_one("#planned", Input).value = "8"
+        form.query_one("#log-consent", Checkbox).value = False
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert live(app).notes.has_focus
+        await settle_saved(pilot, app)
+        stored = store.get_engagement(sample.engagement.id)  # type: ignore[arg-type]
+        assert (stored.sponsor_name, stored.sessions_planned, stored.log_consent) == (
+            "Petra Novak", 8, False,
+        )  # fmt: skip
+        shown = str(app.screen.query_one("#engagement").render())
+        assert " of 8" in shown and "Petra Novak" in shown
+
+
+@sync
+async def test_a_contract_step_offers_the_form_without_taking_the_notes(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
+    app = live_app(store, protocols, session, Clock())
+    steps = [step.id for step in protocols.get("first").steps]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        live(app).go_to(steps.index("confidentiality"))
+        await settle(pilot, app)
+        assert live(app).notes.has_focus
+        assert any("contract" in n.message for n in app._notifications)
