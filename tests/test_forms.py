@@ -329,7 +329,8 @@ def test_parse_date_takes_iso_and_short_unambiguous_forms() -> None:
     assert parse_date("Tomorrow", today=today) == date(2026, 11, 26)
     assert parse_date("+10d", today=today) == date(2026, 12, 5)
     assert parse_date("+2w", today=today) == date(2026, 12, 9)
-    for ambiguous in ("01/03/2027", "3/1/27", "20270301", "2027-W09-1", "march 1"):
+    assert parse_date("march 1", today=today) == date(2027, 3, 1)  # a month in words: one day
+    for ambiguous in ("01/03/2027", "3/1/27", "20270301", "2027-W09-1"):
         with pytest.raises(ValueError, match="YYYY-MM-DD"):
             parse_date(ambiguous, today=today)
     with pytest.raises(ValueError, match="not a day"):
