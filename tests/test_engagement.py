@@ -269,3 +269,102 @@ async def test_a_contract_step_offers_the_form_without_taking_the_notes(
         await settle(pilot, app)
         assert live(app).notes.has_focus
         assert any("contract" in n.message for n in app._notifications)
+
+
+# -- actions with owners and new dates ----------------------------------------------------------
+
+
+@sync
+async def test_carrying_an_action_forward_asks_its_new_due_date(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.tui.screens.carry_form import CarryForwardForm
+
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("ctrl+r", "c")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, CarryForwardForm)
+        assert form.query_one("#due", Input).value == "2026-11-20"
+        form.query_one("#due", Input).value = "15 jan"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert live(app).review_list.has_focus
+    action = store.get_action(sample.action.id)  # type: ignore[arg-type]
+    assert (action.status, action.reviewed_session_id) == ("open", session.id)
+    assert action.due_on is not None and (action.due_on.month, action.due_on.day) == (1, 15)
+    from companion.core.recap import build_recap
+    from companion.store.records import load_session_record
+
+    recap = build_recap(load_session_record(store, session.id))  # type: ignore[arg-type]
+    before_next = recap.split("## Actions before our next session")[1].split("##")[0]
+    assert "Draft the meeting opening — you, by " in before_next
+    assert "January" in before_next and "carried forward" in before_next
+
+
+@sync
+async def test_the_sponsor_owns_an_action_in_a_three_party_engagement_only(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from textual.widgets import Select
+
+    from companion.tui.screens.forms import ActionForm, new_action
+
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("f4")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        assert form.owners == ["coachee", "coach", "sponsor"]
+        await type_text_simple(pilot, "Marc to share the survey")
+        await pilot.press("enter")  # Enter goes on to the owner...
+        assert form.query_one("#owner", Select).has_focus
+        await pilot.press("down", "down", "down", "enter", "enter")  # ...sponsor, on to the date
+        assert form.query_one("#due", Input).has_focus
+        await type_text_simple(pilot, "friday")
+        await pilot.press("enter", "enter")  # the goal, then saved
+        await settle_saved(pilot, app)
+    stored = store.actions(session_id=session.id)
+    assert [(a.text, a.owner) for a in stored] == [("Marc to share the survey", "sponsor")]
+    assert stored[0].due_on is not None and stored[0].due_on.weekday() == 4
+    assert ActionForm(new_action(1), []).owners == ["coachee", "coach"]  # no sponsor: two
+
+
+async def type_text_simple(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def test_the_recap_names_the_sponsor_and_what_was_achieved(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.recap import build_recap
+    from companion.store.records import load_session_record
+
+    store = sample.store
+    session = begin_session(store, protocols, sample.client.name, protocol_id="closing")
+    store.add_action(
+        Action(
+            client_id=sample.client.id,  # type: ignore[arg-type]
+            session_id=session.id,
+            text="Share the survey results",
+            owner="sponsor",
+        )
+    )
+    store.set_goal_status(sample.goal.id, "achieved", session.started_at.date())  # type: ignore[arg-type]
+    store.finish_session(session.id, end_engagement=True)  # type: ignore[arg-type]
+    recap = build_recap(load_session_record(store, session.id))  # type: ignore[arg-type]
+    assert "- Share the survey results — Marc Dubois" in recap
+    achieved = recap.split("## What you have achieved")[1].split("##")[0]
+    assert "**Lead the weekly team meeting without notes** (achieved on " in achieved

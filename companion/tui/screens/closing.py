@@ -216,7 +216,7 @@ class ActionList(OptionList):
             "screen.swap_owner",
             "Swap action owner",
             show=False,
-            tooltip="Coachee or coach does the highlighted action",
+            tooltip="Who does the highlighted action: coachee, coach, or the sponsor",
             id="closing-actions.owner",
         ),
     ]
@@ -436,6 +436,11 @@ class ClosingScreen(Screen[bool]):
             actions.highlighted = min(keep, len(self.drafts) - 1)
         self.refresh_bindings()
 
+    def _sponsor(self) -> str:
+        """The sponsor's name in a three-party engagement (who may then own an action)."""
+        engagement = self.data.engagement if self.data is not None else None
+        return engagement.sponsor_name if engagement is not None else ""
+
     def chosen(self) -> int | None:
         """The index of the highlighted action, if any."""
         highlighted = self.query_one("#actions", ActionList).highlighted
@@ -453,7 +458,9 @@ class ClosingScreen(Screen[bool]):
         index = self.chosen()
         if index is not None:
             action = self.drafts[index].action
-            owner = "coach" if action.owner == "coachee" else "coachee"
+            owners = ["coachee", "coach"] + (["sponsor"] if self._sponsor() else [])
+            at = owners.index(action.owner) if action.owner in owners else -1
+            owner = owners[(at + 1) % len(owners)]  # coachee, coach, the sponsor, round again
             self.drafts[index].action = action.model_copy(update={"owner": owner})
             self._fill_actions()
 
@@ -468,7 +475,10 @@ class ClosingScreen(Screen[bool]):
                 self._fill_actions(index)
             self.query_one("#actions", ActionList).focus()
 
-        self.app.push_screen(ActionForm(self.drafts[index].action, self.data.action_goals), edited)
+        self.app.push_screen(
+            ActionForm(self.drafts[index].action, self.data.action_goals, sponsor=self._sponsor()),
+            edited,
+        )
 
     def action_add_action(self) -> None:
         if self.data is None:
@@ -482,7 +492,9 @@ class ClosingScreen(Screen[bool]):
             self.query_one("#actions", ActionList).focus()
 
         draft = new_action(session.client_id, self.session_id)
-        self.app.push_screen(ActionForm(draft, self.data.action_goals), added)
+        self.app.push_screen(
+            ActionForm(draft, self.data.action_goals, sponsor=self._sponsor()), added
+        )
 
     @on(OptionList.OptionSelected, "#actions")
     def _action_chosen(self) -> None:

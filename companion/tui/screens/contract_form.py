@@ -9,11 +9,11 @@ dismisses with the edited Engagement (validated) or None.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input
 
 from companion.core.models import Engagement
 from companion.tui.screens.forms import FormScreen, _date_input, _text_input
-from companion.tui.widgets.inputs import ExactInput, FormField
+from companion.tui.widgets.inputs import ExactInput, FieldSelect, FormField
 
 BILLING_CHOICES = [("paid", "paid"), ("pro bono", "pro_bono")]
 FORMAT_CHOICES = [("individual", "individual"), ("group", "group")]
@@ -61,7 +61,7 @@ class ContractForm(FormScreen[Engagement]):
         yield FormField("Start date", _date_input(contract.start_date, "start"), required=True)
         yield FormField(
             "Billing",
-            Select(
+            FieldSelect(
                 BILLING_CHOICES,
                 value=contract.billing,
                 allow_blank=False,
@@ -71,7 +71,7 @@ class ContractForm(FormScreen[Engagement]):
         )
         yield FormField(
             "Format",
-            Select(
+            FieldSelect(
                 FORMAT_CHOICES,
                 value=contract.format,
                 allow_blank=False,

@@ -103,13 +103,16 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the action", lambda: self.store.save_action(owned))
             self.action_focus_notes()
 
+        sponsor = ""
         try:
             goals = self.store.goals(self.session.client_id, status="active")
+            if self.session.engagement_id is not None:
+                sponsor = self.store.get_engagement(self.session.engagement_id).sponsor_name
         except CompanionError as error:
             self.notify(str(error), title="Goals not read", severity="error")
             goals = []
         draft = new_action(self.session.client_id, self.session_id)
-        self.app.push_screen(ActionForm(draft, goals), saved)
+        self.app.push_screen(ActionForm(draft, goals, sponsor=sponsor), saved)
 
     def action_review(self) -> None:
         reviews = self.review_list
@@ -121,12 +124,39 @@ class LiveRecording(LiveBase):
 
     @on(ReviewList.Reviewed)
     def _reviewed(self, event: ReviewList.Reviewed) -> None:
-        status = "open" if event.review == "carried" else event.review
         action_id, session_id = event.action_id, self.session_id
+        if event.review == "carried":
+            self._carry_forward(action_id)
+            return
+        status = event.review
         self._record_then_show(
             "the follow-up",
             lambda: self.store.set_action_status(action_id, status, reviewed_in=session_id),
         )
+
+    def _carry_forward(self, action_id: int) -> None:
+        """Carried forward: ask its new due date, then keep it open with that date."""
+        from companion.tui.screens.carry_form import CarryForwardForm, NewDueDate
+
+        try:
+            action = self.store.get_action(action_id)
+        except CompanionError as error:
+            self.notify(str(error), title="Action not read", severity="error")
+            return
+        session_id, store = self.session_id, self.store
+
+        def chosen(answer: NewDueDate | None) -> None:
+            if answer is not None:
+
+                def write() -> None:
+                    store.set_action_status(action_id, "open", reviewed_in=session_id)
+                    stored = store.get_action(action_id)
+                    store.save_action(stored.model_copy(update={"due_on": answer.due_on}))
+
+                self._record_then_show("the follow-up", write)
+            self.review_list.focus()
+
+        self.app.push_screen(CarryForwardForm(action), chosen)
 
     # -- recap and the end -------------------------------------------------------------------
 
