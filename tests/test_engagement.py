@@ -368,3 +368,87 @@ def test_the_recap_names_the_sponsor_and_what_was_achieved(
     assert "- Share the survey results — Marc Dubois" in recap
     achieved = recap.split("## What you have achieved")[1].split("##")[0]
     assert "**Lead the weekly team meeting without notes** (achieved on " in achieved
+
+
+# -- home and the timeline ----------------------------------------------------------------------
+
+
+@sync
+async def test_after_a_close_home_asks_whether_to_open_a_new_engagement(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from review_practice import build_review_practice
+    from test_review import RecordingApp
+    from test_review import settle as settle_review
+
+    from companion.tui.screens.engagement_dialogs import NewEngagementQuestion
+
+    practice = build_review_practice(store, protocols)
+    contract = store.open_engagement(practice.ana.id)  # type: ignore[arg-type]
+    assert contract is not None and contract.id is not None
+    store.close_engagement(contract.id, date(2026, 11, 24))
+    app = RecordingApp(store, protocols, start_with="home")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_review(pilot)
+        await pilot.press("enter")  # Ana: her engagement was closed
+        await settle_review(pilot)
+        assert isinstance(app.screen, NewEngagementQuestion)
+        assert app.started == []
+        await pilot.press("n")
+        await settle_review(pilot)
+        assert app.started == [("Ana Lopez", None)]
+    newest = store.sessions(practice.ana.id)[0]
+    assert newest.engagement_id != contract.id
+    assert store.session_number(newest) == 1
+    assert store.get_engagement(contract.id).status == "closed"
+
+
+@sync
+async def test_home_and_the_timeline_open_the_contract(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from review_practice import build_review_practice
+    from test_review import RecordingApp
+    from test_review import settle as settle_review
+
+    from companion.tui.screens.review import TimelineScreen
+
+    practice = build_review_practice(store, protocols)
+    app = RecordingApp(store, protocols, start_with="home")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_review(pilot)
+        await pilot.press("c")  # Ana is highlighted
+        await settle_review(pilot)
+        form = app.screen
+        assert isinstance(form, ContractForm)
+        form.query_one("#objective", Input).value = "Lead the merged team"
+        await pilot.press("ctrl+s")
+        await settle_review(pilot)
+        assert store.open_engagement(practice.ana.id).objective == "Lead the merged team"  # type: ignore[arg-type, union-attr]
+        app.push_screen(TimelineScreen(practice.ana.id))  # type: ignore[arg-type]
+        await settle_review(pilot)
+        await pilot.press("c")
+        await settle_review(pilot)
+        form = app.screen
+        assert isinstance(form, ContractForm)
+        assert form.query_one("#objective", Input).value == "Lead the merged team"
+        form.query_one("#planned", Input).value = "10"
+        await pilot.press("ctrl+s")
+        await settle_review(pilot)
+        assert store.open_engagement(practice.ana.id).sessions_planned == 10  # type: ignore[arg-type, union-attr]
+
+
+def test_the_timeline_shows_each_engagement_as_its_own_block(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.store.views import timeline_view
+    from companion.tui.screens.review import engagement_blocks, engagement_heading
+
+    store = sample.store
+    assert engagement_blocks(timeline_view(store, sample.client.id)) == {}  # type: ignore[arg-type]
+    store.close_engagement(sample.engagement.id)  # type: ignore[arg-type]
+    later = begin_session(store, protocols, sample.client.name, protocol_id="grow")
+    blocks = engagement_blocks(timeline_view(store, sample.client.id))  # type: ignore[arg-type]
+    assert set(blocks) == {later.id, sample.first_session.id}
+    assert blocks[later.id].id == later.engagement_id
+    assert "(closed)" in engagement_heading(blocks[sample.first_session.id])  # type: ignore[index]

@@ -71,8 +71,11 @@ class ReviewBase(Screen[None]):
         self.dismiss()
 
     def start_next_session(self, client: Client) -> None:
-        """Start the client's next session (the app first offers to resume one not finished)."""
-        host(self).start_or_resume(SessionStart(client.name))
+        """Start the client's next session (the app first offers to resume one not finished,
+        and asks about the engagement if it was closed)."""
+        from companion.tui.screens.engagement_dialogs import start_asking
+
+        start_asking(self, SessionStart(client.name))
 
     def action_search(self) -> None:
         """Back to the top of the review, with the cursor in the search box."""
@@ -340,6 +343,29 @@ def contract_lines(engagement: Engagement, sessions_held: int) -> list[str]:
     return lines
 
 
+def engagement_heading(engagement: Engagement) -> str:
+    """'Engagement from 01 Sep 2026 to 01 Dec 2026 (closed)': a block's heading row."""
+    until = f" to {fmt.day(engagement.end_date)}" if engagement.end_date else ""
+    return f"── Engagement from {fmt.day(engagement.start_date)}{until} ({engagement.status})"
+
+
+def engagement_blocks(data: TimelineView) -> dict[int, Engagement]:
+    """The sessions that open a block (the newest of each engagement) and its engagement; none
+    while the client has had one engagement only."""
+    if len(data.engagements) < 2:
+        return {}
+    by_id = {engagement.id: engagement for engagement in data.engagements}
+    blocks: dict[int, Engagement] = {}
+    seen: set[int | None] = set()
+    for numbered in data.sessions:  # newest first
+        session = numbered.session
+        if session.engagement_id not in seen and session.engagement_id in by_id:
+            seen.add(session.engagement_id)
+            assert session.id is not None
+            blocks[session.id] = by_id[session.engagement_id]
+    return blocks
+
+
 class TimelineScreen(ReviewBase):
     """A client's engagement, sessions and goals, and what to bring to the next session."""
 
@@ -360,6 +386,14 @@ class TimelineScreen(ReviewBase):
             id="timeline.resume",
         ),
         search_key("timeline"),
+        Binding(
+            "c",
+            "contract",
+            "Contract",
+            show=False,
+            tooltip="Edit the coaching contract: sponsor, sessions planned, confidentiality",
+            id="timeline.contract",
+        ),
         Binding(
             "o",
             "open",
@@ -480,8 +514,15 @@ class TimelineScreen(ReviewBase):
             table.add_column(label, width=width, key=label)
         table.add_column("Agreement", width=max(10, room), key="agreement")
         self._table_width = table.size.width
+        blocks = engagement_blocks(self.data)
         for numbered in self.data.sessions:
             session = numbered.session
+            if session.id in blocks:  # each engagement its own block, headed by its contract
+                engagement = blocks[session.id]
+                table.add_row(
+                    "", "", "", "", _rich(engagement_heading(engagement)),
+                    key=f"engagement-{engagement.id}",
+                )  # fmt: skip
             table.add_row(
                 str(numbered.number),
                 fmt.day_and_time(session.started_at),
@@ -534,9 +575,15 @@ class TimelineScreen(ReviewBase):
             )
         return Content.assemble(*parts)
 
+    def action_contract(self) -> None:
+        from companion.tui.screens.engagement_dialogs import edit_contract
+
+        if self.data is not None:
+            edit_contract(self, self.data.client, saved=self.load)
+
     @on(DataTable.RowSelected, "#sessions")
     def _session_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
+        if event.row_key.value is not None and event.row_key.value.isdigit():
             self.app.push_screen(SessionScreen(int(event.row_key.value)))
 
     def action_open(self) -> None:
