@@ -452,3 +452,73 @@ def test_the_timeline_shows_each_engagement_as_its_own_block(
     assert set(blocks) == {later.id, sample.first_session.id}
     assert blocks[later.id].id == later.engagement_id
     assert "(closed)" in engagement_heading(blocks[sample.first_session.id])  # type: ignore[index]
+
+
+# -- goals through their life -------------------------------------------------------------------
+
+
+@sync
+async def test_the_goals_review_marks_achieved_and_adjusts_with_the_link(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.models import Goal
+    from companion.tui.screens.forms import GoalForm
+    from companion.tui.screens.goals_review import GoalRow, GoalsReview
+
+    store = sample.store
+    second = store.add_goal(
+        Goal(client_id=sample.client.id, engagement_id=sample.engagement.id, specific="Delegate")  # type: ignore[arg-type]
+    )
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="review"), START
+    )
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("f12")
+        await settle(pilot, app)
+        review = app.screen
+        assert isinstance(review, GoalsReview)
+        rows = list(review.query(GoalRow))
+        assert [row.goal.specific for row in rows] == [sample.goal.specific, "Delegate"]
+        assert rows[0].scores == [4]  # its score history, drawn as a sparkline
+        await pilot.press("a")  # the first: achieved
+        await settle(pilot, app)
+        await pilot.press("down", "j")  # the second: adjusted, through the goal form
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, GoalForm)
+        form.query_one("#specific", Input).value = "Delegate the weekly report"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is review
+        await pilot.press("escape")
+        await settle_saved(pilot, app)
+        assert live(app).notes.has_focus
+        sidebar = str(app.screen.query_one("#goals").query("Static").first().render())
+        assert "Delegate the weekly report" in sidebar  # the sidebar shows the active goals only
+    achieved = store.get_goal(sample.goal.id)  # type: ignore[arg-type]
+    assert (achieved.status, achieved.status_on) == ("achieved", START.date())
+    adjusted = store.get_goal(second.id)  # type: ignore[arg-type]
+    assert (adjusted.status, adjusted.status_on) == ("adjusted", START.date())
+    newest = store.goals(sample.client.id)[-1]
+    assert (newest.specific, newest.adjusted_from, newest.status) == (
+        "Delegate the weekly report",
+        second.id,
+        "active",
+    )
+
+
+@sync
+async def test_a_goals_review_step_offers_the_review(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="review"), START)
+    app = live_app(store, protocols, session, Clock())
+    steps = [step.id for step in protocols.get("review").steps]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        live(app).go_to(steps.index("objectives-reached"))
+        await settle(pilot, app)
+        assert live(app).notes.has_focus
+        assert any("f12" in n.message for n in app._notifications)

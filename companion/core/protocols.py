@@ -30,7 +30,9 @@ from companion.core.protocol_files import builtin_protocols_dir as builtin_proto
 from companion.core.protocol_files import user_protocols_dir as user_protocols_dir
 
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
-Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways", "contract"]
+Capture = Literal[
+    "agreement", "review_actions", "scaling", "actions", "takeaways", "contract", "goals_review"
+]
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 

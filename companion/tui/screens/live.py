@@ -99,6 +99,15 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
             id="live.contract",
         ),
         Binding(
+            "f12",
+            "goals_review",
+            "Goals review",
+            priority=True,
+            show=False,
+            tooltip="Each goal with its scores: mark it achieved, adjusted or dropped, or edit it",
+            id="live.goals-review",
+        ),
+        Binding(
             "f10",
             "end_session",
             "End",
@@ -285,12 +294,13 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
         pane.show_step(index)
         self._tick()
         self.changed_notes()
-        if self.protocol.steps[index].capture == "contract":  # offered, never forced on the notes
-            self.notify(
-                "f9 opens the coaching contract to record what you agree here.",
-                title=self.protocol.steps[index].title,
-                timeout=6,
-            )
+        offers = {
+            "contract": "f9 opens the coaching contract to record what you agree here.",
+            "goals_review": "f12 opens the goals: achieved, adjusted or dropped, one key each.",
+        }
+        step = self.protocol.steps[index]
+        if step.capture in offers:  # offered, never forced on the notes
+            self.notify(offers[step.capture], title=step.title, timeout=6)
 
     def enter_step(self, index: int) -> None:
         """Record entering step INDEX (on the writer) and add its heading to the notes."""

@@ -81,6 +81,23 @@ class LiveRecording(LiveBase):
 
         self.app.push_screen(ContractForm(engagement, self.client.name), saved)
 
+    def action_goals_review(self) -> None:
+        from companion.tui.screens.goals_review import GoalsReview
+
+        try:
+            goals = self.sidebar_data().goals
+        except CompanionError as error:
+            self.notify(str(error), title="Goals not read", severity="error")
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._record_then_show("the goals", lambda: None)  # the sidebar reads again
+            self.action_focus_notes()
+
+        today = self.clock().date()
+        self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
+
     def action_add_goal(self) -> None:
         from companion.tui.screens.forms import GoalForm, new_goal
 
