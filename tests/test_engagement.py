@@ -522,3 +522,87 @@ async def test_a_goals_review_step_offers_the_review(
         await settle(pilot, app)
         assert live(app).notes.has_focus
         assert any("f12" in n.message for n in app._notifications)
+
+
+# -- the step structure -------------------------------------------------------------------------
+
+
+def test_a_steps_section_end() -> None:
+    from companion.core.notes import step_section_end
+
+    text = "## Goal · 14:00\nWants calm.\n\n## Reality · 14:10\n\n## Options · 14:20\n"
+    assert step_section_end(text, "Goal") == (1, len("Wants calm."))
+    assert step_section_end(text, "Reality") == (4, 0)  # empty: the line under the heading
+    assert step_section_end(text, "Will") is None
+
+
+@sync
+async def test_revisiting_a_step_adds_no_second_heading(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.models import Session
+
+    session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        screen = live(app)
+        logistics = [s.id for s in screen.protocol.steps].index("logistics")
+        screen.go_to(logistics)
+        await pilot.press("R", "o", "o", "m")
+        screen.go_to(logistics + 1)
+        await pilot.press("ctrl+o")  # back to Practical arrangements...
+        await settle(pilot, app)
+        assert screen.notes.cursor_location[0] == screen.notes.text.split("\n").index("Room")
+        await pilot.press("ctrl+n")  # ...and forward again
+        await settle_saved(pilot, app)
+        text = store.get_notes(session.id).text  # type: ignore[arg-type]
+    assert text.count("## Practical arrangements ·") == 1
+    assert text.count("## First actions ·") == 1
+    assert isinstance(store.get_session(session.id), Session)  # type: ignore[arg-type]
+
+
+@sync
+async def test_jump_to_step_ten_by_typing_its_number(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from companion.tui.screens.live_dialogs import StepPicker
+
+    session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
+    app = live_app(store, protocols, session, Clock())
+    count = len(protocols.get("first").steps)
+    assert count >= 10
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("ctrl+g", "1")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StepPicker)  # 1 could be 10: it waits
+        await pilot.press("0")
+        await settle_saved(pilot, app)
+        assert store.get_session(session.id).current_step == 9  # type: ignore[arg-type]
+        await pilot.press("ctrl+g", "1", "enter")  # 1, then Enter: step 1
+        await settle_saved(pilot, app)
+        assert store.get_session(session.id).current_step == 0  # type: ignore[arg-type]
+
+
+@sync
+async def test_minutes_scale_the_timeboxes_and_say_so(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.terms import SessionStart
+    from companion.tui.widgets.protocol_pane import ProtocolPane
+
+    grow = protocols.get("grow")
+    session = begin_session(store, protocols, SessionStart("Ana", protocol_id="grow", minutes=30))
+    session = began_at(store, session, START)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        screen = live(app)
+        ratio = 30 / grow.duration_minutes
+        assert [s.minutes for s in screen.protocol.steps] == [
+            max(1, round(s.minutes * ratio)) for s in grow.steps
+        ]
+        assert screen.query_one(ProtocolPane).border_subtitle == (
+            f"scaled {grow.duration_minutes}→30 min"
+        )

@@ -338,3 +338,17 @@ def protocol_from_snapshot(snapshot: str) -> Protocol:
         return Protocol.model_construct(
             **{**data, "steps": [Step.model_construct(**step) for step in data["steps"]]}
         )
+
+
+def scaled_to(protocol: Protocol, minutes: int) -> Protocol:
+    """PROTOCOL with each step's timebox scaled to a session of MINUTES (at least 1 minute a
+    step), for `--minutes`: a 45-minute GROW keeps GROW's proportions. The same protocol when
+    MINUTES is its own duration."""
+    if minutes == protocol.duration_minutes or protocol.duration_minutes <= 0:
+        return protocol
+    ratio = minutes / protocol.duration_minutes
+    steps = [
+        step.model_copy(update={"minutes": max(1, round(step.minutes * ratio))})
+        for step in protocol.steps
+    ]
+    return protocol.model_copy(update={"steps": steps, "duration_minutes": minutes})

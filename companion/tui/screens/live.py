@@ -314,7 +314,8 @@ class LiveScreen(LiveOpening, LiveSaving, LiveRecording):
         )
         self.record("the step change", lambda: store.enter_step(session_id, index, step.id, at))
         self.session = self.session.model_copy(update={"current_step": index})
-        self.notes.append_heading(step_heading(step.title, at))
+        if not self.notes.go_to_section(step.title):  # revisited: its section, no new heading
+            self.notes.append_heading(step_heading(step.title, at))
 
     def action_next_step(self) -> None:
         current = self.query_one(ProtocolPane).current

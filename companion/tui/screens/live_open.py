@@ -176,11 +176,13 @@ class LiveOpening(LiveBase):
 
     def _load(self) -> tuple[str, SidebarView]:
         """The reads the filled-in screen needs: the notes text and the sidebar."""
-        from companion.core.protocols import protocol_from_snapshot
+        from companion.core.protocols import protocol_from_snapshot, scaled_to
 
         self.session = self.store.get_session(self.session_id)
         self.client = self.store.get_client(self.session.client_id)
-        self.protocol = protocol_from_snapshot(self.session.protocol_snapshot)
+        as_written = protocol_from_snapshot(self.session.protocol_snapshot)
+        self.protocol = scaled_to(as_written, self.session.planned_minutes)
+        self.scaled_from = as_written.duration_minutes if self.protocol is not as_written else None
         open_timings = [t for t in self.store.step_timings(self.session_id) if t.left_at is None]
         self.timing = open_timings[-1] if open_timings else None
         return self.store.get_notes(self.session_id).text, self.sidebar_data()
@@ -212,12 +214,23 @@ class LiveOpening(LiveBase):
         if entered or typed.strip():
             self.changed_notes()  # saved at once: these words were typed before the load
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        self._show_scaling()
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
         self.show_running()
         self._heartbeat_timer = self.set_interval(LEASE_RENEW_SECONDS, self._heartbeat)
         self._mention_bad_protocol_files()
         self._offer_rescue(text)
+
+    scaled_from: int | None = None
+    """The protocol's own length when `--minutes` scaled its timeboxes to the session's."""
+
+    def _show_scaling(self) -> None:
+        """Say on the protocol pane that its timeboxes were scaled, and from what."""
+        if self.scaled_from is not None:
+            self.query_one(
+                ProtocolPane
+            ).border_subtitle = f"scaled {self.scaled_from}→{self.session.planned_minutes} min"
 
     def _mention_bad_protocol_files(self) -> None:
         """One quiet line when protocol files were skipped: not silent, not in the way."""
@@ -269,6 +282,7 @@ class LiveOpening(LiveBase):
         self.notes.read_only = True
         self.notes.border_title = "Notes · read-only: open in another window"
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        self._show_scaling()
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
         self.show_running()
