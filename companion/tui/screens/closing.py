@@ -145,8 +145,12 @@ def view_drafts(view: ClosingView) -> list[ActionDraft]:
     """The action list the closing screen starts from (see closing_actions)."""
     session = view.session
     assert session.id is not None
-    return closing_actions(
-        view.notes, view.actions, client_id=session.client_id, session_id=session.id
+    return closing_actions(  # 'by Friday' was said in the session: the Friday after its day
+        view.notes,
+        view.actions,
+        client_id=session.client_id,
+        session_id=session.id,
+        today=session.started_at.date(),
     )
 
 
