@@ -171,6 +171,13 @@ async def test_a_whole_three_party_engagement(
     app = live_app(store, protocols, closing, Clock(closing.started_at))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
+        await pilot.press("f10")
+        await settle(pilot, app)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "ends the engagement" in summary
+        assert "Achieved: Run the weekly meeting without notes" in summary
+        await pilot.press("escape")  # back to the session, then closed the usual way
+        await settle(pilot, app)
         await _close(pilot, app)
         recap = app.screen.recap  # type: ignore[attr-defined]
     assert "session 5 of 5" in recap

@@ -337,6 +337,8 @@ class ClosingView(View):
     action_goals: list[Goal] = []
     """Goals an action may be tied to: the active ones, and any a stored action names."""
     takeaways: list[str] = []
+    achieved: list[Goal] = []
+    """The goals of the session's engagement achieved so far: the closing assessment."""
 
     @property
     def sessions_planned(self) -> int | None:
@@ -372,6 +374,11 @@ def closing_view(store: Store, session_id: int) -> ClosingView:
         goals=progress_as_of(active, scores, key),
         action_goals=active + [goal for goal in goals if goal.id in linked],
         takeaways=takeaways,
+        achieved=[
+            goal
+            for goal in goals
+            if goal.status == "achieved" and goal.engagement_id in (None, session.engagement_id)
+        ],
     )
 
 

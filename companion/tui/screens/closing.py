@@ -354,12 +354,18 @@ class ClosingScreen(Screen[bool]):
         if data.sessions_planned:
             number += f" of {data.sessions_planned}"
         started = f"{data.session.started_at:%Y-%m-%d %H:%M}"
-        self.query_one("#summary", Static).update(
-            Content.assemble(
-                (data.client.name, "bold"),
-                f" · {number} · started {started} · planned {data.session.planned_minutes} min",
-            )
+        summary = Content.assemble(
+            (data.client.name, "bold"),
+            f" · {number} · started {started} · planned {data.session.planned_minutes} min",
         )
+        if ends_engagement(data.session):  # the closing assessment: what the coaching achieved
+            achieved = "; ".join(goal.specific for goal in data.achieved) or "no goal marked yet"
+            summary += Content.assemble(
+                ("\nClosing this session ends the engagement. ", "$text-warning"),
+                ("Achieved: ", "bold"),
+                achieved,
+            )
+        self.query_one("#summary", Static).update(summary)
         self.sub_title = f"Closing: {data.client.name}"
         self._fill_actions()
         self.query_one("#scores", Vertical).mount_all(self._score_rows(data.goals))
