@@ -606,3 +606,40 @@ async def test_minutes_scale_the_timeboxes_and_say_so(
         assert screen.query_one(ProtocolPane).border_subtitle == (
             f"scaled {grow.duration_minutes}→30 min"
         )
+
+
+@sync
+async def test_the_palette_finds_the_contract_and_the_goals_review(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.tui.screens.live_commands import LiveCommands
+
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        names = {title for title, _, _ in LiveCommands(app.screen).commands()}
+    assert {"Edit coaching contract", "Goals review"} <= names
+    assert any(name.startswith("Engagement contract") for name in names)
+
+
+def test_goals_listing_says_the_day_and_the_earlier_version(
+    runner: CliRunner, sample: SamplePractice
+) -> None:
+    store = sample.store
+    new = store.adjust_goal(
+        sample.goal.id,  # type: ignore[arg-type]
+        sample.goal.model_copy(update={"specific": "Lead two meetings a week"}),
+        date(2026, 12, 2),
+    )
+    out = run(runner, "goals", "--client", sample.client.name).stdout
+    assert "adjusted on 2026-12-02" in out
+    assert f"adjusts goal {sample.goal.id}" in out
+    listed = json.loads(run(runner, "goals", "--json").stdout)
+    assert [(g["id"], g["adjusted_from"], g["status_on"]) for g in listed] == [
+        (sample.goal.id, None, "2026-12-02"),
+        (new.id, sample.goal.id, None),
+    ]

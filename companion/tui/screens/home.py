@@ -97,7 +97,7 @@ class HomeScreen(Screen[None]):
         Binding(
             "c",
             "contract",
-            "Contract",
+            "Edit coaching contract",
             show=False,
             tooltip="Edit the chosen client's coaching contract",
             id="home.contract",

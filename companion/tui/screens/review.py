@@ -389,7 +389,7 @@ class TimelineScreen(ReviewBase):
         Binding(
             "c",
             "contract",
-            "Contract",
+            "Edit coaching contract",
             show=False,
             tooltip="Edit the coaching contract: sponsor, sessions planned, confidentiality",
             id="timeline.contract",
