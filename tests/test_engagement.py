@@ -643,3 +643,19 @@ def test_goals_listing_says_the_day_and_the_earlier_version(
         (sample.goal.id, None, "2026-12-02"),
         (new.id, sample.goal.id, None),
     ]
+
+
+def test_set_changes_the_engagement_show_shows(runner: CliRunner, sample: SamplePractice) -> None:
+    store = sample.store
+    store.close_engagement(sample.engagement.id, date(2026, 12, 1))  # type: ignore[arg-type]
+    result = run(runner, "engagement", "set", "--client", "ana lopez", "--log-consent", "no")
+    assert result.stdout.strip() == (
+        f"Updated engagement {sample.engagement.id} (closed on 2026-12-01) for Ana Lopez"
+    )
+    stored = store.get_engagement(sample.engagement.id)  # type: ignore[arg-type]
+    assert (stored.log_consent, stored.status, stored.end_date) == (
+        False,
+        "closed",
+        date(2026, 12, 1),
+    )
+    assert len(store.engagements(sample.client.id)) == 1  # type: ignore[arg-type]

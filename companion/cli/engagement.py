@@ -1,8 +1,8 @@
 """`companion engagement`: the coaching contract of a client, from the shell.
 
-`show` prints the client's current contract (the open one, else the latest), `set` changes the
-open one (starting one when the client has none open), `close` ends it on a day. The next session
-after a close opens a new engagement, whose sessions are numbered from 1 again.
+`show` prints the client's current contract (the open one, else the latest), `set` changes that
+same one (starting one when the client has none), `close` ends the open one on a day. The next
+session after a close opens a new engagement, whose sessions are numbered from 1 again.
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ def show(practice: Practice, client_name: str, as_json: bool) -> None:
         click.echo(f"  {label + ':':<17}{shown(value, multiline=True)}")
 
 
-def _choice(table: dict[str, Any], what: str) -> click.Choice:
-    del what
+def _choice(table: dict[str, Any]) -> click.Choice:
+    """The words TABLE takes, as typed in the shell (pro-bono, not pro_bono), any case."""
     return click.Choice(sorted({key for key in table if "_" not in key}), case_sensitive=False)
 
 
@@ -99,7 +99,7 @@ def _choice(table: dict[str, Any], what: str) -> click.Choice:
 @click.option("--sponsor-contact", metavar="TEXT", help="How to reach the sponsor.")
 @click.option("--planned", type=click.IntRange(1, 500), help="How many sessions are planned.")
 @click.option("--confidentiality", metavar="TEXT", help="The confidentiality terms agreed.")
-@click.option("--billing", type=_choice(BILLING, "billing"), help="Paid or pro bono.")
+@click.option("--billing", type=_choice(BILLING), help="Paid or pro bono.")
 @click.option(
     "--format", "format_", type=click.Choice(["individual", "group"]), help="Individual or group."
 )
@@ -108,7 +108,7 @@ def _choice(table: dict[str, Any], what: str) -> click.Choice:
 @click.option("--start", type=DATE, help="The day the engagement started.")
 @click.option(
     "--log-consent",
-    type=_choice(CONSENT, "consent"),
+    type=_choice(CONSENT),
     help="Whether the client may be named in your ICF coaching log.",
 )
 @pass_practice
@@ -121,13 +121,15 @@ def set_(
     log_consent: str | None,
     **texts: Any,
 ) -> None:
-    """Change the open engagement's contract (one is started if the client has none open).
+    """Change the client's current contract: the open engagement, else the latest (a closed one
+    keeps its end; the next session opens a new one). One is started if they have none.
 
     Only the options given change; an empty text ('') clears that line.
     """
     store = practice.store
     client_id = client_or_fail(practice, client_name)
-    current = store.open_engagement(client_id)
+    name = store.get_client(client_id).name
+    current = store.open_engagement(client_id) or store.latest_engagement(client_id)
     fields = {
         "sponsor_name": texts["sponsor"],
         "sponsor_role": texts["sponsor_role"],
@@ -161,10 +163,11 @@ def set_(
     contract = Engagement.model_validate(merged)
     if current is None:
         contract = store.add_engagement(contract)
-        click.echo(f"Started engagement {contract.id} for {shown(client_name.strip())}")
+        click.echo(f"Started engagement {contract.id} for {shown(name)}")
     else:
         store.save_engagement(contract)
-        click.echo(f"Updated engagement {contract.id} for {shown(client_name.strip())}")
+        closed = f" (closed on {contract.end_date})" if contract.status == "closed" else ""
+        click.echo(f"Updated engagement {contract.id}{closed} for {shown(name)}")
 
 
 @engagement.command("close")
