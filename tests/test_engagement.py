@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
+from pathlib import Path
 
 from cli_helpers import one_line_error, run
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from conftest import SamplePractice
 from test_live import Clock, began_at, live, live_app, settle, settle_saved, sync
 from textual.widgets import Checkbox, Input
 
-from companion.core.models import Action
+from companion.core.models import Action, Client, Goal
 from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
@@ -659,3 +660,34 @@ def test_set_changes_the_engagement_show_shows(runner: CliRunner, sample: Sample
         date(2026, 12, 1),
     )
     assert len(store.engagements(sample.client.id)) == 1  # type: ignore[arg-type]
+
+
+def test_an_adjusted_goal_keeps_its_link_through_an_export(
+    sample: SamplePractice, tmp_path: Path
+) -> None:
+    from companion.store.exchange import export_practice, import_practice, read_export
+
+    store = sample.store
+    other = Store.open(tmp_path / "other.db")
+    try:
+        other.add_client(Client(name="Zoe"))
+        other.add_goal(
+            Goal(client_id=1, specific="Z")
+        )  # ids in the other practice differ from the source's
+        new = store.adjust_goal(
+            sample.goal.id,  # type: ignore[arg-type]
+            sample.goal.model_copy(update={"specific": "Lead two meetings a week"}),
+            date(2026, 12, 2),
+        )
+        store.add_action(
+            Action(client_id=sample.client.id, text="Marc to share it", owner="sponsor")  # type: ignore[arg-type]
+        )
+        import_practice(other, read_export(export_practice(store).to_json()))
+        ana = other.client_named(sample.client.name)
+        goals = {g.specific: g for g in other.goals(ana.id)}
+        old = goals[sample.goal.specific]
+        assert (old.status, old.status_on) == ("adjusted", date(2026, 12, 2))
+        assert goals[new.specific].adjusted_from == old.id != sample.goal.id
+        assert "sponsor" in {a.owner for a in other.actions(ana.id)}
+    finally:
+        other.close()
