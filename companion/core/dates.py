@@ -187,7 +187,7 @@ def parse_moment(text: str, *, today: date | None = None) -> datetime:
     stripped = text.strip()
     iso = re.match(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T(.*)$", stripped)
     parts = [iso[1], iso[2]] if iso else stripped.rsplit(None, 1)
-    day_text, clock = [*parts, ""][:2]
+    day_text, clock = [*parts, "", ""][:2]
     moment: time | None = None
     if _CLOCK.match(clock):
         try:
