@@ -18,8 +18,9 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.store.views import sidebar_view
-from companion.tui.screens.closing import closing_actions, ends_engagement
+from companion.tui.screens.closing import closing_actions
 from companion.tui.screens.contract_form import ContractForm
+from companion.tui.screens.engagement_dialogs import ends_engagement
 from companion.tui.widgets.sidebar import engagement_lines
 
 START = datetime(2026, 11, 25, 14, 0, 0)
@@ -443,7 +444,7 @@ def test_the_timeline_shows_each_engagement_as_its_own_block(
     sample: SamplePractice, protocols: ProtocolLibrary
 ) -> None:
     from companion.store.views import timeline_view
-    from companion.tui.screens.review import engagement_blocks, engagement_heading
+    from companion.tui.widgets.engagement_blocks import engagement_blocks, engagement_heading
 
     store = sample.store
     assert engagement_blocks(timeline_view(store, sample.client.id)) == {}  # type: ignore[arg-type]

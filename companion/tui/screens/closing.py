@@ -34,12 +34,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, St
 from textual.widgets.option_list import Option
 
 from companion.core.dates import due_in_words
-from companion.core.models import Action, Goal, GoalProgress, Session, now
+from companion.core.models import Action, Goal, GoalProgress, now
 from companion.core.notes import action_candidates
 from companion.store import Store, StoreError
 from companion.store.views import ClosingView, closing_view
 from companion.tui.host import host
 from companion.tui.saving import describe, passing
+from companion.tui.screens.engagement_dialogs import ends_engagement
 from companion.tui.screens.forms import ActionForm, goal_label, new_action
 from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
@@ -127,18 +128,6 @@ def takeaway_lines(text: str) -> list[str]:
         if item:
             found.append(item)
     return found
-
-
-def ends_engagement(session: Session) -> bool:
-    """Whether closing SESSION ends its engagement: a session of a closing protocol does."""
-    from companion.core.protocols import Protocol
-
-    if not session.protocol_snapshot:
-        return False
-    try:
-        return Protocol.model_validate_json(session.protocol_snapshot).kind == "closing"
-    except ValueError:
-        return False
 
 
 def view_drafts(view: ClosingView) -> list[ActionDraft]:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Static
 
 from companion.core.errors import CompanionError
-from companion.core.models import Client, Engagement
+from companion.core.models import Client, Engagement, Session
 from companion.core.terms import SessionStart
 from companion.tui.host import host
 
@@ -82,6 +82,18 @@ class NewEngagementQuestion(ModalScreen[str | None]):
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
         self.dismiss("continue")
+
+
+def ends_engagement(session: Session) -> bool:
+    """Whether closing SESSION ends its engagement: a session of a closing protocol does."""
+    from companion.core.protocols import Protocol
+
+    if not session.protocol_snapshot:
+        return False
+    try:
+        return Protocol.model_validate_json(session.protocol_snapshot).kind == "closing"
+    except ValueError:
+        return False
 
 
 def start_asking(screen: Screen[object], start: SessionStart) -> None:
