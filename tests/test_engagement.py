@@ -692,3 +692,33 @@ def test_an_adjusted_goal_keeps_its_link_through_an_export(
         assert "sponsor" in {a.owner for a in other.actions(ana.id)}
     finally:
         other.close()
+
+
+def test_a_private_sponsor_line_stays_out_of_client_copies(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from companion.core.recap import build_recap
+    from companion.store.exchange import export_practice, for_client
+    from companion.store.records import load_session_record
+
+    store = sample.store
+    store.save_engagement(
+        sample.engagement.model_copy(
+            update={"sponsor_name": "// Marc, not to be named", "sponsor_contact": "// 555-0101"}
+        )
+    )
+    session = begin_session(store, protocols, sample.client.name, protocol_id="grow")
+    store.add_action(
+        Action(
+            client_id=sample.client.id,  # type: ignore[arg-type]
+            session_id=session.id,
+            text="Share the survey results",
+            owner="sponsor",
+        )
+    )
+    store.finish_session(session.id)  # type: ignore[arg-type]
+    recap = build_recap(load_session_record(store, session.id))  # type: ignore[arg-type]
+    assert "- Share the survey results — your sponsor" in recap
+    assert "Marc" not in recap and "555" not in recap
+    copy = for_client(export_practice(store)).to_json()
+    assert "555-0101" not in copy and "not to be named" not in copy

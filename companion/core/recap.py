@@ -35,7 +35,13 @@ def _cleaned(record: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
 
 _GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
 _AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+_ENGAGEMENT_TEXT = (
+    "sponsor_name",
+    "sponsor_role",
+    "sponsor_contact",
+    "confidentiality",
+    "objective",
+)
 
 
 def client_name(record: SessionRecord) -> str:

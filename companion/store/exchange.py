@@ -220,7 +220,13 @@ def for_client(document: PracticeExport) -> PracticeExport:
 
 _GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
 _AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+_ENGAGEMENT_TEXT = (
+    "sponsor_name",
+    "sponsor_role",
+    "sponsor_contact",
+    "confidentiality",
+    "objective",
+)
 
 
 def _clean(record: BaseModel, fields: Iterable[str]) -> dict[str, str]:
