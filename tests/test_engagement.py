@@ -722,3 +722,33 @@ def test_a_private_sponsor_line_stays_out_of_client_copies(
     assert "Marc" not in recap and "555" not in recap
     copy = for_client(export_practice(store)).to_json()
     assert "555-0101" not in copy and "not to be named" not in copy
+
+
+@sync
+async def test_on_the_closing_screen_o_hands_an_action_to_the_sponsor(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    from textual.widgets import OptionList
+
+    from companion.tui.screens.closing import ClosingScreen
+
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    store.save_notes(session.id, "- [ ] Share the survey results\n")  # type: ignore[arg-type]
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        await pilot.press("f10")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        await pilot.press("o", "o")  # coachee -> coach -> the sponsor
+        line = str(screen.query_one("#actions", OptionList).get_option_at_index(0).prompt)
+        assert "Marc Dubois" in line
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+    assert [(a.text, a.owner) for a in store.actions(session_id=session.id)] == [
+        ("Share the survey results", "sponsor")
+    ]

@@ -402,7 +402,7 @@ class ClosingScreen(Screen[bool]):
 
     def _prompt(self, draft: ActionDraft) -> Content:
         action = draft.action
-        parts = [action.owner]
+        parts = [self._sponsor() or "sponsor" if action.owner == "sponsor" else action.owner]
         parts.append(f"due {action.due_on:%Y-%m-%d}" if action.due_on else "no due date")
         if action.goal_id is not None:
             parts.append(f"goal: {self._goal_names().get(action.goal_id, '?')}")
