@@ -35,6 +35,7 @@ ALL: list[str] = [migration.name for migration in migrations.pending(Database(me
 PERIODS_FROM = ALL.index("m005_session_periods") + 1  # the first version with session periods
 LEASES_FROM = ALL.index("m006_session_leases") + 1  # the first version with session leases
 CONTRACT_FROM = ALL.index("m007_contract_details") + 1  # sponsor contact and log consent
+GOAL_LIFE_FROM = ALL.index("m010_goal_lifecycle") + 1  # a goal's status day and earlier version
 APPLIED_AT = "2026-09-01 08:00:{:02d}.000000+00:00"  # recorded per migration, fixed
 
 Row = dict[str, object]
@@ -121,6 +122,10 @@ def rows_at(version: int) -> dict[str, list[Row]]:
         for row in tables["engagements"]:
             row["sponsor_contact"] = "marc@example.org" if row["sponsor_name"] else ""
             row["log_consent"] = 1
+    if version >= GOAL_LIFE_FROM:
+        for row in tables["goals"]:
+            row["status_on"] = None
+            row["adjusted_from"] = None
     order = [
         "clients", "engagements", "goals", "sessions", "notes", "session_periods",
         "step_timings", "actions", "goal_scores", "takeaways", "session_leases",

@@ -70,6 +70,42 @@ TABLE: list[tuple[str, list[object]]] = [
     ("search", ["search", "goal", "--limit", X]),
     ("actions", ["actions", "--client", X]),
     ("goals", ["goals", "--client", X]),
+    ("goals edit", ["goals", "edit", X, "--measurable", "m"]),
+    *[
+        ("goals edit", ["goals", "edit", "1", option, X])
+        for option in ("--specific", "--measurable", "--achievable", "--realistic", "--due")
+    ],
+    ("goals edit", ["goals", "edit", "1", "--ecological", X]),
+    ("goals set", ["goals", "set", X, "--status", "achieved"]),
+    ("goals set", ["goals", "set", "1", "--status", X]),
+    ("goals set", ["goals", "set", "1", "--status", "achieved", "--on", X]),
+    ("goals set", ["goals", "set", "1", "--status", "adjusted", "--new", X]),
+    ("actions edit", ["actions", "edit", X, "--text", "t"]),
+    *[
+        ("actions edit", ["actions", "edit", "1", option, X])
+        for option in ("--text", "--owner", "--due", "--status")
+    ],
+    ("engagement show", ["engagement", "show", "--client", X]),
+    ("engagement close", ["engagement", "close", "--client", X]),
+    ("engagement close", ["engagement", "close", "--client", "Ana", "--on", X]),
+    ("engagement set", ["engagement", "set", "--client", X, "--planned", "6"]),
+    *[
+        ("engagement set", ["engagement", "set", "--client", "Ana", option, X])
+        for option in (
+            "--sponsor",
+            "--sponsor-role",
+            "--sponsor-contact",
+            "--planned",
+            "--confidentiality",
+            "--billing",
+            "--format",
+            "--group-size",
+            "--objective",
+            "--start",
+            "--log-consent",
+        )
+    ],
+    ("start", ["start", "--client", "Ana", "--same-engagement", X]),
     ("clients list", ["clients", "list", X]),
     ("clients add", ["clients", "add", X]),
     ("clients add", ["clients", "add", "Bea", "--contact", X]),

@@ -258,10 +258,10 @@ async def test_close_session_stores_actions_scores_takeaways_and_next_date(
         assert isinstance(app.screen, ActionForm)
         await pilot.press("end")
         await type_text(pilot, " now")
-        await pilot.press("tab", "enter", "down", "enter")  # owner: coach
+        await pilot.press("tab", "down", "down", "enter")  # owner: coach
         await pilot.press("tab")
         await type_text(pilot, "2026-12-01")
-        await pilot.press("tab", "enter", "down", "enter")  # goal: the first active one
+        await pilot.press("tab", "down", "down", "enter")  # goal: the first active one
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
@@ -271,9 +271,9 @@ async def test_close_session_stores_actions_scores_takeaways_and_next_date(
         await pilot.press("ctrl+n")
         await settle(pilot)
         await type_text(pilot, "Call Marc")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # Enter goes through every field, the owner too
         await type_text(pilot, "2026-12-05")
-        await pilot.press("enter")  # Enter on the last text field saves the form
+        await pilot.press("enter", "enter")  # ... the goal, and after the last it saves
         await settle(pilot)
         assert action_lines(screen)[3] == "✓ Call Marc"
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from companion.core.dates import parse_date, parse_moment
+from companion.core.dates import due_in_words, parse_date, parse_moment
 
 TODAY = date(2026, 12, 2)
 
@@ -26,7 +26,7 @@ def test_dates_a_coach_types(text: str, day: date) -> None:
     assert parse_date(text, today=TODAY) == day
 
 
-@pytest.mark.parametrize("text", ["01/03/2027", "2027-02-29", "next week", "", "+d"])
+@pytest.mark.parametrize("text", ["01/03/2027", "2027-02-29", "next month", "", "+d", "fryday"])
 def test_anything_else_is_refused_with_the_form_to_use(text: str) -> None:
     with pytest.raises(ValueError, match="is not a date: use YYYY-MM-DD"):
         parse_date(text, today=TODAY)
@@ -39,3 +39,53 @@ def test_moments() -> None:
     for text in ("2026-11-25", "2026-11-25 25:00", "14:00", "2026-11-25 9:30"):
         with pytest.raises(ValueError, match="is not a date and time"):
             parse_moment(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("friday", date(2026, 12, 4)),  # TODAY is a Wednesday
+        ("Fri", date(2026, 12, 4)),
+        ("next Friday", date(2026, 12, 4)),
+        ("wednesday", date(2026, 12, 9)),  # the next one, not today
+        ("next week", date(2026, 12, 7)),  # its Monday
+        ("in 3 days", date(2026, 12, 5)),
+        ("in two weeks", date(2026, 12, 16)),
+        ("15 Jan", date(2027, 1, 15)),  # without a year: the nearest 15 January
+        ("15 nov", date(2026, 11, 15)),  # ... which may be past: a start date
+        ("Jan 15", date(2027, 1, 15)),
+        ("1st of March", date(2027, 3, 1)),
+        ("2 december", TODAY),
+        ("15 January 2028", date(2028, 1, 15)),
+        ("sept 3", date(2026, 9, 3)),
+    ],
+)
+def test_dates_in_words(text: str, day: date) -> None:
+    assert parse_date(text, today=TODAY) == day
+
+
+def test_a_day_the_calendar_lacks_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a day of the calendar"):
+        parse_date("31 feb", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Draft the 1:1 agenda by Friday", date(2026, 12, 4)),
+        ("Send the summary tomorrow", date(2026, 12, 3)),
+        ("Book the offsite next week", date(2026, 12, 7)),
+        ("Finish the survey by 15 Jan.", date(2027, 1, 15)),
+        ("Report to HR (due 2027-01-04)", date(2027, 1, 4)),
+        ("Talk to Sam before Monday, then by Thursday the plan", date(2026, 12, 3)),
+        ("Call May about the budget", None),
+        ("Prepare the Monday meeting", None),
+        ("Sunday walks with the team", None),
+    ],
+)
+def test_the_due_date_in_an_actions_words(text: str, day: date | None) -> None:
+    assert due_in_words(text, today=TODAY) == day
+
+
+def test_moments_with_words() -> None:
+    assert parse_moment("next friday 14:00", today=TODAY) == datetime(2026, 12, 4, 14, 0)

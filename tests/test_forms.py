@@ -206,7 +206,7 @@ async def test_goal_edit_keeps_identity_and_changes_status(
         assert app.screen.query_one("#specific", Input).value == sample.goal.specific
         assert app.screen.query_one("#timely", Input).value == "2027-01-31"
         app.screen.query_one("#status", Select).focus()
-        await pilot.press("enter", "down", "enter")  # open the list, active -> achieved
+        await pilot.press("down", "down", "enter")  # open the list, active -> achieved
         await pilot.press("ctrl+s")
         await pilot.pause()
     goal = app.result
@@ -247,10 +247,10 @@ async def test_action_form_adds_an_action_for_the_coach_tied_to_a_goal(
     async with app.run_test(size=(80, 24)) as pilot:
         assert not app.screen.query("#status")
         await type_text(pilot, "Send article")
-        await pilot.press("tab", "enter", "down", "enter")  # owner: coachee -> coach
+        await pilot.press("tab", "down", "down", "enter")  # owner: coachee -> coach
         await pilot.press("tab")
         await type_text(pilot, "2026-12-01")
-        await pilot.press("tab", "enter", "down", "enter")  # goal: none -> the goal
+        await pilot.press("tab", "down", "down", "enter")  # goal: none -> the goal
         await pilot.press("ctrl+s")
         await pilot.pause()
     action = app.result
@@ -273,7 +273,7 @@ async def test_action_text_is_required_and_due_date_must_parse(
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#due", Input).focus()
         await type_text(pilot, "31.12.2026")
-        await pilot.press("enter")  # Enter on the last text field tries to save
+        await pilot.press("enter", "enter")  # Enter goes on through the goal, then tries to save
         await pilot.pause()
         assert isinstance(app.screen, ActionForm)
         assert "Required" in error_of(app.screen, "text")
@@ -296,7 +296,7 @@ async def test_action_edit_marks_it_done(
         assert screen.query_one("#due", Input).value == "2026-11-20"
         assert screen.query_one("#goal", Select).value == sample.goal.id
         screen.query_one("#status", Select).focus()
-        await pilot.press("enter", "down", "enter")  # open -> done
+        await pilot.press("down", "down", "enter")  # open -> done
         await pilot.press("ctrl+s")
         await pilot.pause()
     action = app.result
@@ -329,7 +329,8 @@ def test_parse_date_takes_iso_and_short_unambiguous_forms() -> None:
     assert parse_date("Tomorrow", today=today) == date(2026, 11, 26)
     assert parse_date("+10d", today=today) == date(2026, 12, 5)
     assert parse_date("+2w", today=today) == date(2026, 12, 9)
-    for ambiguous in ("01/03/2027", "3/1/27", "20270301", "2027-W09-1", "march 1"):
+    assert parse_date("march 1", today=today) == date(2027, 3, 1)  # a month in words: one day
+    for ambiguous in ("01/03/2027", "3/1/27", "20270301", "2027-W09-1"):
         with pytest.raises(ValueError, match="YYYY-MM-DD"):
             parse_date(ambiguous, today=today)
     with pytest.raises(ValueError, match="not a day"):

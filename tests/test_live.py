@@ -384,8 +384,11 @@ async def test_earlier_actions_dropped_and_carried_forward(
         await settle(pilot, app)
         await pilot.press("ctrl+r", "c")
         await settle(pilot, app)
+        await pilot.press("enter")  # carrying forward asks its new due date: Enter keeps it
+        await settle(pilot, app)
         action = store.get_action(sample.action.id)  # type: ignore[arg-type]
         assert action.status == "open" and action.reviewed_session_id == session.id
+        assert action.due_on == sample.action.due_on
         await pilot.press("x")
         await settle(pilot, app)
         assert store.get_action(sample.action.id).status == "dropped"  # type: ignore[arg-type]

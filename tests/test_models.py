@@ -50,7 +50,7 @@ def test_names_and_texts_are_trimmed() -> None:
         (Goal, {"client_id": 1, "specific": "Run", "status": "paused"}),
         (Session, {"client_id": 1, "protocol_id": "grow", "mode": "zoom"}),
         (Session, {"client_id": 1, "protocol_id": "grow", "planned_minutes": 0}),
-        (Action, {"client_id": 1, "text": "x", "owner": "sponsor"}),
+        (Action, {"client_id": 1, "text": "x", "owner": "manager"}),
         (Action, {"client_id": 1, "text": "x", "status": "later"}),
         (Client, {"name": "Ana", "nickname": "A"}),  # unknown fields are refused
         (StepTiming, {"session_id": 1, "step_index": -1, "step_id": "goal"}),

@@ -179,8 +179,8 @@ BAD: dict[str, tuple[str, str, str]] = {
     "bad capture value": (
         GOOD.replace('capture = "actions"', 'capture = "homework"'),
         "steps[2].capture",
-        "'agreement', 'review_actions', 'scaling', 'actions' or 'takeaways' (found a string "
-        "'homework')",
+        "'agreement', 'review_actions', 'scaling', 'actions', 'takeaways', 'contract' or "
+        "'goals_review' (found a string 'homework')",
     ),
     "bad protocol id": (
         GOOD.replace('id = "walk"', 'id = "Walk Session"'),

@@ -78,6 +78,9 @@ def _expected_after_open(version: int) -> dict[str, list[dict[str, object]]]:
     for row in expected["engagements"]:  # m007: no contact recorded yet, consent assumed
         row.setdefault("sponsor_contact", "")
         row.setdefault("log_consent", 1)
+    for row in expected["goals"]:  # m010: no status day nor earlier version recorded yet
+        row.setdefault("status_on", None)
+        row.setdefault("adjusted_from", None)
     return expected
 
 

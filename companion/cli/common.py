@@ -178,7 +178,7 @@ pass_practice = click.make_pass_decorator(Practice)
 
 
 class DateParam(click.ParamType):
-    """A calendar date as companion.core.dates takes it: YYYY-MM-DD, today, yesterday, +7d, +2w."""
+    """A calendar date as companion.core.dates takes it: YYYY-MM-DD, today, +7d, friday, 15 jan."""
 
     name = "DATE"
 

@@ -37,6 +37,11 @@ from .common import Practice, UserError, pass_practice, run_screen
     show_default=True,
     help="Nudge towards the closing steps when this many minutes remain (0: never).",
 )
+@click.option(
+    "--same-engagement",
+    is_flag=True,
+    help="After the client's engagement was closed: continue it rather than open a new one.",
+)
 @pass_practice
 def start(
     practice: Practice,
@@ -45,10 +50,13 @@ def start(
     minutes: int | None,
     mode: str,
     nudge_minutes: int,
+    same_engagement: bool,
 ) -> None:
     """Start (or resume) a session with a client: protocol, clock, notes and sidebar.
 
-    If the client has a session that was not closed, the screen first offers to resume it.
+    If the client has a session that was not closed, the screen first offers to resume it. After
+    the client's engagement was closed, the session opens a new engagement (numbered from 1
+    again) unless --same-engagement.
     """
     if not client_name.strip():
         raise UserError("--client needs a name")
@@ -68,6 +76,7 @@ def start(
         protocol_id=protocol_id,
         minutes=minutes,
         mode=mode,  # type: ignore[arg-type]
+        same_engagement=same_engagement,
     )
     app = CompanionApp(
         lambda: practice.store,  # opened after the first paint, from a worker thread

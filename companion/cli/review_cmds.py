@@ -261,7 +261,9 @@ def goals(practice: Practice, client_name: str | None, as_json: bool) -> None:
         head = Text.assemble(
             (shown(goal.specific), "bold"), "  ", (shown(line.client_name), "cyan")
         )
-        facts = [goal.status]
+        facts = [goal.status + (f" on {goal.status_on}" if goal.status_on else "")]
+        if goal.adjusted_from is not None:
+            facts.append(f"adjusts goal {goal.adjusted_from}")
         if goal.timely:
             late = goal.status == "active" and goal.timely < today
             facts.append(f"due {goal.timely}" + (" (past)" if late else ""))

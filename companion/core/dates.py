@@ -1,8 +1,16 @@
 """Dates and moments as a coach types them, for the shell commands and the forms alike: pure.
 
-A date must mean one day only, so ISO dates (2027-03-01) and a few unambiguous short forms are
-taken (today, yesterday, tomorrow, +10d, +2w); day/month orders (01/03/2027) are refused, since
-they read differently on either side of the Atlantic. A moment is a date then HH:MM.
+A date must mean one day only, so ISO dates (2027-03-01) and unambiguous words are taken: today,
+yesterday, tomorrow, +10d, +2w, in 3 days, in 2 weeks, a weekday (friday, fri, next friday: the
+next one after today), next week (its Monday), and a day with its month written out (15 Jan,
+Jan 15, 15 January 2027: without a year, the nearest such day, ahead or past). Day/month orders in
+digits (01/03/2027) are refused, since they read differently on either side of the Atlantic.
+A moment is a date then HH:MM.
+
+A small parser rather than a date library: `dateparser` (the one that reads such words) takes
+longer to import than the closing screen takes to open, and guesses where a coach's dates must
+mean one day; these few forms are the ones coaches write beside an action ("by Friday").
+`due_in_words` finds such a date inside an action's text.
 """
 
 from __future__ import annotations
@@ -18,7 +26,37 @@ MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 # ASCII digits only, as for ids: `\d` would take '+٣d' for 3 days.
 _ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _RELATIVE = re.compile(r"^\+\s*(?P<count>[0-9]{1,3})\s*(?P<unit>[dw])$")
-_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tmrw": 1}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_WEEKDAY = (
+    r"(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_IN = re.compile(r"^in\s+(?P<count>[0-9]{1,3}|a|one|two|three)\s+(?P<unit>day|week)s?$")
+_NEXT_WEEKDAY = re.compile(rf"^(?:next\s+|this\s+|on\s+)?{_WEEKDAY}$")
+_DAY_MONTH = re.compile(
+    rf"^(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})"
+    r"(?:,?\s+(?P<year>[0-9]{4}))?$"
+)
+_MONTH_DAY = re.compile(
+    rf"^(?P<month>{_MONTH})\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>[0-9]{{4}}))?$"
+)
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _CLOCK = re.compile(r"^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
 
 
@@ -32,6 +70,9 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     if relative is not None:
         days = int(relative["count"]) * (7 if relative["unit"] == "w" else 1)
         return base + timedelta(days=days)
+    named = _named_day(cleaned, base)
+    if named is not None:
+        return named
     if _ISO.match(cleaned):
         try:
             return date.fromisoformat(cleaned)
@@ -44,10 +85,109 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     raise ValueError(f"{text.strip()!r} is not a date: use {DATE_FORMAT}, e.g. {example}")
 
 
+def _month_number(word: str) -> int | None:
+    word = word.rstrip(".")
+    for number, name in enumerate(MONTHS, start=1):
+        if (
+            len(word) >= 3
+            and name.startswith(word[:3])
+            and (name.startswith(word) or word == "sept")
+        ):
+            return number
+    return None
+
+
+def _weekday_number(word: str) -> int:
+    return next(n for n, name in enumerate(WEEKDAYS) if name.startswith(word[:3]))
+
+
+def _named_day(cleaned: str, base: date) -> date | None:
+    """The day words such as 'friday', 'next week', 'in 3 days' or '15 jan' name; None if none.
+
+    ValueError for a day the calendar does not have ('31 feb')."""
+    cleaned = " ".join(cleaned.split())
+    if cleaned == "next week":
+        return base + timedelta(days=7 - base.weekday())
+    if (found := _IN.match(cleaned)) is not None:
+        count = found["count"]
+        number = _COUNTS[count] if count in _COUNTS else int(count)
+        return base + timedelta(days=number * (7 if found["unit"] == "week" else 1))
+    if (found := _NEXT_WEEKDAY.match(cleaned)) is not None:
+        ahead = (_weekday_number(found["weekday"]) - base.weekday()) % 7
+        return base + timedelta(days=ahead or 7)
+    found = _DAY_MONTH.match(cleaned) or _MONTH_DAY.match(cleaned)
+    if found is None:
+        return None
+    month = _month_number(found["month"])
+    if month is None:
+        return None
+    day, year = int(found["day"]), found["year"]
+    try:
+        if year is not None:
+            return date(int(year), month, day)
+        candidates = [
+            date(year, month, day)
+            for year in (base.year - 1, base.year, base.year + 1)
+            if _exists(year, month, day)
+        ]
+        if not candidates:
+            raise ValueError
+        return min(candidates, key=lambda day: (abs((day - base).days), day < base))
+    except ValueError:
+        raise ValueError(f"{cleaned!r} is not a day of the calendar") from None
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_DUE = re.compile(
+    r"(?:^|\s|\()(?P<lead>by|before|due|on|until|till)?\s*(?P<when>"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|today|tomorrow|next\s+week"
+    r"|in\s+(?:[0-9]{1,3}|a|one|two|three)\s+(?:days?|weeks?)"
+    rf"|(?:next\s+|this\s+)?{_WEEKDAY.replace('?P<weekday>', '?:')}"
+    rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}})?"
+    rf"|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    r")(?=$|[\s.,;:!?)])",
+    re.IGNORECASE,
+)
+
+
+def due_in_words(text: str, *, today: date | None = None) -> date | None:
+    """The due date an action's own words give ('Draft the agenda by Friday'), or None.
+
+    A date needs 'by', 'before', 'due', 'on', 'until' before it, or to be an ISO date, 'today',
+    'tomorrow', 'next week' or 'in N days' anywhere: 'Call May' or 'the Monday meeting' name no
+    due date. The last such date in the text wins (the deadline usually closes the sentence)."""
+    base = today or terms.today()
+    found: date | None = None
+    for match in _DUE.finditer(text):
+        when = match["when"].lower()
+        needs_lead = not (
+            _ISO.match(when)
+            or when in {"today", "tomorrow"}
+            or when.startswith(("next week", "in "))
+        )
+        if needs_lead and match["lead"] is None:
+            continue
+        try:
+            found = parse_date(when, today=base)
+        except (ValueError, OverflowError):
+            continue
+    return found
+
+
 def parse_moment(text: str, *, today: date | None = None) -> datetime:
     """A date as parse_date takes it, then HH:MM ('2026-11-25 14:00', 'today 09:30')."""
-    parts = re.split(r"\s+|T(?=\d)", text.strip(), maxsplit=1)
-    day_text, clock = [*parts, ""][:2]
+    stripped = text.strip()
+    iso = re.match(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T(.*)$", stripped)
+    parts = [iso[1], iso[2]] if iso else stripped.rsplit(None, 1)
+    day_text, clock = [*parts, "", ""][:2]
     moment: time | None = None
     if _CLOCK.match(clock):
         try:

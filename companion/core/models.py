@@ -22,11 +22,11 @@ Billing = Literal["paid", "pro_bono"]
 EngagementFormat = Literal["individual", "group"]
 EngagementStatus = Literal["open", "closed"]
 GoalStatus = Literal["active", "achieved", "adjusted", "dropped"]
-ActionOwner = Literal["coachee", "coach"]
+ActionOwner = Literal["coachee", "coach", "sponsor"]
 ActionStatus = Literal["open", "done", "dropped"]
 
 GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "dropped")
-ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach")
+ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach", "sponsor")
 ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
 
 
@@ -114,6 +114,12 @@ class Goal(Record):
     ecological: OneLine = ""
     status: GoalStatus = "active"
     created_at: datetime = Field(default_factory=now)
+    status_on: date | None = Field(
+        default=None, description="The day it was achieved, adjusted or dropped."
+    )
+    adjusted_from: int | None = Field(
+        default=None, description="The goal this one is the adjusted version of."
+    )
 
 
 class Agreement(Record):
@@ -219,7 +225,7 @@ class StepTiming(Record):
 
 
 class Action(Record):
-    """Something the client (or the coach) commits to do before a later session."""
+    """Something the client, the coach or the sponsor commits to do before a later session."""
 
     id: int | None = None
     client_id: int

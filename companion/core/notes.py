@@ -39,6 +39,35 @@ def step_heading(title: str, at: datetime) -> str:
     return f"## {clean} · {at:%H:%M}"
 
 
+_HEADING = re.compile(r"^## (?P<title>.+) · [0-9]{2}:[0-9]{2}\s*$")
+
+
+def step_section_end(text: str, title: str) -> tuple[int, int] | None:
+    """Where the notes' section of step TITLE ends (row, column), or None if it has no heading.
+
+    The section is the last `## TITLE · HH:MM` heading step changes wrote, up to the next `## `
+    heading: its end is the end of its last line with text, or the line under the heading when
+    there is none yet. Revisiting a step puts the cursor there instead of a second heading."""
+    clean = " ".join(title.split()) or "Step"
+    lines = text.split("\n")
+    start = None
+    for row, line in enumerate(lines):
+        found = _HEADING.match(line)
+        if found is not None and found["title"] == clean:
+            start = row
+    if start is None:
+        return None
+    end = start
+    for row in range(start + 1, len(lines)):
+        if lines[row].startswith("## "):
+            break
+        if lines[row].strip():
+            end = row
+    if end == start:
+        return (start + 1, 0) if start + 1 < len(lines) else (start, len(lines[start]))
+    return end, len(lines[end])
+
+
 def is_private(line: str) -> bool:
     """True for a line meant for the coach only (see the module docstring for the exact rule)."""
     rest = line.lstrip().lstrip("\ufeff").lstrip()

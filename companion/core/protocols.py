@@ -31,7 +31,9 @@ from companion.core.protocol_files import builtin_protocols_dir as builtin_proto
 from companion.core.protocol_files import user_protocols_dir as user_protocols_dir
 
 ProtocolKind = Literal["first", "regular", "review", "closing", "other"]
-Capture = Literal["agreement", "review_actions", "scaling", "actions", "takeaways"]
+Capture = Literal[
+    "agreement", "review_actions", "scaling", "actions", "takeaways", "contract", "goals_review"
+]
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -194,7 +196,10 @@ def _found(value: object) -> str:
     kind = _TOML_TYPES.get(type(value), type(value).__name__)
     if isinstance(value, dict | list):
         return f"found {kind}"
-    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    try:
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    except ValueError:  # an integer of more digits than Python will print (over 4,300)
+        return f"found {kind} too long to show"
     return f"found {kind} {shown if len(shown) <= 40 else shown[:37] + '...'}"
 
 
@@ -363,3 +368,17 @@ def protocol_from_snapshot(snapshot: str) -> Protocol:
         return Protocol.model_construct(
             **{**data, "steps": [Step.model_construct(**step) for step in data["steps"]]}
         )
+
+
+def scaled_to(protocol: Protocol, minutes: int) -> Protocol:
+    """PROTOCOL with each step's timebox scaled to a session of MINUTES (at least 1 minute a
+    step), for `--minutes`: a 45-minute GROW keeps GROW's proportions. The same protocol when
+    MINUTES is its own duration."""
+    if minutes == protocol.duration_minutes or protocol.duration_minutes <= 0:
+        return protocol
+    ratio = minutes / protocol.duration_minutes
+    steps = [
+        step.model_copy(update={"minutes": max(1, round(step.minutes * ratio))})
+        for step in protocol.steps
+    ]
+    return protocol.model_copy(update={"steps": steps, "duration_minutes": minutes})

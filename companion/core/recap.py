@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from companion.core.models import Action, GoalProgress, SessionRecord
+from companion.core.models import Action, Goal, GoalProgress, SessionRecord
 from companion.core.notes import action_candidates, client_text, insights
 from companion.core.text import dated_file_name
 
@@ -35,7 +35,13 @@ def _cleaned(record: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
 
 _GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
 _AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+_ENGAGEMENT_TEXT = (
+    "sponsor_name",
+    "sponsor_role",
+    "sponsor_contact",
+    "confidentiality",
+    "objective",
+)
 
 
 def client_name(record: SessionRecord) -> str:
@@ -93,12 +99,16 @@ def first_name(name: str) -> str:
     return parts[0] if parts else name
 
 
-def _action_line(action: Action, goals: dict[int, str]) -> str:
-    who = "you" if action.owner == "coachee" else "me (your coach)"
-    details = [who]
+def _action_line(
+    action: Action, goals: dict[int, str], sponsor: str = "", *, carried: bool = False
+) -> str:
+    owners = {"coachee": "you", "coach": "me (your coach)", "sponsor": sponsor or "your sponsor"}
+    details = [owners[action.owner]]
     if action.due_on is not None:
         details.append(f"by {long_date(action.due_on)}")
     goal = goals.get(action.goal_id) if action.goal_id is not None else None
+    if carried:
+        details.append("carried forward")
     line = f"- {_one_line(action.text)} — {', '.join(details)}"
     if goal:
         line += f" (goal: {goal})"
@@ -116,6 +126,18 @@ def _progress_line(progress: GoalProgress) -> str:
     else:
         line += f" ({'up' if change > 0 else 'down'} {abs(change)} from {progress.previous_score})"
     return line
+
+
+def _achieved_here(goal: Goal, record: SessionRecord, *, whole_engagement: bool) -> bool:
+    """Whether the recap tells of GOAL achieved: on the session's day, or (WHOLE_ENGAGEMENT, the
+    closing session) at any time in the session's engagement up to that day."""
+    if goal.status != "achieved" or goal.status_on is None:
+        return False
+    day = record.session.started_at.date()
+    if not whole_engagement:
+        return goal.status_on == day
+    same = record.engagement is None or goal.engagement_id in (None, record.engagement.id)
+    return same and goal.status_on <= day
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
@@ -180,10 +202,13 @@ def build_recap(record: SessionRecord) -> str:
         [f"- {_one_line(text)}" for text in insights(record.notes.text)],
     )
 
+    sponsor = _one_line(record.engagement.sponsor_name) if record.engagement else ""
     stored = [a for a in record.actions_set if a.status != "dropped"]
-    actions = [_action_line(action, goals) for action in stored]
+    actions = [_action_line(action, goals, sponsor) for action in stored]
     if draft:
         actions += _draft_actions(record, stored)
+    carried = [a for a in record.actions_reviewed if a.status == "open"]
+    actions += [_action_line(a, goals, sponsor, carried=True) for a in carried]
     final = record.protocol is not None and record.protocol.kind == "closing"
     out += _section("Your next steps" if final else "Actions before our next session", actions)
 
@@ -193,6 +218,14 @@ def build_recap(record: SessionRecord) -> str:
         if a.status != "dropped"
     ]
     out += _section("Following up on earlier actions", followed)
+    out += _section(
+        "What you have achieved" if final else "Goals achieved",
+        [
+            f"- **{_one_line(p.goal.specific)}** (achieved on {long_date(p.goal.status_on)})"
+            for p in record.goals
+            if _achieved_here(p.goal, record, whole_engagement=final)
+        ],
+    )
 
     out += _section(
         "Goal progress",

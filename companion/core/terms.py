@@ -47,3 +47,5 @@ class SessionStart:
     protocol_id: str | None = None
     minutes: int | None = None
     mode: SessionMode = "video"
+    same_engagement: bool = False
+    """After the client's engagement was closed: take it up again rather than open a new one."""

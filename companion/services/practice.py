@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from companion.core.models import Session
+from companion.core.models import Engagement, Session
 from companion.core.protocols import ProtocolLibrary
 from companion.core.terms import SessionStart
 from companion.store import Store
@@ -32,7 +32,7 @@ def begin_session(
         protocol = protocols.default_for(first_session=not has_sessions)
     else:
         protocol = chosen
-    engagement = store.ensure_open_engagement(client.id)
+    engagement = engagement_for(store, client.id, same_engagement=start.same_engagement)
     session = Session(
         client_id=client.id,
         engagement_id=engagement.id,
@@ -42,3 +42,24 @@ def begin_session(
         mode=start.mode,
     )
     return store.add_session(session)
+
+
+CARRIED_TERMS = ("billing", "format", "group_size", "confidentiality", "log_consent")
+"""What a new engagement takes over from the client's last one: the practical terms, not the
+sponsor, objective or sessions planned, which each contract sets anew."""
+
+
+def engagement_for(store: Store, client_id: int, *, same_engagement: bool = False) -> Engagement:
+    """The engagement a new session of the client belongs to: the open one; after a close, a new
+    one (its sessions numbered from 1 again, with the last one's practical terms), or with
+    SAME_ENGAGEMENT the closed one taken up again."""
+    current = store.open_engagement(client_id)
+    if current is not None:
+        return current
+    latest = store.latest_engagement(client_id)
+    if latest is None or latest.id is None:
+        return store.add_engagement(Engagement(client_id=client_id))
+    if same_engagement:
+        return store.reopen_engagement(latest.id)
+    terms = {name: getattr(latest, name) for name in CARRIED_TERMS}
+    return store.add_engagement(Engagement(client_id=client_id, **terms))

@@ -178,6 +178,10 @@ def for_client(document: PracticeExport) -> PracticeExport:
     goals = [g.model_copy(update=_clean(g, _GOAL_TEXT)) for g in document.goals]
     kept_goals = [g for g in goals if g.specific.strip()]
     kept_goal_ids = {g.id for g in kept_goals}
+    kept_goals = [  # an adjusted goal whose earlier version was private keeps no link to it
+        g if g.adjusted_from in kept_goal_ids else g.model_copy(update={"adjusted_from": None})
+        for g in kept_goals
+    ]
     actions = []
     for action in document.actions:
         text = _public(action.text).strip()
@@ -216,7 +220,13 @@ def for_client(document: PracticeExport) -> PracticeExport:
 
 _GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
 _AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = ("sponsor_name", "sponsor_role", "confidentiality", "objective")
+_ENGAGEMENT_TEXT = (
+    "sponsor_name",
+    "sponsor_role",
+    "sponsor_contact",
+    "confidentiality",
+    "objective",
+)
 
 
 def _clean(record: BaseModel, fields: Iterable[str]) -> dict[str, str]:
@@ -323,6 +333,7 @@ def _check_references(document: PracticeExport) -> None:
     check("engagements", "client_id", "clients")
     check("goals", "client_id", "clients")
     check("goals", "engagement_id", "engagements", optional=True)
+    check("goals", "adjusted_from", "goals", optional=True)
     check("sessions", "client_id", "clients")
     check("sessions", "engagement_id", "engagements", optional=True)
     check("notes", "session_id", "sessions")
@@ -421,6 +432,10 @@ class _Importer:
                 update={
                     "client_id": self.clients[goal.client_id],
                     "engagement_id": self._maybe(self.engagements, goal.engagement_id),
+                    # the earlier version, placed before it (goals come in id order)
+                    "adjusted_from": (
+                        self.goals.get(goal.adjusted_from) if goal.adjusted_from else None
+                    ),
                 }
             )
             self.goals[goal.id] = self._place(

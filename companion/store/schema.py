@@ -217,3 +217,43 @@ def m007_contract_details(db: Database) -> None:
         "ALTER TABLE engagements ADD COLUMN log_consent INTEGER NOT NULL DEFAULT 1 "
         "CHECK (log_consent IN (0, 1))"
     )
+
+
+@migrations()
+def m010_goal_lifecycle(db: Database) -> None:
+    """Goals through their life: the day a status was given, and an adjusted goal's earlier
+    version; actions owned by the sponsor too (SQLite cannot change a CHECK, so `actions` is
+    rebuilt with the same rows, ids, indexes and search triggers)."""
+    db.execute("ALTER TABLE goals ADD COLUMN status_on TEXT")
+    db.execute(
+        "ALTER TABLE goals ADD COLUMN adjusted_from INTEGER "
+        "REFERENCES goals (id) ON DELETE SET NULL"
+    )
+    kept = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'actions' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+        ).fetchall()
+    ]
+    columns = [row[1] for row in db.execute("PRAGMA table_info(actions)").fetchall()]
+    db.execute(
+        "CREATE TABLE actions_m010 ("
+        "id INTEGER PRIMARY KEY, "
+        "client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE, "
+        "session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL, "
+        "reviewed_session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL, "
+        "text TEXT NOT NULL, "
+        "owner TEXT NOT NULL DEFAULT 'coachee' CHECK (owner IN ('coachee', 'coach', 'sponsor')), "
+        "due_on TEXT, "
+        "goal_id INTEGER REFERENCES goals (id) ON DELETE SET NULL, "
+        "status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')), "
+        "created_at TEXT NOT NULL, "
+        "closed_at TEXT)"
+    )
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO actions_m010 ({names}) SELECT {names} FROM actions")
+    db.execute("DROP TABLE actions")
+    db.execute("ALTER TABLE actions_m010 RENAME TO actions")
+    for sql in kept:
+        db.execute(sql)

@@ -34,6 +34,7 @@ from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checked import record_clean_close
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
+from .lifecycle import Lifecycle
 from .paths import create_private_file, resolve_db_path
 from .rows import (
     constraint_refusals,
@@ -92,7 +93,7 @@ def _session_filter(
     return " AND ".join(clauses) or None, args
 
 
-class Store(Timekeeping, Leases):
+class Store(Timekeeping, Leases, Lifecycle):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
     def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:
@@ -475,8 +476,10 @@ class Store(Timekeeping, Leases):
         scores: dict[int, int] | None = None,
         takeaways: Iterable[str] = (),
         next_session_on: date | None = None,
+        end_engagement: bool = False,
     ) -> Session:
-        """Close a session with what the closing screen confirmed, all or nothing.
+        """Close a session with what the closing screen confirmed, all or nothing; with
+        END_ENGAGEMENT (the closing protocol's end) its engagement closes on the session's day.
 
         A first close ends the latest period at the end time and stores the time in session (the
         sum of the periods) as its duration; a finished session closed again keeps its end time
@@ -509,6 +512,9 @@ class Store(Timekeeping, Leases):
                 }
             )
             self.save_session(session)
+            if end_engagement and session.engagement_id is not None:
+                started = self.get_engagement(session.engagement_id).start_date
+                self.close_engagement(session.engagement_id, max(ended.date(), started))
         return session
 
     # -- notes -------------------------------------------------------------------------------

@@ -345,6 +345,8 @@ class ClosingView(View):
     takeaways: list[str] = []
     markers: list[str] = []
     """The PCC markers of the steps the session went through (companion.core.markers)."""
+    achieved: list[Goal] = []
+    """The goals of the session's engagement achieved so far: the closing assessment."""
 
     @property
     def sessions_planned(self) -> int | None:
@@ -388,6 +390,11 @@ def closing_view(store: Store, session_id: int) -> ClosingView:
         action_goals=active + [goal for goal in goals if goal.id in linked],
         takeaways=takeaways,
         markers=protocol.markers_of(visited) if protocol is not None else [],
+        achieved=[
+            goal
+            for goal in goals
+            if goal.status == "achieved" and goal.engagement_id in (None, session.engagement_id)
+        ],
     )
 
 

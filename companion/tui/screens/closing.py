@@ -33,6 +33,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from companion.core.dates import due_in_words
 from companion.core.markers import markers_line
 from companion.core.models import Action, Goal, GoalProgress, now
 from companion.core.notes import action_candidates
@@ -40,6 +41,7 @@ from companion.store import Store, StoreError
 from companion.store.views import ClosingView, closing_view
 from companion.tui.host import host
 from companion.tui.saving import describe, passing
+from companion.tui.screens.engagement_dialogs import ends_engagement
 from companion.tui.screens.forms import ActionForm, goal_label, new_action
 from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
@@ -76,16 +78,25 @@ class ActionDraft:
 
 
 def closing_actions(
-    notes_text: str, stored: list[Action], *, client_id: int, session_id: int
+    notes_text: str,
+    stored: list[Action],
+    *,
+    client_id: int,
+    session_id: int,
+    today: date | None = None,
 ) -> list[ActionDraft]:
-    """The session's stored actions, then the notes' action lines not already among them."""
+    """The session's stored actions, then the notes' action lines not already among them, each
+    with the due date its words give ('by Friday': the Friday after TODAY)."""
     drafts = [ActionDraft(action, kept=action.status != "dropped") for action in stored]
     seen = {_same_text(action.text) for action in stored}
     for text in action_candidates(notes_text):
         if _same_text(text) in seen:
             continue
         seen.add(_same_text(text))
-        drafts.append(ActionDraft(Action(client_id=client_id, session_id=session_id, text=text)))
+        due = due_in_words(text, today=today)  # 'by Friday': a date, and the words kept
+        drafts.append(
+            ActionDraft(Action(client_id=client_id, session_id=session_id, text=text, due_on=due))
+        )
     return drafts
 
 
@@ -124,8 +135,12 @@ def view_drafts(view: ClosingView) -> list[ActionDraft]:
     """The action list the closing screen starts from (see closing_actions)."""
     session = view.session
     assert session.id is not None
-    return closing_actions(
-        view.notes, view.actions, client_id=session.client_id, session_id=session.id
+    return closing_actions(  # 'by Friday' was said in the session: the Friday after its day
+        view.notes,
+        view.actions,
+        client_id=session.client_id,
+        session_id=session.id,
+        today=session.started_at.date(),
     )
 
 
@@ -195,7 +210,7 @@ class ActionList(OptionList):
             "screen.swap_owner",
             "Swap action owner",
             show=False,
-            tooltip="Coachee or coach does the highlighted action",
+            tooltip="Who does the highlighted action: coachee, coach, or the sponsor",
             id="closing-actions.owner",
         ),
     ]
@@ -329,13 +344,19 @@ class ClosingScreen(Screen[bool]):
         if data.sessions_planned:
             number += f" of {data.sessions_planned}"
         started = f"{data.session.started_at:%Y-%m-%d %H:%M}"
-        self.query_one("#summary", Static).update(
-            Content.assemble(
-                (data.client.name, "bold"),
-                f" · {number} · started {started} · planned {data.session.planned_minutes} min",
-                (f"\n{markers_line(data.markers)}" if data.markers else "", "dim"),
-            )
+        summary = Content.assemble(
+            (data.client.name, "bold"),
+            f" · {number} · started {started} · planned {data.session.planned_minutes} min",
+            (f"\n{markers_line(data.markers)}" if data.markers else "", "dim"),
         )
+        if ends_engagement(data.session):  # the closing assessment: what the coaching achieved
+            achieved = "; ".join(goal.specific for goal in data.achieved) or "no goal marked yet"
+            summary += Content.assemble(
+                ("\nClosing this session ends the engagement. ", "$text-warning"),
+                ("Achieved: ", "bold"),
+                achieved,
+            )
+        self.query_one("#summary", Static).update(summary)
         self.sub_title = f"Closing: {data.client.name}"
         self._fill_actions()
         self.query_one("#scores", Vertical).mount_all(self._score_rows(data.goals))
@@ -383,7 +404,7 @@ class ClosingScreen(Screen[bool]):
 
     def _prompt(self, draft: ActionDraft) -> Content:
         action = draft.action
-        parts = [action.owner]
+        parts = [self._sponsor() or "sponsor" if action.owner == "sponsor" else action.owner]
         parts.append(f"due {action.due_on:%Y-%m-%d}" if action.due_on else "no due date")
         if action.goal_id is not None:
             parts.append(f"goal: {self._goal_names().get(action.goal_id, '?')}")
@@ -416,6 +437,11 @@ class ClosingScreen(Screen[bool]):
             actions.highlighted = min(keep, len(self.drafts) - 1)
         self.refresh_bindings()
 
+    def _sponsor(self) -> str:
+        """The sponsor's name in a three-party engagement (who may then own an action)."""
+        engagement = self.data.engagement if self.data is not None else None
+        return engagement.sponsor_name if engagement is not None else ""
+
     def chosen(self) -> int | None:
         """The index of the highlighted action, if any."""
         highlighted = self.query_one("#actions", ActionList).highlighted
@@ -433,7 +459,9 @@ class ClosingScreen(Screen[bool]):
         index = self.chosen()
         if index is not None:
             action = self.drafts[index].action
-            owner = "coach" if action.owner == "coachee" else "coachee"
+            owners = ["coachee", "coach"] + (["sponsor"] if self._sponsor() else [])
+            at = owners.index(action.owner) if action.owner in owners else -1
+            owner = owners[(at + 1) % len(owners)]  # coachee, coach, the sponsor, round again
             self.drafts[index].action = action.model_copy(update={"owner": owner})
             self._fill_actions()
 
@@ -448,7 +476,10 @@ class ClosingScreen(Screen[bool]):
                 self._fill_actions(index)
             self.query_one("#actions", ActionList).focus()
 
-        self.app.push_screen(ActionForm(self.drafts[index].action, self.data.action_goals), edited)
+        self.app.push_screen(
+            ActionForm(self.drafts[index].action, self.data.action_goals, sponsor=self._sponsor()),
+            edited,
+        )
 
     def action_add_action(self) -> None:
         if self.data is None:
@@ -462,7 +493,9 @@ class ClosingScreen(Screen[bool]):
             self.query_one("#actions", ActionList).focus()
 
         draft = new_action(session.client_id, self.session_id)
-        self.app.push_screen(ActionForm(draft, self.data.action_goals), added)
+        self.app.push_screen(
+            ActionForm(draft, self.data.action_goals, sponsor=self._sponsor()), added
+        )
 
     @on(OptionList.OptionSelected, "#actions")
     def _action_chosen(self) -> None:
@@ -555,6 +588,7 @@ class ClosingScreen(Screen[bool]):
                 scores=entries.scores,
                 takeaways=entries.takeaways,
                 next_session_on=entries.next_session_on,
+                end_engagement=ends_engagement(self.data.session),
             )
         except StoreError as error:
             if not passing(error):

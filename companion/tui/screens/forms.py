@@ -37,6 +37,7 @@ from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
     DateValidator,
     ExactInput,
+    FieldSelect,
     FormField,
     parse_date,
 )
@@ -191,12 +192,17 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     @on(Input.Submitted)
     def _next_or_save(self, event: Input.Submitted) -> None:
-        """Enter moves to the next text field; on the last one it saves."""
+        """Enter moves to the next field (a choice too); on the last one it saves."""
         event.stop()
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+        self.next_field(event.input)
+
+    def next_field(self, widget: Widget) -> None:
+        """Focus the field after WIDGET (text fields and choices, in order), or save after the
+        last one."""
+        chain = [w for w in self.query("Input, FieldSelect") if w.focusable]
+        index = chain.index(widget) if widget in chain else len(chain)
+        if index + 1 < len(chain):
+            chain[index + 1].focus()
         else:
             self.action_save()
 
@@ -223,7 +229,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 def _status_field(statuses: Sequence[str], value: str) -> FormField:
     return FormField(
         "Status",
-        Select[str](
+        FieldSelect(
             [(status, status) for status in statuses],
             value=value,
             allow_blank=False,
@@ -355,10 +361,16 @@ class GoalForm(FormScreen[Goal]):
 class ActionForm(FormScreen[Action]):
     """Add (action.id is None) or edit an action: what, who, by when, towards which goal."""
 
-    def __init__(self, action: Action, goals: list[Goal]) -> None:
+    def __init__(self, action: Action, goals: list[Goal], *, sponsor: str = "") -> None:
         super().__init__(classes="action-form")
         self.draft = action
         self.goals = goals
+        self.owners: list[str] = [
+            owner
+            for owner in ACTION_OWNERS
+            if owner != "sponsor" or sponsor or action.owner == "sponsor"
+        ]
+        """Who may own it: the sponsor too in a three-party engagement (SPONSOR their name)."""
         self.heading = (
             "Edit the action" if action.id is not None or action.text else "Add an action"
         )
@@ -372,8 +384,8 @@ class ActionForm(FormScreen[Action]):
         )
         yield FormField(
             "Owner",
-            Select[str](
-                [(owner, owner) for owner in ACTION_OWNERS],
+            FieldSelect(
+                [(owner, owner) for owner in self.owners],
                 value=action.owner,
                 allow_blank=False,
                 compact=True,
@@ -386,7 +398,7 @@ class ActionForm(FormScreen[Action]):
             options.append(("(a goal no longer active)", action.goal_id))
         yield FormField(
             "Goal",
-            Select[int](
+            FieldSelect(
                 options,
                 value=action.goal_id if action.goal_id is not None else Select.NULL,
                 prompt="No goal",

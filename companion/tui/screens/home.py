@@ -100,6 +100,14 @@ class HomeScreen(Screen[None]):
             id="home.due-actions",
         ),
         Binding(
+            "c",
+            "contract",
+            "Edit coaching contract",
+            show=False,
+            tooltip="Edit the chosen client's coaching contract",
+            id="home.contract",
+        ),
+        Binding(
             "ctrl+r",
             "refresh",
             "Refresh",
@@ -274,9 +282,11 @@ class HomeScreen(Screen[None]):
 
     def _start(self, client_name: str) -> bool:
         """Start a session (the app first offers to resume one the client left unfinished)."""
+        from companion.tui.screens.engagement_dialogs import start_asking
+
         start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
-            host(self).start_or_resume(start)
+            start_asking(self, start)  # asks first if the client's engagement was closed
         except (CompanionError, ValueError) as error:  # the store's, a protocol's
             self.notify(str(error), title="Could not start the session", severity="error")
             return False
@@ -290,6 +300,15 @@ class HomeScreen(Screen[None]):
             self.action_new_client()
             return
         self._start(client.name)
+
+    def action_contract(self) -> None:
+        from companion.tui.screens.engagement_dialogs import edit_contract
+
+        client = self._chosen_client()
+        if client is None:
+            self.notify("Choose a client first (n finds one).")
+            return
+        edit_contract(self, client, saved=self.load)
 
     def action_new_client(self) -> None:
         self.query_one("#new-client", Input).focus()

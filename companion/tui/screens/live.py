@@ -91,6 +91,24 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
             id="live.add-goal",
         ),
         Binding(
+            "f9",
+            "edit_contract",
+            "Edit coaching contract",
+            priority=True,
+            show=False,
+            tooltip="The engagement: sponsor, confidentiality, sessions planned, billing, aim",
+            id="live.contract",
+        ),
+        Binding(
+            "f12",
+            "goals_review",
+            "Goals review",
+            priority=True,
+            show=False,
+            tooltip="Each goal with its scores: mark it achieved, adjusted or dropped, or edit it",
+            id="live.goals-review",
+        ),
+        Binding(
             "f10",
             "end_session",
             "End",
@@ -277,6 +295,13 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
         pane.show_step(index)
         self._tick()
         self.changed_notes()
+        offers = {
+            "contract": "f9 opens the coaching contract to record what you agree here.",
+            "goals_review": "f12 opens the goals: achieved, adjusted or dropped, one key each.",
+        }
+        step = self.protocol.steps[index]
+        if step.capture in offers:  # offered, never forced on the notes
+            self.notify(offers[step.capture], title=step.title, timeout=6)
 
     def enter_step(self, index: int) -> None:
         """Record entering step INDEX (on the writer) and add its heading to the notes."""
@@ -290,7 +315,8 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
         )
         self.record("the step change", lambda: store.enter_step(session_id, index, step.id, at))
         self.session = self.session.model_copy(update={"current_step": index})
-        self.notes.append_heading(step_heading(step.title, at))
+        if not self.notes.go_to_section(step.title):  # revisited: its section, no new heading
+            self.notes.append_heading(step_heading(step.title, at))
 
     def action_next_step(self) -> None:
         current = self.query_one(ProtocolPane).current

@@ -24,6 +24,13 @@ class LiveCommands(ScreenCommands):
                 (f"{title} (earlier action)", help_text, run)
                 for title, help_text, run in widget_commands(screen.review_list)
             ]
+        found.append(
+            (
+                "Engagement contract: sponsor, sessions planned, confidentiality",
+                "Edit the coaching contract (f9)",
+                screen.action_edit_contract,
+            )
+        )
         for index, step in enumerate(screen.protocol.steps):
             found.append(
                 (f"Step {index + 1}: {step.title}", step.purpose, partial(screen.go_to, index))

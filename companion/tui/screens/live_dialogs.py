@@ -42,14 +42,23 @@ class StepPicker(ModalScreen[int | None]):
         *[
             Binding(
                 str(n),
-                f"pick({n - 1})",
+                f"digit({n})",
                 show=False,
-                tooltip=f"Step {n}",
+                tooltip=f"Step {n} (or the first digit of step {n}0 and on)",
                 id=f"step-picker.step-{n}",
             )
             for n in range(1, 10)
         ],
+        Binding(
+            "0",
+            "digit(0)",
+            show=False,
+            tooltip="The second digit of step 10, 20...",
+            id="step-picker.digit-0",
+        ),
     ]
+    typed = ""
+    """The digits typed so far: '1' waits for a second digit when there are ten steps or more."""
 
     def __init__(self, protocol: Protocol, current: int) -> None:
         super().__init__()
@@ -59,7 +68,7 @@ class StepPicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker") as box:
             box.border_title = "Jump to step"
-            box.border_subtitle = "number or Enter · Esc stays"
+            box.border_subtitle = "its number (two digits from 10) or Enter · Esc stays"
             yield OptionList(
                 *[
                     Option(f"{i + 1}  {step.title}  ({step.minutes} min)", id=f"pick-{i}")
@@ -74,6 +83,22 @@ class StepPicker(ModalScreen[int | None]):
     def action_pick(self, index: int) -> None:
         if index < len(self.protocol.steps):
             self.dismiss(index)
+
+    def action_digit(self, digit: int) -> None:
+        """Type a step's number: picked as soon as no further digit could make another step;
+        until then highlighted (Enter picks it)."""
+        count = len(self.protocol.steps)
+        typed = self.typed + str(digit)
+        if int(typed) > count or int(typed) == 0:
+            typed = str(digit) if 0 < digit <= count else ""
+        self.typed = typed
+        if not typed:
+            return
+        number = int(typed)
+        if number * 10 > count:  # no step number starts with these digits and goes on
+            self.dismiss(number - 1)
+            return
+        self.query_one(OptionList).highlighted = number - 1
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

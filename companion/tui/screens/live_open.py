@@ -52,6 +52,9 @@ class Loaded:
     session: Session
     client: Client
     protocol: Protocol
+    """The protocol as used: its timeboxes scaled to the session's planned length."""
+    scaled_from: int | None
+    """The protocol's own length when its timeboxes were scaled, else None."""
     timing: StepTiming | None
     """The step timing still open (a resumed session), if any."""
     notes: str
@@ -211,14 +214,17 @@ class LiveOpening(LiveBase):
 
     def _read_and_fill(self, session_id: int, read_only: bool = False) -> None:
         """(thread) The reads the filled-in screen needs, then the frame filled on the loop."""
-        from companion.core.protocols import protocol_from_snapshot
+        from companion.core.protocols import protocol_from_snapshot, scaled_to
         from companion.store.views import sidebar_view
 
         session = self.store.get_session(session_id)
+        as_written = protocol_from_snapshot(session.protocol_snapshot)
+        protocol = scaled_to(as_written, session.planned_minutes)
         loaded = Loaded(
             session=session,
             client=self.store.get_client(session.client_id),
-            protocol=protocol_from_snapshot(session.protocol_snapshot),
+            protocol=protocol,
+            scaled_from=as_written.duration_minutes if protocol is not as_written else None,
             timing=next(
                 (t for t in reversed(self.store.step_timings(session_id)) if t.left_at is None),
                 None,
@@ -243,6 +249,7 @@ class LiveOpening(LiveBase):
         self.session_id = session_id
         self.session, self.client = loaded.session, loaded.client
         self.protocol, self.timing = loaded.protocol, loaded.timing
+        self.scaled_from = loaded.scaled_from
         current = min(self.session.current_step, len(self.protocol.steps) - 1)
         typed = notes.text  # from here to load_notes nothing awaits: no key slips between
         self.query_one("#session-title", Static).update(self.title_line())
@@ -261,12 +268,23 @@ class LiveOpening(LiveBase):
         if entered or typed.strip():
             self.changed_notes()  # saved at once: these words were typed before the load
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        self._show_scaling()
         await self.query_one(Sidebar).fill(loaded.sidebar)
         self.loaded = True
         self.show_running()
         self.start_heartbeat()
         self._mention_bad_protocol_files()
         self._offer_rescue(loaded.notes, loaded.rescued)
+
+    scaled_from: int | None = None
+    """The protocol's own length when `--minutes` scaled its timeboxes to the session's."""
+
+    def _show_scaling(self) -> None:
+        """Say on the protocol pane that its timeboxes were scaled, and from what."""
+        if self.scaled_from is not None:
+            self.query_one(
+                ProtocolPane
+            ).border_subtitle = f"scaled {self.scaled_from}→{self.session.planned_minutes} min"
 
     def _mention_bad_protocol_files(self) -> None:
         """One quiet line when protocol files were skipped: not silent, not in the way."""
@@ -321,6 +339,7 @@ class LiveOpening(LiveBase):
         self.notes.read_only = True
         self.notes.border_title = "Notes · read-only: open in another window"
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
+        self._show_scaling()
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
         self.show_running()

@@ -16,7 +16,7 @@ from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
 if TYPE_CHECKING:
-    from companion.core.models import Action, Agreement, Goal
+    from companion.core.models import Action, Agreement, Engagement, Goal
     from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
 
@@ -59,6 +59,45 @@ class LiveRecording(LiveBase):
 
         self.app.push_screen(AgreementForm(self.session.agreement), saved)
 
+    def action_edit_contract(self) -> None:
+        from companion.tui.screens.contract_form import ContractForm
+
+        engagement_id = self.session.engagement_id
+        try:
+            engagement = (
+                self.store.get_engagement(engagement_id) if engagement_id is not None else None
+            )
+        except CompanionError as error:
+            self.notify(str(error), title="Contract not read", severity="error")
+            return
+        if engagement is None:
+            self.notify("This session belongs to no engagement.", severity="warning")
+            return
+
+        def saved(contract: Engagement | None) -> None:
+            if contract is not None:
+                self._record_then_show("the contract", lambda: self.store.save_engagement(contract))
+            self.action_focus_notes()
+
+        self.app.push_screen(ContractForm(engagement, self.client.name), saved)
+
+    def action_goals_review(self) -> None:
+        from companion.tui.screens.goals_review import GoalsReview
+
+        try:
+            goals = self.sidebar_data().goals
+        except CompanionError as error:
+            self.notify(str(error), title="Goals not read", severity="error")
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._record_then_show("the goals", lambda: None)  # the sidebar reads again
+            self.action_focus_notes()
+
+        today = self.clock().date()
+        self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
+
     def action_add_goal(self) -> None:
         from companion.tui.screens.forms import GoalForm, new_goal
 
@@ -81,13 +120,16 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the action", lambda: self.store.save_action(owned))
             self.action_focus_notes()
 
+        sponsor = ""
         try:
             goals = self.store.goals(self.session.client_id, status="active")
+            if self.session.engagement_id is not None:
+                sponsor = self.store.get_engagement(self.session.engagement_id).sponsor_name
         except CompanionError as error:
             self.notify(str(error), title="Goals not read", severity="error")
             goals = []
         draft = new_action(self.session.client_id, self.session_id)
-        self.app.push_screen(ActionForm(draft, goals), saved)
+        self.app.push_screen(ActionForm(draft, goals, sponsor=sponsor), saved)
 
     def action_review(self) -> None:
         reviews = self.review_list
@@ -99,12 +141,39 @@ class LiveRecording(LiveBase):
 
     @on(ReviewList.Reviewed)
     def _reviewed(self, event: ReviewList.Reviewed) -> None:
-        status = "open" if event.review == "carried" else event.review
         action_id, session_id = event.action_id, self.session_id
+        if event.review == "carried":
+            self._carry_forward(action_id)
+            return
+        status = event.review
         self._record_then_show(
             "the follow-up",
             lambda: self.store.set_action_status(action_id, status, reviewed_in=session_id),
         )
+
+    def _carry_forward(self, action_id: int) -> None:
+        """Carried forward: ask its new due date, then keep it open with that date."""
+        from companion.tui.screens.carry_form import CarryForwardForm, NewDueDate
+
+        try:
+            action = self.store.get_action(action_id)
+        except CompanionError as error:
+            self.notify(str(error), title="Action not read", severity="error")
+            return
+        session_id, store = self.session_id, self.store
+
+        def chosen(answer: NewDueDate | None) -> None:
+            if answer is not None:
+
+                def write() -> None:
+                    store.set_action_status(action_id, "open", reviewed_in=session_id)
+                    stored = store.get_action(action_id)
+                    store.save_action(stored.model_copy(update={"due_on": answer.due_on}))
+
+                self._record_then_show("the follow-up", write)
+            self.review_list.focus()
+
+        self.app.push_screen(CarryForwardForm(action), chosen)
 
     # -- recap and the end -------------------------------------------------------------------
 

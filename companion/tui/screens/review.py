@@ -73,8 +73,11 @@ class ReviewBase(Screen[None]):
         self.dismiss()
 
     def start_next_session(self, client: Client) -> None:
-        """Start the client's next session (the app first offers to resume one not finished)."""
-        host(self).start_or_resume(SessionStart(client.name))
+        """Start the client's next session (the app first offers to resume one not finished,
+        and asks about the engagement if it was closed)."""
+        from companion.tui.screens.engagement_dialogs import start_asking
+
+        start_asking(self, SessionStart(client.name))
 
     def action_search(self) -> None:
         """Back to the top of the review, with the cursor in the search box."""
@@ -388,6 +391,14 @@ class TimelineScreen(ReviewBase):
         ),
         search_key("timeline"),
         Binding(
+            "c",
+            "contract",
+            "Edit coaching contract",
+            show=False,
+            tooltip="Edit the coaching contract: sponsor, sessions planned, confidentiality",
+            id="timeline.contract",
+        ),
+        Binding(
             "o",
             "open",
             "Open session",
@@ -507,8 +518,17 @@ class TimelineScreen(ReviewBase):
             table.add_column(label, width=width, key=label)
         table.add_column("Agreement", width=max(10, room), key="agreement")
         self._table_width = table.size.width
+        from companion.tui.widgets.engagement_blocks import engagement_blocks, engagement_heading
+
+        blocks = engagement_blocks(self.data)
         for numbered in self.data.sessions:
             session = numbered.session
+            if session.id in blocks:  # each engagement its own block, headed by its contract
+                engagement = blocks[session.id]
+                table.add_row(
+                    "", "", "", "", _rich(engagement_heading(engagement)),
+                    key=f"engagement-{engagement.id}",
+                )  # fmt: skip
             table.add_row(
                 str(numbered.number),
                 fmt.day_and_time(session.started_at),
@@ -561,9 +581,15 @@ class TimelineScreen(ReviewBase):
             )
         return Content.assemble(*parts)
 
+    def action_contract(self) -> None:
+        from companion.tui.screens.engagement_dialogs import edit_contract
+
+        if self.data is not None:
+            edit_contract(self, self.data.client, saved=self.load)
+
     @on(DataTable.RowSelected, "#sessions")
     def _session_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
+        if event.row_key.value is not None and event.row_key.value.isdigit():
             self.app.push_screen(SessionScreen(int(event.row_key.value)))
 
     def action_open(self) -> None:

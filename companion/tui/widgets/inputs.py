@@ -1,21 +1,24 @@
 """Small input helpers shared by the forms and the closing screen: dates, scores, labelled fields.
 
-A date typed by a coach must mean one day only, so the forms take ISO dates (2027-03-01) and a few
-unambiguous short forms (today, tomorrow, +10d, +2w). Day/month orders (01/03/2027) are refused:
-they read differently on either side of the Atlantic.
+A date typed by a coach must mean one day only, so the forms take what companion.core.dates takes:
+ISO dates (2027-03-01) and unambiguous words (today, tomorrow, friday, next week, 15 jan, +2w).
+Day/month orders in digits (01/03/2027) are refused: they read differently on either side of the
+Atlantic.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from companion.core import dates
 
@@ -113,6 +116,35 @@ class ScoreValidator(Validator):
         except ValueError as error:
             return self.failure(str(error), value)
         return self.success()
+
+
+class FieldSelect(Select[Any], inherit_bindings=False):
+    """A Select in a form: Enter goes on to the next field (as in a text field); down, up or
+    space open the choices. The form moves on (see FormScreen.next_field)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down,space,up",
+            "show_overlay",
+            "Show the choices",
+            show=False,
+            tooltip="Open the list of choices",
+            id="form.choices",
+        ),
+        Binding(
+            "enter",
+            "next_field",
+            "Next field",
+            show=False,
+            tooltip="Keep this choice and go on to the next field",
+            id="form.next-field",
+        ),
+    ]
+
+    def action_next_field(self) -> None:
+        next_field = getattr(self.screen, "next_field", None)
+        if next_field is not None:
+            next_field(self)
 
 
 class FormField(Horizontal):

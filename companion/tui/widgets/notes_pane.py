@@ -7,7 +7,13 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from companion.core.notes import ACTION_MARK, INSIGHT_MARK, LEGEND, PRIVATE_MARK
+from companion.core.notes import (
+    ACTION_MARK,
+    INSIGHT_MARK,
+    LEGEND,
+    PRIVATE_MARK,
+    step_section_end,
+)
 from companion.tui.widgets.inputs import ExactTextArea
 
 SHORT_LEGEND = (
@@ -140,6 +146,16 @@ class NotesArea(ExactTextArea):
         self.insert(f"{before}{heading}\n", end)
         self.move_cursor(self.document.end)
         self.scroll_cursor_visible()
+
+    def go_to_section(self, title: str) -> bool:
+        """Put the cursor at the end of step TITLE's section if the notes have one (a step
+        revisited: no second heading); False when they have none."""
+        where = step_section_end(self.text, title)
+        if where is None:
+            return False
+        self.move_cursor(where)
+        self.scroll_cursor_visible()
+        return True
 
     def on_resize(self) -> None:
         self.border_subtitle = LEGEND if self.size.width >= len(LEGEND) + 6 else SHORT_LEGEND

@@ -75,6 +75,13 @@ def engagement_lines(data: SidebarView) -> Content:
     if engagement is not None and engagement.sessions_planned:
         number += f" of {engagement.sessions_planned}"
     lines = [Content(number)]
+    previous = data.previous
+    if (
+        data.session_number == 1
+        and previous is not None
+        and previous.engagement_id != data.session.engagement_id
+    ):
+        lines.append(Content.styled("New engagement: the last one was closed", "$text-accent"))
     if engagement is not None:
         if engagement.sponsor_name:
             sponsor = engagement.sponsor_name
