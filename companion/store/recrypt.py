@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from companion.core.errors import refusal
 from companion.core.models import now
+from companion.services.files import sync_folder
 
 from . import cipher
 from .base import StoreError
@@ -106,15 +107,6 @@ def _fsync(path: Path) -> None:
         os.fsync(file.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 def _zero(file: BinaryIO) -> None:
     """Overwrite an open file's bytes with zeros, and make the disk take them."""
     left = file.seek(0, os.SEEK_END)
@@ -154,7 +146,7 @@ def rewrite(store: Store, old_key: str, new_key: str) -> None:
             work.unlink()
         create_private_file(work)
         source.execute(f"ATTACH DATABASE ? AS rewritten KEY {cipher.quoted(new_key)}", [str(work)])
-        source.execute("SELECT sqlcipher_export('rewritten')")
+        source.execute("SELECT sqlcipher_export('rewritten')").fetchall()
         version = int(source.execute("PRAGMA main.user_version").fetchone()[0])
         source.execute(f"PRAGMA rewritten.user_version = {version}")
         source.execute("DETACH DATABASE rewritten")
@@ -190,7 +182,7 @@ def _swap(path: Path, work: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             side.unlink()
     os.replace(work, path)
-    _fsync_folder(path.parent)
+    sync_folder(path.parent)
     forget_check(path)
     for handle in handles:
         with handle, contextlib.suppress(OSError):
