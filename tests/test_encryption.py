@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -425,3 +426,84 @@ def test_rewrite_refuses_while_a_session_is_held_elsewhere(plain: Path) -> None:
     store.close()
     assert plain.read_bytes().startswith(cipher.SQLITE_HEADER)
     assert not work_path(plain).exists()
+
+
+# -- SIGKILL during encrypt ------------------------------------------------------------------
+
+
+def _killed(path: Path, env: dict[str, str], when: Callable[[float], bool]) -> None:
+    """Run `companion encrypt` on PATH; SIGKILL it as soon as WHEN(seconds since start) holds
+    (or let it end)."""
+    import subprocess
+    import sys
+    import time
+
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion", "--db", str(path), "encrypt"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while process.poll() is None:
+        if when(time.monotonic() - started):
+            process.kill()
+            break
+        time.sleep(0.001)
+    process.wait()
+
+
+def test_sigkill_during_encrypt_leaves_the_old_file_or_the_new_one(
+    tmp_path: Path, protocols: Any
+) -> None:
+    """Killed anywhere, the practice opens: plain as it was, or encrypted and the same."""
+    import os
+    import time
+
+    from companion.services.demo import fill_demo
+
+    original = tmp_path / "original.db"
+    store = Store.open(original)
+    fill_demo(store, protocols, clients=6, sessions=300)
+    store.close()
+    before = _plain_rows(original)
+    env = {**os.environ, "COMPANION_PASSPHRASE": SECRET}
+    path = tmp_path / "practice.db"
+    work = work_path(path)
+
+    def fresh() -> None:
+        path.write_bytes(original.read_bytes())
+        for side in (Path(f"{path}-wal"), Path(f"{path}-shm"), work):
+            side.unlink(missing_ok=True)
+
+    fresh()
+    started = time.monotonic()
+    _killed(path, env, lambda _: False)  # once whole: how long there is to kill it in
+    whole = time.monotonic() - started
+    assert cipher.looks_encrypted(path)
+    copying: dict[str, bool] = {}
+
+    def after_the_swap(_: float) -> bool:  # the copy was there and is gone: zeroing the old
+        copying["seen"] = copying.get("seen", False) or work.exists()
+        return copying["seen"] and not work.exists()
+
+    kills = int(os.environ.get("COMPANION_CRASH_KILLS", "10"))
+    moments: list[Callable[[float], bool]] = [
+        lambda _: work.exists(),  # the copy begun
+        lambda _: work.exists() and work.stat().st_size > 0,  # the copy being written
+        after_the_swap,
+        *(lambda t, n=n: t >= whole * (n + 0.5) / kills for n in range(kills)),
+    ]
+    seen = {"old": 0, "new": 0}
+    for number, moment in enumerate(moments):
+        fresh()
+        copying.clear()
+        _killed(path, env, moment)
+        if cipher.looks_encrypted(path):
+            seen["new"] += 1
+            assert _encrypted_rows(path, SECRET) == before, number
+        else:
+            seen["old"] += 1
+            assert _plain_rows(path) == before, number
+    assert seen["old"] and seen["new"], seen  # the kills fell on both sides of the swap
