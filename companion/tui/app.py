@@ -194,9 +194,12 @@ class CompanionApp(App[None]):
 
     @property
     def store(self) -> Store:
-        """The practice database, opened on first use (from a worker thread on `start`)."""
+        """The practice database, opened on first use (from a worker thread on `start`); an
+        encrypted one's passphrase is asked on screen (tui/unlock.py)."""
         if callable(self._store):
-            self._store = self._store()
+            from companion.tui.unlock import open_unlocking
+
+            self._store = open_unlocking(self, self._store)
         return self._store
 
     @property

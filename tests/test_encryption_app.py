@@ -1,0 +1,138 @@
+"""The passphrase asked in the app (issue 13): after the first paint, again when wrong, and the
+words typed into the notes meanwhile kept. Skipped without SQLCipher (pytest -ra says so)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from companion.core.protocols import ProtocolLibrary
+from companion.core.terms import SessionStart
+from companion.services import passphrase
+from companion.store import Store
+from companion.tui.app import CompanionApp
+
+pytest.importorskip(
+    "sqlcipher3", reason="SQLCipher not installed: pip install '.[encryption]' to run these"
+)
+
+from companion.store.recrypt import rewrite
+from companion.tui.screens.live import LiveScreen
+from companion.tui.screens.unlock import Unlock
+
+SECRET = "a long walk by the river"
+
+
+@pytest.fixture
+def encrypted(sample: Any, db_path: Path) -> Path:
+    sample.store.close()
+    rewrite(Store.open(db_path), "", SECRET)
+    passphrase.forget_all()  # a new start: nothing known yet
+    return db_path
+
+
+async def _until(pilot: Any, done: Any, what: str) -> None:
+    for _ in range(400):
+        await pilot.pause()
+        if done():
+            return
+    raise AssertionError(f"never: {what}")
+
+
+async def _type(pilot: Any, text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+def _app(db_path: Path, protocols: ProtocolLibrary, typed: threading.Event) -> CompanionApp:
+    def opener() -> Store:
+        typed.wait(10)  # the coach types into the notes before the practice is opened
+        return Store.open(db_path)
+
+    return CompanionApp(
+        opener,
+        lambda: protocols,
+        start_with="session",
+        start=SessionStart(client_name="Ana Lopez"),
+        autosave_seconds=0.01,
+    )
+
+
+def test_the_app_asks_again_when_wrong_and_keeps_what_was_typed(
+    encrypted: Path, protocols: ProtocolLibrary
+) -> None:
+    async def main() -> None:
+        typed = threading.Event()
+        app = _app(encrypted, protocols, typed)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: isinstance(app.screen, LiveScreen), "the first paint")
+            await _type(pilot, "before unlocking")
+            typed.set()
+            await _until(pilot, lambda: isinstance(app.screen, Unlock), "the passphrase asked")
+            await _type(pilot, "not it")
+            await pilot.press("enter")
+            await _until(
+                pilot,
+                lambda: isinstance(app.screen, Unlock) and app.screen.problem,
+                "asked again",
+            )
+            assert "does not open it" in str(app.screen.query_one("#unlock-problem").content)
+            await _type(pilot, SECRET)
+            await pilot.press("enter")
+            await _until(
+                pilot,
+                lambda: isinstance(app.screen, LiveScreen) and app.screen.loaded,
+                "the live screen loaded",
+            )
+            screen = app.screen
+            assert isinstance(screen, LiveScreen)
+            assert "before unlocking" in screen.notes.text
+            await _until(pilot, lambda: screen.all_saved, "the notes saved")
+            assert app.store.encrypted
+            session_id = screen.session_id
+            assert session_id is not None
+            assert "before unlocking" in app.store.get_notes(session_id).text
+            await pilot.press("ctrl+q")
+            await app.workers.wait_for_complete()
+
+    asyncio.run(main())
+
+
+def test_escape_on_the_passphrase_closes_in_one_line(
+    encrypted: Path, protocols: ProtocolLibrary
+) -> None:
+    async def main() -> CompanionApp:
+        typed = threading.Event()
+        typed.set()
+        app = _app(encrypted, protocols, typed)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: isinstance(app.screen, Unlock), "the passphrase asked")
+            await pilot.press("escape")
+            await _until(pilot, lambda: app.failure is not None, "the app gave up")
+        return app
+
+    app = asyncio.run(main())
+    assert app.failure is not None
+    assert "encrypted and no passphrase was given" in app.failure
+
+
+def test_a_passphrase_from_the_environment_is_not_asked(
+    encrypted: Path, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_PASSPHRASE", "wrong one")
+
+    async def main() -> CompanionApp:
+        typed = threading.Event()
+        typed.set()
+        app = _app(encrypted, protocols, typed)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: app.failure is not None, "the app gave up")
+            assert not isinstance(app.screen, Unlock)
+        return app
+
+    app = asyncio.run(main())
+    assert app.failure is not None and "the passphrase does not open it" in app.failure
