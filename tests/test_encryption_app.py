@@ -136,3 +136,29 @@ def test_a_passphrase_from_the_environment_is_not_asked(
 
     app = asyncio.run(main())
     assert app.failure is not None and "the passphrase does not open it" in app.failure
+
+
+@pytest.mark.parametrize("start_with", ["home", "review"])
+def test_home_and_review_ask_on_screen(
+    encrypted: Path, protocols: ProtocolLibrary, start_with: str
+) -> None:
+    from companion.tui.screens.home import HomeScreen
+    from companion.tui.screens.review import ReviewScreen
+
+    wanted = HomeScreen if start_with == "home" else ReviewScreen
+
+    async def main() -> None:
+        app = CompanionApp(
+            lambda: Store.open(encrypted),
+            protocols,
+            start_with=start_with,  # type: ignore[arg-type]
+        )
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: isinstance(app.screen, Unlock), "the passphrase asked")
+            await _type(pilot, SECRET)
+            await pilot.press("enter")
+            await _until(pilot, lambda: isinstance(app.screen, wanted), start_with)
+            assert app.store.encrypted and app.store.find_client("Ana Lopez") is not None
+            await pilot.press("ctrl+q")
+
+    asyncio.run(main())

@@ -13,6 +13,9 @@ import click
 from .common import Practice, UserError, client_or_fail, pass_practice, run_screen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from companion.store import Store
     from companion.tui.app import CompanionApp
 
 
@@ -31,7 +34,17 @@ def no_command(ctx: click.Context) -> None:
     assert practice is not None
     from companion.tui.app import CompanionApp
 
-    run_screen(CompanionApp(practice.store, practice.protocols, start_with="home"))
+    run_screen(CompanionApp(_store_or_opener(practice), practice.protocols, start_with="home"))
+
+
+def _store_or_opener(practice: Practice) -> Store | Callable[[], Store]:
+    """The practice, open; or, encrypted, how to open it: the app asks for its passphrase."""
+    from companion.store.cipher import looks_encrypted
+    from companion.store.paths import resolve_db_path
+
+    if looks_encrypted(resolve_db_path(practice.db_path)):
+        return lambda: practice.store
+    return practice.store
 
 
 def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
@@ -39,7 +52,10 @@ def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp
     from companion.tui.app import CompanionApp
 
     return CompanionApp(
-        practice.store, practice.protocols, start_with="review", review_client_id=client_id
+        _store_or_opener(practice),
+        practice.protocols,
+        start_with="review",
+        review_client_id=client_id,
     )
 
 

@@ -235,10 +235,28 @@ class CompanionApp(App[None]):
             self.open_session(self._session_id)
         elif self._start_with == "session" and self._start is not None:
             pass  # the default screen (above)
-        elif self._start_with == "review":
+        elif callable(self._store):  # an encrypted practice: its passphrase asked on screen
+            self.run_worker(self._unlock_then_browse, thread=True, name="unlock", group="open")
+        else:
+            self._browse()
+
+    def _browse(self) -> None:
+        if self._start_with == "review":
             self.open_review(self._review_client_id)
         else:
             self.open_home()
+
+    def _unlock_then_browse(self) -> None:
+        """(thread) Open the practice, asking for its passphrase (tui/unlock.py); then home or
+        the review, or the app ends in one line if it will not open."""
+        from companion.core.errors import CompanionError
+
+        try:
+            _ = self.store, self.protocols
+        except CompanionError as error:
+            self.call_from_thread(self.give_up, str(error))
+            return
+        self.call_from_thread(self._browse)
 
     def _read_keymap(self) -> None:
         """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""
