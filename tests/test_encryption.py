@@ -507,3 +507,25 @@ def test_sigkill_during_encrypt_leaves_the_old_file_or_the_new_one(
             seen["old"] += 1
             assert _plain_rows(path) == before, number
     assert seen["old"] and seen["new"], seen  # the kills fell on both sides of the swap
+
+
+def test_the_key_is_derived_once_per_start(
+    runner: CliRunner, plain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first look and the connection that writes share one key derivation (a quarter of a
+    second each at SQLCipher's default rounds)."""
+    _encrypt(runner)
+    derived = []
+    real = cipher.hashlib.pbkdf2_hmac
+
+    def counting(*args: Any) -> bytes:
+        derived.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(cipher.hashlib, "pbkdf2_hmac", counting)
+    cipher.forget_keys()
+    for _ in range(2):
+        store = _open(plain)
+        assert store.find_client("Ana Lopez") is not None
+        store.close()
+    assert derived == ["sha512"]

@@ -162,3 +162,38 @@ def test_home_and_review_ask_on_screen(
             await pilot.press("ctrl+q")
 
     asyncio.run(main())
+
+
+def test_a_full_disk_beside_an_encrypted_practice_sets_nothing_aside(
+    encrypted: Path, protocols: ProtocolLibrary
+) -> None:
+    """No rescue file (the notes in plain text) beside an encrypted practice: the banner says so
+    and the words stay in the window."""
+    from test_disk_full import WORDS, banner_text, free_and_retry, opened, type_words
+    from test_live import Clock, live_app, new_session
+
+    from companion.services.rescue import find_rescues
+
+    passphrase.opened_with(encrypted, SECRET)
+    store = Store.open(encrypted)
+    session = new_session(store, protocols, "Ana Lopez")
+
+    async def main() -> None:
+        app = live_app(store, protocols, session, Clock())
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen, disk = await opened(pilot, app, store)
+            disk.full = True
+            await type_words(pilot, app, screen, WORDS)
+            shown = banner_text(screen)
+            assert "the disk is full" in shown
+            assert "no rescue file: the practice is encrypted" in shown
+            assert find_rescues(encrypted) == []
+            assert WORDS in screen.notes.text
+            await free_and_retry(pilot, app, screen, disk)
+            assert session.id is not None
+            assert WORDS in store.get_notes(session.id).text
+            await pilot.press("ctrl+q")
+
+    asyncio.run(main())
+    store.close()
+    assert WORDS.split()[0].encode() not in encrypted.read_bytes()

@@ -12,6 +12,7 @@ the key, so a file that is not SQLite, of whole pages, is taken for one and need
 from __future__ import annotations
 
 import functools
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from .base import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 INSTALL = "pip install 'companion[encryption]'"
+CACHE_KIB = 32 * 1024  # an encrypted practice's page cache, at most (SQLite's default: 2 MiB)
 PAGE = 512  # SQLCipher's pages are a multiple of this (4096 by default)
 T = TypeVar("T")
 
@@ -192,18 +194,83 @@ def connect(
     module = _module()
     if module is None:
         raise StoreError(missing(f"the encrypted practice {where or target}"))
-    raw = _calling(module, module.connect, str(target), **options)
+    file = _file_of(target, bool(options.get("uri")))
+    keys = _key_pragmas(passphrase, file) if passphrase else [""]
+    for number, key in enumerate(keys):
+        raw = _calling(module, module.connect, str(target), **options)
+        try:
+            raw.execute("PRAGMA cipher_log_level = NONE")  # else it writes failures to stderr
+            if key:  # none for a plain file: SQLCipher refuses an empty key
+                raw.execute(f"PRAGMA key = {key}")
+            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except _errors(module) as error:
+            raw.close()
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_NOTADB":
+                raise _translated(error) from None
+            if number == len(keys) - 1:
+                raise wrong_passphrase(where or target) from None
+            continue
+        if key:  # pages read are decrypted once, then kept: a plain file has the OS's cache
+            raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        if file is not None and key != keys[0]:
+            _opened_by[(passphrase, _salt(file) or b"")] = key  # the derived key did not fit
+        return cast(sqlite3.Connection, CipherConnection(module, raw))
+    raise AssertionError("unreachable")
+
+
+# -- the key derivation, once per start --------------------------------------------------------
+#
+# SQLCipher derives the page key from the passphrase (PBKDF2-HMAC-SHA512, 256,000 rounds: a
+# quarter of a second) on every connection, and opening a practice takes two (the read-only
+# first look, then the connection that writes). So companion derives it once, as SQLCipher
+# would from the file's salt (its first 16 bytes), and hands SQLCipher the raw key; should it
+# not fit (a file made with other settings), the passphrase itself is tried.
+
+KDF_ROUNDS = 256_000  # SQLCipher 4's default kdf_iter
+KEY_BYTES = 32
+_opened_by: dict[tuple[str, bytes], str] = {}
+
+
+def forget_keys() -> None:
+    """Forget the keys derived in this process (a new start, in tests)."""
+    _opened_by.clear()
+
+
+def _file_of(target: str | Path, uri: bool) -> Path | None:
+    """The file TARGET names (a path, or a file: URI), if any."""
+    text = str(target)
+    if uri:
+        from urllib.parse import unquote, urlparse
+
+        parsed = urlparse(text)
+        return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+    return None if text == ":memory:" else Path(text)
+
+
+def _salt(file: Path) -> bytes | None:
+    """An encrypted file's salt: its first 16 bytes (None for a plain, new or short file)."""
     try:
-        raw.execute("PRAGMA cipher_log_level = NONE")  # else it writes its failures to stderr
-        if passphrase:  # '' is a plain file: SQLCipher refuses an empty key
-            raw.execute(f"PRAGMA key = {quoted(passphrase)}")
-        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except _errors(module) as error:
-        raw.close()
-        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
-            raise wrong_passphrase(where or target) from None
-        raise _translated(error) from None
-    return cast(sqlite3.Connection, CipherConnection(module, raw))
+        with file.open("rb") as handle:
+            head = handle.read(PAGE)
+    except OSError:
+        return None
+    if len(head) < PAGE or head.startswith(SQLITE_HEADER):
+        return None
+    return head[:16]
+
+
+def _key_pragmas(passphrase: str, file: Path | None) -> list[str]:
+    """What to give PRAGMA key, in order: the raw key derived once, then the passphrase."""
+    salt = _salt(file) if file is not None else None
+    if salt is None:
+        return [quoted(passphrase)]
+    if (passphrase, salt) not in _opened_by:
+        derived = hashlib.pbkdf2_hmac(
+            "sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, KEY_BYTES
+        )
+        _opened_by[(passphrase, salt)] = f"\"x'{derived.hex()}'\""
+    first = _opened_by[(passphrase, salt)]
+    return [first] if first == quoted(passphrase) else [first, quoted(passphrase)]
 
 
 @functools.cache
@@ -212,5 +279,15 @@ def default_kdf_iterations() -> int:
     connection = connect(":memory:", "x")
     try:
         return int(connection.execute("PRAGMA kdf_iter").fetchone()[0])
+    finally:
+        connection.close()
+
+
+@functools.cache
+def version() -> str:
+    """SQLCipher's version, as it says it ('4.12.0 community')."""
+    connection = connect(":memory:", "x")
+    try:
+        return str(connection.execute("PRAGMA cipher_version").fetchone()[0])
     finally:
         connection.close()
