@@ -2,7 +2,7 @@
 everything else still working on an encrypted practice.
 
 These need SQLCipher (`sqlcipher3-binary`, in the test extra): without it they are skipped, and
-pytest's summary (-ra) says why. The refusals without it are tested either way.
+pytest's summary (-ra) says why. The refusals without it are in test_encryption_missing.py.
 """
 
 from __future__ import annotations
@@ -173,19 +173,6 @@ def test_rekey_changes_the_passphrase(runner: CliRunner, plain: Path) -> None:
     with pytest.raises(cipher.WrongPassphrase):
         cipher.connect(plain, SECRET)
     assert _encrypted_rows(plain, "new words") == before
-
-
-def test_without_the_extra_the_commands_say_how_to_get_it(
-    runner: CliRunner, plain: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _encrypt(runner)
-    monkeypatch.setattr(cipher_module, "_module", lambda: None)
-    for command in ("encrypt", "decrypt", "rekey"):
-        line = one_line_error(run(runner, command))
-        assert "pip install 'companion[encryption]'" in line, command
-    opening = one_line_error(run(runner, "sessions"))
-    assert "pip install 'companion[encryption]'" in opening
-    assert "nothing was written" in opening
 
 
 # -- point 2: the passphrase -----------------------------------------------------------------
