@@ -516,3 +516,29 @@ def test_the_key_is_derived_once_per_start(
         assert store.find_client("Ana Lopez") is not None
         store.close()
     assert derived == ["sha512"]
+
+
+def test_a_big_encrypted_practice_closed_cleanly_skips_the_whole_check(
+    tmp_path: Path, protocols: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pages are authenticated as they are read: from 2 MB, a clean close is recorded and
+    the next open skips quick_check, as a plain practice does from 16 MB."""
+    from companion.services.demo import fill_demo
+    from companion.store import checked, checks
+
+    path = tmp_path / "big.db"
+    store = Store.open(path)
+    fill_demo(store, protocols, clients=8, sessions=400)
+    rewrite(store, "", SECRET)
+    assert checked.ENCRYPTED_CHECK_BELOW < path.stat().st_size < checked.ALWAYS_CHECK_BELOW
+    whole: list[bool] = []
+    first_look = checks._first_look
+
+    def spy(path: Path, **options: Any) -> str | None:
+        whole.append(not options["whole"])
+        return first_look(path, **options)
+
+    monkeypatch.setattr(checks, "_first_look", spy)
+    for _ in range(3):
+        _open(path).close()
+    assert whole == [True, False, False]
