@@ -300,3 +300,14 @@ def test_a_big_encrypted_practice_closed_cleanly_skips_the_whole_check(
     for _ in range(3):
         open_with(path).close()
     assert whole == [True, False, False]
+
+
+def test_encrypt_warns_of_rescue_files_from_before(runner: CliRunner, plain: Path) -> None:
+    from datetime import datetime
+
+    from companion.services.rescue import write_rescue
+
+    write_rescue(plain, 1, "Quillfeather notes set aside", datetime(2026, 12, 1, 10))
+    result = runner.invoke(cli, ["encrypt"], env={"COMPANION_PASSPHRASE": SECRET})
+    assert result.exit_code == 0, result.output
+    assert "1 rescue file(s) from before hold notes unencrypted (sessions 1)" in result.stderr

@@ -111,6 +111,21 @@ def encrypt(practice: Practice, remember: bool) -> None:
     click.echo(f"Encrypted {path}: companion asks for its passphrase when it opens it.")
     if remember:
         _remember(path, secret)
+    _warn_of_rescues(path)
+
+
+def _warn_of_rescues(path: Path) -> None:
+    """Rescue files from before hold notes in plain text: say where (they go once brought back)."""
+    from companion.services.rescue import find_rescues
+
+    found = find_rescues(path)
+    if found:
+        sessions = ", ".join(str(rescued.session_id) for rescued in found[:8])
+        click.echo(
+            f"companion: {len(found)} rescue file(s) from before hold notes unencrypted (sessions "
+            f"{sessions}): open those sessions to bring them back, which removes the files",
+            err=True,
+        )
 
 
 @click.command()

@@ -142,8 +142,9 @@ def rewrite(store: Store, old_key: str, new_key: str) -> None:
         store.close()
         source = cipher.connect(path, old_key, where=path, timeout=10)
         expected = _digests(source)
-        with contextlib.suppress(FileNotFoundError):
-            work.unlink()
+        for stale in (work, *_sidecars(work)):  # a copy cut short by a crash: begun again
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
         create_private_file(work)
         source.execute(f"ATTACH DATABASE ? AS rewritten KEY {cipher.quoted(new_key)}", [str(work)])
         source.execute("SELECT sqlcipher_export('rewritten')").fetchall()
@@ -187,8 +188,3 @@ def _swap(path: Path, work: Path) -> None:
     for handle in handles:
         with handle, contextlib.suppress(OSError):
             _zero(handle)
-
-
-def leftover(path: Path) -> bool:
-    """Whether a rewrite of PATH was cut short (its unfinished copy is still there)."""
-    return work_path(path).exists()
