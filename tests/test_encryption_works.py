@@ -311,3 +311,33 @@ def test_encrypt_warns_of_rescue_files_from_before(runner: CliRunner, plain: Pat
     result = runner.invoke(cli, ["encrypt"], env={"COMPANION_PASSPHRASE": SECRET})
     assert result.exit_code == 0, result.output
     assert "1 rescue file(s) from before hold notes unencrypted (sessions 1)" in result.stderr
+
+
+def test_encrypt_refuses_while_another_process_has_the_practice_open(
+    runner: CliRunner, plain: Path
+) -> None:
+    """A review left open elsewhere would go on writing to the old file after the swap."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from companion.store import Store; s = Store.open(sys.argv[1]); "
+            "s.clients(); print('open', flush=True); sys.stdin.readline(); s.close()",
+            str(plain),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = runner.invoke(cli, ["encrypt"], env={"COMPANION_PASSPHRASE": SECRET})
+        assert "open in another companion window" in one_line_error(result)
+        assert plain.read_bytes().startswith(cipher.SQLITE_HEADER)
+    finally:
+        holder.communicate("\n", timeout=30)
+    encrypt(runner)  # once it is closed
+    assert cipher.looks_encrypted(plain)

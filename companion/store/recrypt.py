@@ -58,6 +58,35 @@ def _refuse_if_held(store: Store, at: datetime) -> None:
             )
 
 
+# SQLite's WAL index (the -shm file) carries a lock byte every connection holds shared while it
+# has the database open in WAL mode (the "DMS" slot, byte 128): another process holding it still
+# has the practice open, and would go on writing to the old file after the swap.
+_DMS_BYTE = 128
+
+
+def open_elsewhere(path: Path) -> bool:
+    """Whether another process has PATH open (its WAL index locked); False if it cannot tell.
+
+    POSIX locks are per process: called once this process has closed its own connections to
+    PATH (closing the probe drops every lock this process holds on the -shm file).
+    """
+    shm = Path(f"{path}-shm")
+    try:
+        import fcntl
+    except ImportError:  # Windows: no POSIX locks to ask
+        return False
+    try:
+        with shm.open("r+b") as file:
+            try:
+                fcntl.lockf(file, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _DMS_BYTE)
+            except OSError:
+                return True
+            fcntl.lockf(file, fcntl.LOCK_UN, 1, _DMS_BYTE)
+    except OSError:  # no -shm file: nobody has it open in WAL mode
+        return False
+    return False
+
+
 def _digests(connection: sqlite3.Connection) -> dict[str, tuple[int, str]]:
     """Every table's row count and a digest of its rows in order: what must survive the copy."""
     tables = [
@@ -140,6 +169,11 @@ def rewrite(store: Store, old_key: str, new_key: str) -> None:
                 "changed"
             )
         store.close()
+        if open_elsewhere(path):
+            raise StoreError(
+                "the practice is open in another companion window (or program): close it "
+                "first; nothing was changed"
+            )
         source = cipher.connect(path, old_key, where=path, timeout=10)
         expected = _digests(source)
         for stale in (work, *_sidecars(work)):  # a copy cut short by a crash: begun again
