@@ -25,6 +25,13 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    # Never the coach's real keyring, nor a passphrase from the shell or an earlier test.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("COMPANION_PASSPHRASE", raising=False)
+    monkeypatch.delenv("COMPANION_NEW_PASSPHRASE", raising=False)
+    from companion.services import passphrase
+
+    passphrase.forget_all()
     return db_path
 
 

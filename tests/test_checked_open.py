@@ -32,9 +32,9 @@ def whole_checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
     seen: list[bool] = []
     first_look = checks._first_look
 
-    def spy(path: Path, *, whole: bool) -> str | None:
+    def spy(path: Path, *, whole: bool, passphrase: str | None = None) -> str | None:
         seen.append(not whole)
-        return first_look(path, whole=whole)
+        return first_look(path, whole=whole, passphrase=passphrase)
 
     monkeypatch.setattr(checks, "_first_look", spy)
     yield seen

@@ -118,6 +118,10 @@ TABLE: list[tuple[str, list[object]]] = [
     ("import", ["import", X]),
     ("forget", ["forget", "--client", X, "--yes"]),
     ("doctor", ["doctor", "--db", X]),
+    # Each takes no argument: garbage is refused before the practice is touched (issue 13).
+    ("encrypt", ["encrypt", "--remember", X]),
+    ("decrypt", ["decrypt", X]),
+    ("rekey", ["rekey", X]),
     ("log", ["log", "--since", X]),
     ("log", ["log", "--until", X]),
     ("log", ["log", "--format", X]),

@@ -36,6 +36,9 @@ COMMANDS: dict[str, str] = {
     "credential": "companion.cli.credential:credential",
     "demo": "companion.cli.demo:demo",
     "doctor": "companion.cli.doctor:doctor",
+    "encrypt": "companion.cli.encryption:encrypt",
+    "decrypt": "companion.cli.encryption:decrypt",
+    "rekey": "companion.cli.encryption:rekey",
 }
 
 
@@ -74,11 +77,22 @@ def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]
     """companion: your session protocol, live notes, goals and actions, beside the call."""
     practice = Practice(db_path=db_path, protocol_dirs=protocol_dirs)
     ctx.obj = practice
+    _ask_in_terminal()
     ctx.call_on_close(practice.close)
     if ctx.invoked_subcommand is None:
         from .browse import no_command
 
         no_command(ctx)
+
+
+def _ask_in_terminal() -> None:
+    """An encrypted practice's passphrase is asked in the terminal (the live screen asks in
+    the app instead, see tui/screens/unlock.py)."""
+    from companion.services import passphrase
+
+    from .encryption import ask_in_terminal
+
+    passphrase.ask_with(ask_in_terminal)
 
 
 def main() -> None:

@@ -47,13 +47,18 @@ def write_private_file(path: Path, content: str | bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    with contextlib.suppress(OSError):  # the rename itself lasts once the folder is synced
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    sync_folder(path.parent)  # the rename itself lasts once the folder is synced
     return path
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the disk keep FOLDER's entries as they are now (a rename in it); best effort."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def data_folder(*parts: str) -> Path:

@@ -12,6 +12,7 @@ session: a coach can read it in any editor. It is 0600 in a 0700 folder, like th
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
 import json
@@ -23,6 +24,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from companion.services.files import data_folder, write_private_file
 
 SUFFIX = ".rescue.txt"
+
+
+class NotSetAside(OSError):
+    """No rescue file is written beside an encrypted practice (see `write_rescue`)."""
 
 
 class RescuedNotes(BaseModel):
@@ -52,7 +57,17 @@ def rescue_folders(db_path: Path) -> list[Path]:
 
 
 def write_rescue(db_path: Path, session_id: int, text: str, at: datetime) -> Path:
-    """Set TEXT aside for session SESSION_ID; the path written. OSError if no folder takes it."""
+    """Set TEXT aside for session SESSION_ID; the path written. OSError if no folder takes it.
+
+    Beside an encrypted practice nothing is set aside (a plain copy of the notes is what the
+    encryption is there to prevent): OSError, whose words the banner shows.
+    """
+    from companion.store.cipher import looks_encrypted
+
+    if looks_encrypted(db_path.expanduser()):
+        raise NotSetAside(
+            errno.EPERM, "the practice is encrypted, and notes are never set aside unencrypted"
+        )
     header = json.dumps(
         {
             "companion_rescue": 1,

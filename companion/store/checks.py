@@ -18,6 +18,7 @@ from pathlib import Path
 
 from companion.core.terms import now
 
+from . import cipher
 from .base import StoreError
 from .checked import forget_check, last_check
 
@@ -39,15 +40,21 @@ def known_migrations() -> frozenset[str]:
 
 
 @contextlib.contextmanager
-def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def read_only(path: Path, passphrase: str | None = None) -> Iterator[sqlite3.Connection]:
     """A connection to PATH that cannot write to it, nor leave -wal or -shm files beside it.
 
     A read-only connection to a file in WAL mode creates the -wal and -shm files when they are
     missing, and cannot remove them again. When there is no -wal file no one has the file open
     in WAL mode and everything is in the main file, so it is read as immutable (no locks, no
-    side files); when there is one, the usual read-only mode reads the -wal too.
+    side files); when there is one, the usual read-only mode reads the -wal too. An encrypted
+    practice is read through SQLCipher with PASSPHRASE (WrongPassphrase if it does not open it).
     """
-    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
+    if passphrase is None:
+        connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
+    else:
+        connection = cipher.connect(
+            read_only_uri(path), passphrase, where=path, uri=True, timeout=10
+        )
     try:
         yield connection
     finally:
@@ -153,24 +160,25 @@ def not_sqlite(path: Path) -> str:
     )
 
 
-def check_before_open(path: Path) -> datetime:
+def check_before_open(path: Path, passphrase: str | None = None) -> datetime:
     """Refuse (StoreError, one line) an existing file companion must not write to; else say
     when the whole-file check its present state descends from passed (now, unless skipped: see
     store/checked.py).
 
-    A missing or empty file passes: it becomes a new practice.
+    A missing or empty file passes: it becomes a new practice. An encrypted one is read with
+    PASSPHRASE; a wrong one is refused (WrongPassphrase) before anything is written.
     """
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return now()
-        if _header(path) != SQLITE_HEADER:
+        if passphrase is None and _header(path) != SQLITE_HEADER:
             raise StoreError(not_sqlite(path))
         checked_at = last_check(path)
         wal_before = Path(f"{path}-wal").exists()
-        problem = _first_look(path, whole=checked_at is not None)
+        problem = _first_look(path, whole=checked_at is not None, passphrase=passphrase)
         if problem and not wal_before and Path(f"{path}-wal").exists():
             # Another companion began writing while the file was read as immutable: look again.
-            problem = _first_look(path, whole=False)
+            problem = _first_look(path, whole=False, passphrase=passphrase)
     except OSError as error:
         problem = error.strerror or str(error)
         raise StoreError(f"cannot open the practice database {path}: {problem}") from None
@@ -239,11 +247,11 @@ def writable_problem(path: Path) -> str | None:
     )
 
 
-def _first_look(path: Path, *, whole: bool) -> str | None:
+def _first_look(path: Path, *, whole: bool, passphrase: str | None = None) -> str | None:
     """Why companion must not write to this SQLite file, or None; quick_check(1) is enough,
     and is skipped when the file is known WHOLE (as companion last closed it)."""
     try:
-        with read_only(path) as connection:
+        with read_only(path, passphrase) as connection:
             if not whole:
                 result = [str(row[0]) for row in connection.execute("PRAGMA quick_check(1)")]
                 if result != ["ok"]:
@@ -267,18 +275,23 @@ class Finding:
     detail: str
 
 
-def examine(path: Path, searchable: list[str]) -> list[Finding]:
-    """Every check the doctor makes on PATH, read-only; the first failing one may end the list."""
+def examine(path: Path, searchable: list[str], passphrase: str | None = None) -> list[Finding]:
+    """Every check the doctor makes on PATH, read-only; the first failing one may end the list.
+
+    An encrypted practice is read with PASSPHRASE."""
     findings: list[Finding] = []
     if not path.is_file():
         return [Finding("file", False, f"there is no practice at {path}")]
     if path.stat().st_size == 0:
         return [Finding("file", True, "empty: it becomes a new practice when companion opens it")]
-    if _header(path) != SQLITE_HEADER:
+    if passphrase is not None:
+        findings.append(Finding("file", True, "an encrypted SQLite database (SQLCipher)"))
+    elif _header(path) != SQLITE_HEADER:
         return [Finding("file", False, "not an SQLite database")]
-    findings.append(Finding("file", True, "an SQLite database"))
+    else:
+        findings.append(Finding("file", True, "an SQLite database"))
     try:
-        with read_only(path) as connection:
+        with read_only(path, passphrase) as connection:
             rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
             if rows != ["ok"]:
                 detail = "; ".join(" ".join(row.split()) for row in rows)
@@ -316,6 +329,8 @@ def _search_indexes(
     present = [f"{table}_fts" for table in searchable if f"{table}_fts" in tables]
     if not present:
         return []
+    if isinstance(connection, cipher.CipherConnection):  # no backup from an encrypted file
+        return _search_indexes_encrypted(connection, present)
     copy = sqlite3.connect(":memory:")
     try:
         connection.backup(copy)
@@ -327,6 +342,30 @@ def _search_indexes(
                 problems.append(f"{fts}: {' '.join(str(error).split())}")
     finally:
         copy.close()
+    if problems:
+        return [Finding("search index", False, "; ".join(problems))]
+    return [Finding("search index", True, f"ok ({', '.join(present)})")]
+
+
+def _search_indexes_encrypted(
+    connection: cipher.CipherConnection, present: list[str]
+) -> list[Finding]:
+    """FTS5's check on an encrypted practice: on a copy in memory made by sqlcipher_export."""
+    connection.execute("ATTACH DATABASE ':memory:' AS copy KEY ''")
+    problems = []
+    try:
+        connection.execute("SELECT sqlcipher_export('copy')").fetchall()
+        # The export writes the copy's schema behind SQLite's back: a new cookie makes it read.
+        version = int(connection.execute("PRAGMA copy.schema_version").fetchall()[0][0])
+        connection.execute(f"PRAGMA copy.schema_version = {version + 1}")
+        for fts in present:
+            try:
+                connection.execute(f"INSERT INTO copy.[{fts}]([{fts}]) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as error:
+                problems.append(f"{fts}: {' '.join(str(error).split())}")
+    finally:
+        connection.rollback()  # the checks' INSERTs began a transaction, on the copy alone
+        connection.execute("DETACH DATABASE copy")
     if problems:
         return [Finding("search index", False, "; ".join(problems))]
     return [Finding("search index", True, f"ok ({', '.join(present)})")]

@@ -45,6 +45,7 @@ from .rows import (
 )
 from .schema import migrations
 from .timekeeping import Timekeeping, session_seconds
+from .unlock import connection_to, passphrase_of, unlocked
 
 M = TypeVar("M", bound=Record)
 
@@ -96,6 +97,9 @@ def _session_filter(
 class Store(Timekeeping, Leases, Lifecycle):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
+    encrypted = False
+    """Whether the file is encrypted (SQLCipher, see store/unlock.py)."""
+
     def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:
         self.db = db
         self.path = path
@@ -121,21 +125,24 @@ class Store(Timekeeping, Leases, Lifecycle):
         """
         db_path = resolve_db_path(path)
         connection: sqlite3.Connection | None = None
-        checked_at = check_before_open(db_path)  # before the first write: refuse what is not ours
+        key = passphrase_of(db_path)  # an encrypted practice: its passphrase, asked once
+        checked_at = check_before_open(db_path, key)  # before the first write: refuse the rest
         problem = writable_problem(db_path)  # nor what SQLite would open read-only without a word
         if problem:
             reason = unwritable(db_path)
             if reading and reason and db_path.is_file() and db_path.stat().st_size > 0:
-                return cls._open_read_only(db_path, problem, reason[0])
+                return cls._open_read_only(db_path, problem, reason[0], key)
             raise StoreError(problem)
         try:
             create_private_file(db_path)
-            connection = sqlite3.connect(db_path, check_same_thread=False, timeout=10)
+            connection = connection_to(db_path, key, check_same_thread=False, timeout=10)
             db = Database(connection, execute_plugins=False)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             store = cls(db, db_path)
             store._checked_at = checked_at
+            store.encrypted = key is not None
+            unlocked(db_path, key)
             return store
         except (OSError, sqlite3.Error) as error:
             if connection is not None:
@@ -147,20 +154,25 @@ class Store(Timekeeping, Leases, Lifecycle):
             raise StoreError(f"cannot open the practice database {db_path}: {problem}") from None
 
     @classmethod
-    def _open_read_only(cls, db_path: Path, problem: str, reason: str) -> Store:
+    def _open_read_only(
+        cls, db_path: Path, problem: str, reason: str, key: str | None = None
+    ) -> Store:
         """The practice at DB_PATH for reading only; StoreError(PROBLEM) if it cannot be read so.
 
         A practice from an older companion needs its upgrade written first: refused.
         """
         connection: sqlite3.Connection | None = None
         try:
-            connection = sqlite3.connect(
-                read_only_uri(db_path), uri=True, check_same_thread=False, timeout=10
+            connection = connection_to(
+                read_only_uri(db_path), key, uri=True, check_same_thread=False, timeout=10
             )
             db = Database(connection, execute_plugins=False)
             if migrations.pending(db):
                 raise StoreError(problem)
-            return cls(db, db_path, read_only=reason)
+            store = cls(db, db_path, read_only=reason)
+            store.encrypted = key is not None
+            unlocked(db_path, key)
+            return store
         except (StoreError, sqlite3.Error):
             if connection is not None:
                 connection.close()

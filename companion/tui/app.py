@@ -120,10 +120,13 @@ class CompanionApp(Leaving):
     @property
     def store(self) -> Store:
         """The practice database, opened on first use (from a worker thread after the first
-        paint); once, whichever threads ask at the same time."""
+        paint); once, whichever threads ask at the same time. An encrypted one's passphrase is
+        asked on screen (tui/unlock.py)."""
         with self._opening:
             if callable(self._store):
-                self._store = self._store()
+                from companion.tui.unlock import open_unlocking
+
+                self._store = open_unlocking(self, self._store)
             return self._store
 
     @property
@@ -161,6 +164,8 @@ class CompanionApp(Leaving):
         elif self._start_with == "session" and self._start is not None:
             pass  # the default screen (above)
         elif self._start_with == "review":
+            # Home and the review paint first; their first read (a worker thread) opens the
+            # practice, asking an encrypted one's passphrase on screen.
             self.open_review(self._review_client_id)
         else:
             self.open_home()

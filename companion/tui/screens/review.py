@@ -198,6 +198,10 @@ class ReviewScreen(ReviewBase):
             )
         if overviews:
             table.move_cursor(row=min(row, len(overviews) - 1))
+        # DataTable measures its columns when it next goes idle, and add_row does not ask for
+        # that: rows arriving while it already was idle (the practice opened after the first
+        # paint) would keep the columns as wide as their headings ("Ana L…").
+        table.check_idle()
         self._status()
 
     def _status(self) -> None:
