@@ -29,13 +29,14 @@ def _public(text: str) -> str:
     return client_text(text).strip()
 
 
-def _cleaned(record: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+def client_fields(record: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+    """FIELDS of RECORD as a client copy shows them (recaps and exports alike)."""
     return {name: _public(getattr(record, name)) for name in fields}
 
 
-_GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
-_AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = (
+GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
+AGREEMENT_TEXT = ("topic", "desired_outcome", "measure_of_success")
+ENGAGEMENT_TEXT = (
     "sponsor_name",
     "sponsor_role",
     "sponsor_contact",
@@ -57,12 +58,14 @@ def client_record(record: SessionRecord) -> SessionRecord:
     as ``// ...``) is left out; a private client name becomes 'Client N' (see client_name).
     """
     session = record.session
-    agreement = session.agreement.model_copy(update=_cleaned(session.agreement, _AGREEMENT))
+    agreement = session.agreement.model_copy(
+        update=client_fields(session.agreement, AGREEMENT_TEXT)
+    )
     engagement = record.engagement
     if engagement is not None:
-        engagement = engagement.model_copy(update=_cleaned(engagement, _ENGAGEMENT_TEXT))
+        engagement = engagement.model_copy(update=client_fields(engagement, ENGAGEMENT_TEXT))
     goals = [
-        p.model_copy(update={"goal": p.goal.model_copy(update=_cleaned(p.goal, _GOAL_TEXT))})
+        p.model_copy(update={"goal": p.goal.model_copy(update=client_fields(p.goal, GOAL_TEXT))})
         for p in record.goals
     ]
 

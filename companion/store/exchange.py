@@ -48,6 +48,7 @@ from companion.core.models import (
     now,
 )
 from companion.core.notes import client_text
+from companion.core.recap import AGREEMENT_TEXT, ENGAGEMENT_TEXT, GOAL_TEXT, client_fields
 
 from .checks import known_migrations
 from .rows import constraint_refusals, record_row, session_from_row, session_row
@@ -175,7 +176,7 @@ def for_client(document: PracticeExport) -> PracticeExport:
     its scores with it, and actions keep no link to it; a private client name becomes
     'Client N' (the name is required, and N keeps clients apart when the copy is imported).
     """
-    goals = [g.model_copy(update=_clean(g, _GOAL_TEXT)) for g in document.goals]
+    goals = [g.model_copy(update=client_fields(g, GOAL_TEXT)) for g in document.goals]
     kept_goals = [g for g in goals if g.specific.strip()]
     kept_goal_ids = {g.id for g in kept_goals}
     kept_goals = [  # an adjusted goal whose earlier version was private keeps no link to it
@@ -193,7 +194,11 @@ def for_client(document: PracticeExport) -> PracticeExport:
         actions.append(action.model_copy(update=update))
     sessions = [
         s.model_copy(
-            update={"agreement": s.agreement.model_copy(update=_clean(s.agreement, _AGREEMENT))}
+            update={
+                "agreement": s.agreement.model_copy(
+                    update=client_fields(s.agreement, AGREEMENT_TEXT)
+                )
+            }
         )
         for s in document.sessions
     ]
@@ -202,7 +207,7 @@ def for_client(document: PracticeExport) -> PracticeExport:
             "client_copy": True,
             "clients": [_client(c) for c in document.clients],
             "engagements": [
-                e.model_copy(update=_clean(e, _ENGAGEMENT_TEXT)) for e in document.engagements
+                e.model_copy(update=client_fields(e, ENGAGEMENT_TEXT)) for e in document.engagements
             ],
             "goals": kept_goals,
             "sessions": sessions,
@@ -218,23 +223,8 @@ def for_client(document: PracticeExport) -> PracticeExport:
     )
 
 
-_GOAL_TEXT = ("specific", "measurable", "achievable", "realistic", "ecological")
-_AGREEMENT = ("topic", "desired_outcome", "measure_of_success")
-_ENGAGEMENT_TEXT = (
-    "sponsor_name",
-    "sponsor_role",
-    "sponsor_contact",
-    "confidentiality",
-    "objective",
-)
-
-
-def _clean(record: BaseModel, fields: Iterable[str]) -> dict[str, str]:
-    return {name: _public(getattr(record, name)).strip() for name in fields}
-
-
 def _client(client: Client) -> Client:
-    update = _clean(client, ("name", "contact"))
+    update = client_fields(client, ("name", "contact"))
     update["name"] = update["name"] or f"Client {client.id or ''}".strip()
     return client.model_copy(update=update)
 
