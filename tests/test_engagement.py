@@ -10,7 +10,7 @@ from pathlib import Path
 from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 from conftest import SamplePractice
-from test_live import Clock, began_at, live, live_app, settle, settle_saved, sync
+from test_live import Clock, began_at, live, live_app, saving_soon, settle, settle_saved, sync
 from textual.widgets import Checkbox, Input
 
 from companion.core.models import Action, Client, Goal
@@ -234,7 +234,7 @@ async def test_the_contract_form_from_the_live_screen(
     session = began_at(
         store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
     )
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f9")
@@ -263,7 +263,7 @@ async def test_a_contract_step_offers_the_form_without_taking_the_notes(
     store: Store, protocols: ProtocolLibrary
 ) -> None:
     session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     steps = [step.id for step in protocols.get("first").steps]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
@@ -286,7 +286,7 @@ async def test_carrying_an_action_forward_asks_its_new_due_date(
     session = began_at(
         store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
     )
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("ctrl+r", "c")
@@ -322,7 +322,7 @@ async def test_the_sponsor_owns_an_action_in_a_three_party_engagement_only(
     session = began_at(
         store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
     )
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f4")
@@ -474,7 +474,7 @@ async def test_the_goals_review_marks_achieved_and_adjusts_with_the_link(
     session = began_at(
         store, begin_session(store, protocols, sample.client.name, protocol_id="review"), START
     )
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f12")
@@ -516,7 +516,7 @@ async def test_a_goals_review_step_offers_the_review(
     store: Store, protocols: ProtocolLibrary
 ) -> None:
     session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="review"), START)
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     steps = [step.id for step in protocols.get("review").steps]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
@@ -545,7 +545,7 @@ async def test_revisiting_a_step_adds_no_second_heading(
     from companion.core.models import Session
 
     session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         screen = live(app)
@@ -571,7 +571,7 @@ async def test_jump_to_step_ten_by_typing_its_number(
     from companion.tui.screens.live_dialogs import StepPicker
 
     session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     count = len(protocols.get("first").steps)
     assert count >= 10
     async with app.run_test(size=(120, 40)) as pilot:
@@ -597,7 +597,7 @@ async def test_minutes_scale_the_timeboxes_and_say_so(
     grow = protocols.get("grow")
     session = begin_session(store, protocols, SessionStart("Ana", protocol_id="grow", minutes=30))
     session = began_at(store, session, START)
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         screen = live(app)
@@ -620,7 +620,7 @@ async def test_the_palette_finds_the_contract_and_the_goals_review(
     session = began_at(
         store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
     )
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         names = {title for title, _, _ in LiveCommands(app.screen).commands()}
@@ -737,7 +737,7 @@ async def test_on_the_closing_screen_o_hands_an_action_to_the_sponsor(
         store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
     )
     store.save_notes(session.id, "- [ ] Share the survey results\n")  # type: ignore[arg-type]
-    app = live_app(store, protocols, session, Clock())
+    app = saving_soon(live_app(store, protocols, session, Clock()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f10")

@@ -10,7 +10,17 @@ from datetime import date, datetime, timedelta
 
 from cli_helpers import run
 from click.testing import CliRunner
-from test_live import Clock, began_at, live, live_app, settle, settle_saved, sync, type_text
+from test_live import (
+    Clock,
+    began_at,
+    live,
+    live_app,
+    saving_soon,
+    settle,
+    settle_saved,
+    sync,
+    type_text,
+)
 from textual.widgets import Input, Select
 
 from companion.core.models import Session
@@ -64,7 +74,7 @@ async def test_a_whole_three_party_engagement(
     # 1. The first session: the contract, two goals, an action for the sponsor.
     first = _session(store, protocols, "first", 0)
     clock = Clock(FIRST)
-    app = live_app(store, protocols, first, clock)
+    app = saving_soon(live_app(store, protocols, first, clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f9")
@@ -108,7 +118,7 @@ async def test_a_whole_three_party_engagement(
 
     # 2. A GROW session: the survey is carried forward with a new date, the agenda done.
     grow = _session(store, protocols, "grow", 2)
-    app = live_app(store, protocols, grow, Clock(grow.started_at))
+    app = saving_soon(live_app(store, protocols, grow, Clock(grow.started_at)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("ctrl+r")
@@ -133,7 +143,7 @@ async def test_a_whole_three_party_engagement(
 
     # 3. Another GROW session: the survey arrived.
     second = _session(store, protocols, "grow", 4)
-    app = live_app(store, protocols, second, Clock(second.started_at))
+    app = saving_soon(live_app(store, protocols, second, Clock(second.started_at)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("ctrl+r", "d")
@@ -143,7 +153,7 @@ async def test_a_whole_three_party_engagement(
 
     # 4. The milestone review: one goal achieved, the other adjusted.
     review = _session(store, protocols, "review", 6)
-    app = live_app(store, protocols, review, Clock(review.started_at))
+    app = saving_soon(live_app(store, protocols, review, Clock(review.started_at)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f12")
@@ -168,7 +178,7 @@ async def test_a_whole_three_party_engagement(
 
     # 5. The closing session ends the engagement.
     closing = _session(store, protocols, "closing", 8)
-    app = live_app(store, protocols, closing, Clock(closing.started_at))
+    app = saving_soon(live_app(store, protocols, closing, Clock(closing.started_at)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f10")

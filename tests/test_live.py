@@ -77,6 +77,13 @@ def live_app(
     return app
 
 
+def saving_soon(app: CompanionApp) -> CompanionApp:
+    """The autosave's delay shortened, so that waiting until the notes are saved takes no
+    real time for the timer."""
+    app.autosave_seconds = 0.01
+    return app
+
+
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     for char in text:
         await pilot.press("enter" if char == "\n" else ("space" if char == " " else char))
