@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -26,7 +26,7 @@ from .common import (
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from companion.core.models import SessionRecord
+    from companion.core.models import RecapFormat, SessionRecord
 
 
 def _duration(session: Session) -> str:
@@ -177,23 +177,47 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
 
 @click.command("recap")
 @click.argument("session_id", type=ID)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["markdown", "text"]),
+    default=None,
+    help="Markdown, or plain text for an email or a chat (default: recap.format in "
+    "config.toml, else markdown).",
+)
 @click.option("--copy", "copy", is_flag=True, help="Also copy it (clipboard, else a file).")
 @pass_practice
-def recap(practice: Practice, session_id: int, copy: bool) -> None:
-    """Print the client's recap of a session (a draft while the session is unfinished)."""
-    from companion.core.recap import build_recap, recap_filename
+def recap(practice: Practice, session_id: int, form: str | None, copy: bool) -> None:
+    """Print the client's recap of a session (a draft while the session is unfinished).
 
-    record = _record(practice, session_id)
-    text = build_recap(record)
-    _echo_stored(text)  # the copy below gets the recap exactly
+    A recap edited before copying (in the review or the closing screen) prints as edited.
+    """
+    from companion.services.recaps import session_recap
+
+    chosen = recap_format(form)
+    result = session_recap(practice.reader, session_id, chosen)
+    _echo_stored(result.text)  # the copy below gets the recap exactly
     if copy:
         from companion.services.clipboard import copy_text, osc52_writer
 
         # Without a system clipboard, a terminal on stderr can still take the text by OSC 52;
         # stdout stays the recap alone, fit for a pipe.
         osc52 = osc52_writer(sys.stderr) if sys.stderr.isatty() else None
-        result = copy_text(text, osc52=osc52, filename=recap_filename(record))
-        click.echo(result.message, err=True)
+        copied = copy_text(result.text, osc52=osc52, filename=result.filename)
+        click.echo(copied.message, err=True)
+
+
+def recap_format(form: str | None) -> RecapFormat:
+    """FORM as given, else the coach's default from config.toml (a bad setting: said, markdown)."""
+    if form is not None:
+        return cast("RecapFormat", form)
+    from companion.services.config import ConfigError, load_config
+
+    try:
+        return load_config().recap_format
+    except ConfigError as error:
+        click.echo(f"companion: {error}; the recap is in Markdown", err=True)
+        return "markdown"
 
 
 def _rich_view(record: SessionRecord) -> list[RenderableType]:

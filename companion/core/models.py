@@ -24,10 +24,12 @@ EngagementStatus = Literal["open", "closed"]
 GoalStatus = Literal["active", "achieved", "adjusted", "dropped"]
 ActionOwner = Literal["coachee", "coach"]
 ActionStatus = Literal["open", "done", "dropped"]
+RecapFormat = Literal["markdown", "text"]
 
 GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "dropped")
 ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach")
 ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
+RECAP_FORMATS: tuple[RecapFormat, ...] = ("markdown", "text")
 
 
 class Record(BaseModel):
@@ -201,6 +203,15 @@ class Notes(Record):
     session_id: int
     text: str = ""
     updated_at: datetime = Field(default_factory=now)
+
+
+class RecapEdit(Record):
+    """The coach's own wording of a session's recap in one FORMAT, kept so re-copying gives it."""
+
+    session_id: int
+    format: RecapFormat = "markdown"
+    text: str
+    edited_at: datetime = Field(default_factory=now)
 
 
 class StepTiming(Record):

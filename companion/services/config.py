@@ -7,6 +7,9 @@ then goes on with the defaults, so a typo in a setting never stops a session.
     [keymap]                     # rebind any key: the binding's id (F1 lists them) = keys
     "live.agreement" = "f6"
     "live.next-step" = "ctrl+n,ctrl+down"
+
+    [recap]
+    format = "text"              # what the recap copies as: "markdown" (the default) or "text"
 """
 
 from __future__ import annotations
@@ -14,6 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from companion.core.models import RecapFormat
+
+RECAP_FORMATS = ("markdown", "text")
+"""companion.core.models.RECAP_FORMATS, not imported from there: the settings stay light."""
 
 CONFIG_ENV = "COMPANION_CONFIG"
 """A config file to read instead of the usual one (tests, or a second setup)."""
@@ -31,6 +41,8 @@ class ConfigError(ValueError):
 class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> the keys that replace its own, comma-separated (Textual's keymap)."""
+    recap_format: RecapFormat = "markdown"
+    """The form a recap is copied (and printed) in unless a command says otherwise."""
 
 
 def config_path() -> Path:
@@ -65,7 +77,22 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply") from None
-    return Config(keymap=_keymap(path, data.get("keymap", {})))
+    return Config(
+        keymap=_keymap(path, data.get("keymap", {})),
+        recap_format=_recap_format(path, data.get("recap", {})),
+    )
+
+
+def _recap_format(path: Path, table: object) -> RecapFormat:
+    if not isinstance(table, dict):
+        raise ConfigError(f'{path}: recap: must be a table, like [recap] format = "text"')
+    unknown = sorted(set(table) - {"format"})
+    if unknown:
+        raise ConfigError(f"{path}: recap.{unknown[0]}: not a setting (recap has: format)")
+    value = table.get("format", "markdown")
+    if value not in RECAP_FORMATS:
+        raise ConfigError(f'{path}: recap.format: must be "markdown" or "text", not {value!r}')
+    return cast("RecapFormat", value)
 
 
 def _keymap(path: Path, table: object) -> dict[str, str]:

@@ -217,3 +217,16 @@ def m007_contract_details(db: Database) -> None:
         "ALTER TABLE engagements ADD COLUMN log_consent INTEGER NOT NULL DEFAULT 1 "
         "CHECK (log_consent IN (0, 1))"
     )
+
+
+@migrations()
+def m011_recap_edits(db: Database) -> None:
+    """The recap as the coach edited it before copying, per session and format (issue 11)."""
+    db.execute(
+        "CREATE TABLE recap_edits ("
+        "session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE, "
+        "format TEXT NOT NULL CHECK (format IN ('markdown', 'text')), "
+        "text TEXT NOT NULL, "
+        "edited_at TEXT NOT NULL, "
+        "PRIMARY KEY (session_id, format))"
+    )

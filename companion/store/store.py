@@ -34,6 +34,7 @@ from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
+from .recap_edits import RecapEdits
 from .rows import (
     constraint_refusals,
     goal_score_from_row,
@@ -71,7 +72,7 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-class Store(Timekeeping, Leases):
+class Store(Timekeeping, Leases, RecapEdits):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
     def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:

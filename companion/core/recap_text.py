@@ -1,0 +1,53 @@
+"""The recap as plain text, for an email or a chat: the one Markdown recap with its syntax gone.
+
+A pure transform of the Markdown, line by line, so whatever a section of the Markdown recap
+says (however it was built, or as the coach edited it) reads the same here: headings as their
+words, `**bold**` and `_emphasis_` as the words, `- [ ]` and `*` items as a plain dash, links as
+their text and address. Only marks go; every word and number stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^(\s*)(?:[-*+]\s+|\[[ xX]\]\s+)(.*)$")
+_MARKS = re.compile(r"^(?:(?:[-*+]|\[[ xX]\]|#{1,6})(?:\s+|$))+")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
+_CODE = re.compile(r"`+")
+_STRONG = re.compile(r"\*\*|__")
+_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
+
+
+def _inline(text: str) -> str:
+    """TEXT with its inline marks taken off: bold, emphasis, code, links, escapes."""
+    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] and m[2] != m[1] else m[1], text)
+    text = _CODE.sub("", text)
+    text = _STRONG.sub("", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
+def plain_text(markdown: str) -> str:
+    """MARKDOWN (a recap) as plain text: no `#`, `**` or `- [ ]`; lists keep a plain dash."""
+    out: list[str] = []
+    for line in markdown.splitlines():
+        line = _QUOTE.sub("", line)
+        if _RULE.match(line):
+            out.append("")
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            out.append(_inline(heading[1]))
+            continue
+        item = _ITEM.match(line)
+        if item:  # `- [ ] x`, `* x`, `- - x`, `- # x`: one plain dash
+            out.append(f"{item[1]}- {_MARKS.sub('', _inline(item[2]))}".rstrip())
+            continue
+        out.append(_inline(line).rstrip())
+    text = "\n".join(out)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return text + "\n" if text else ""
