@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "sessions": "companion.cli.sessions:sessions",
     "show": "companion.cli.sessions:show",
     "recap": "companion.cli.sessions:recap",
+    "notes": "companion.cli.notes:notes",
     "search": "companion.cli.review_cmds:search",
     "actions": "companion.cli.review_cmds:actions",
     "goals": "companion.cli.review_cmds:goals",
