@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from companion.core import recap as recap_core
 from companion.core.models import RecapEdit, RecapFormat, SessionRecord
 from companion.core.notes import client_text
-from companion.core.recap import build_recap, recap_filename
+from companion.core.recap import recap_filename
 from companion.core.recap_text import plain_text
 from companion.store import Store
 from companion.store.records import load_session_record
@@ -31,11 +32,13 @@ class Recap:
     edited: bool
     """True when the coach's own wording (an edit) is what `text` holds."""
     record: SessionRecord
+    editable: str
+    """What an editor shows: the edit as typed (private lines kept, for the coach), or `text`."""
 
 
 def built_recap(record: SessionRecord, form: RecapFormat) -> str:
     """The recap as built from the record, in FORM (no edit considered)."""
-    markdown = build_recap(record)
+    markdown = recap_core.build_recap(record)
     return markdown if form == "markdown" else plain_text(markdown)
 
 
@@ -48,13 +51,13 @@ def session_recap(store: Store, session_id: int, form: RecapFormat) -> Recap:
     record = load_session_record(store, session_id)
     edits = store.recap_edits(session_id)
     if form in edits:
-        text, edited = edits[form].text, True
+        editable, edited = edits[form].text, True
     elif form == "text" and "markdown" in edits:
-        text, edited = plain_text(edits["markdown"].text), True
+        editable, edited = plain_text(edits["markdown"].text), True
     else:
-        text, edited = built_recap(record, form), False
-    text = client_text(text).rstrip("\n") + "\n"
-    return Recap(text, form, _filename(record, form), edited, record)
+        editable, edited = built_recap(record, form), False
+    text = client_text(editable).rstrip("\n") + "\n"
+    return Recap(text, form, _filename(record, form), edited, record, editable)
 
 
 def keep_edit(store: Store, session_id: int, form: RecapFormat, text: str) -> None:

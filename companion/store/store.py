@@ -32,6 +32,7 @@ from companion.core.models import (
 
 from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
+from .corrections import SessionCorrections
 from .lease import Leases
 from .paths import create_private_file, resolve_db_path
 from .recap_edits import RecapEdits
@@ -72,7 +73,7 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-class Store(Timekeeping, Leases, RecapEdits):
+class Store(Timekeeping, Leases, RecapEdits, SessionCorrections):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
     def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:

@@ -35,6 +35,7 @@ from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.views import SessionView, TimelineView, session_view, timeline_view
 from companion.tui.host import host
+from companion.tui.screens.review_after import AfterCall, after_call_bindings
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 from companion.tui.widgets.review_goals import GoalChart
@@ -658,7 +659,7 @@ def score_lines(record: SessionRecord) -> Content:
     return Content.assemble(*parts)
 
 
-class SessionScreen(ReviewBase):
+class SessionScreen(AfterCall, ReviewBase):
     """One session in full: agreement, notes (private lines shown and marked), steps, actions,
     scores and takeaways."""
 
@@ -688,7 +689,7 @@ class SessionScreen(ReviewBase):
             id="session.resume",
         ),
         Binding(
-            "e",
+            "t",
             "correct_time",
             "Correct time",
             show=False,  # the footer is full at 80 columns: the palette and the keys panel have it
@@ -699,9 +700,11 @@ class SessionScreen(ReviewBase):
             "n",
             "next_session",
             "Next session",
+            show=False,  # the footer at 80 columns has the recap and edit keys; the palette has it
             tooltip="Start this client's next session",
             id="session.next-session",
         ),
+        *after_call_bindings(),
         search_key("session"),
     ]
 
@@ -835,6 +838,8 @@ class SessionScreen(ReviewBase):
             return self.view is not None and not self.view.record.is_finished
         if action == "correct_time":
             return self.view is not None and self.view.record.is_finished
+        if action in ("copy_recap", "preview_recap", "edit_session"):
+            return self.view is not None
         if action == "previous":
             return None if self.view is None or self.view.previous_id is None else True
         if action == "next":
