@@ -65,6 +65,8 @@ TABLE: list[tuple[str, list[object]]] = [
     ("sessions edit", ["sessions", "edit", "1", "--minutes", X]),
     ("show", ["show", X]),
     ("recap", ["recap", X]),
+    ("recap", ["recap", "1", "--format", X]),
+    ("notes edit", ["notes", "edit", X]),
     ("search", ["search", X]),
     ("search", ["search", "goal", "--client", X]),
     ("search", ["search", "goal", "--limit", X]),

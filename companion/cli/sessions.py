@@ -22,6 +22,7 @@ from .common import (
     echo_json_array,
     pass_practice,
 )
+from .tables import Column, print_plain, print_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,7 +36,7 @@ def _duration(session: Session) -> str:
 
 
 def _cells(session: Session, client_name: str) -> tuple[str, ...]:
-    """One row of the table, stored text made safe for the terminal (one line per session)."""
+    """One row of the table, stored text made safe for the terminal."""
     return (
         str(session.id),
         f"{session.started_at:%Y-%m-%d %H:%M}",
@@ -46,17 +47,14 @@ def _cells(session: Session, client_name: str) -> tuple[str, ...]:
     )
 
 
-def _lines(rows: list[tuple[str, ...]]) -> list[str]:
-    """The rows as aligned columns: id, start, client, protocol, duration, then the topic."""
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = []
-    for row in rows:
-        cells = [
-            row[0].rjust(widths[0]),
-            *(cell.ljust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)),
-        ]
-        lines.append("  ".join([*cells, row[5]]).rstrip())
-    return lines
+SESSION_COLUMNS = (
+    Column("Id", "right", wrap=False),
+    Column("Started", wrap=False),
+    Column("Client"),
+    Column("Protocol", wrap=False),
+    Column("Length", wrap=False),
+    Column("Topic"),
+)
 
 
 @click.group("sessions", invoke_without_command=True)
@@ -89,8 +87,7 @@ def sessions(
     if not found:
         click.echo("No sessions yet." if client_id is None and since is None else "No sessions.")
         return
-    for line in _lines([_cells(s, names.get(s.client_id, "")) for s in found]):
-        click.echo(line)
+    print_table(SESSION_COLUMNS, [_cells(s, names.get(s.client_id, "")) for s in found])
 
 
 @sessions.command("edit")
@@ -128,7 +125,7 @@ def edit(
         duration_seconds=None if minutes is None else minutes * 60,
     )
     client = store.get_client(session.client_id)
-    click.echo(_lines([_cells(session, client.name)])[0])
+    print_table(SESSION_COLUMNS, [_cells(session, client.name)])
 
 
 def _to_terminal() -> bool:
@@ -170,9 +167,11 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
         document = session_markdown(record)
         _echo_stored(document)
     else:
-        from rich.console import Console
+        from rich.console import Group
 
-        Console(highlight=False).print(*_rich_view(record))
+        # One renderable a line: Console.print(*parts) would join consecutive Text parts (the
+        # takeaways) on one line.
+        print_plain(Group(*_rich_view(record)))
 
 
 @click.command("recap")
