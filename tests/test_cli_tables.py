@@ -173,3 +173,24 @@ def test_widths_give_short_columns_their_words_first() -> None:
     assert id_width == 2
     assert name == len("Ana Lopez")  # whole: the path folds instead
     assert id_width + name + path + 4 <= 40
+
+
+def test_a_terminal_gets_the_same_layout_styled() -> None:
+    import io
+
+    from rich.console import Console
+
+    from companion.cli.tables import print_table
+
+    columns = (Column("Id", "right", wrap=False), Column("Name"), Column("Topic"))
+    rows = [("1", "[bold]Ana[/bold] Lopez", LONG_TOPIC), ("22", LONG_NAME, "Short")]
+    screen = io.StringIO()
+    print_table(
+        columns, rows, out=Console(file=screen, force_terminal=True, width=60, color_system=None)
+    )
+    pipe = io.StringIO()
+    print_table(columns, rows, out=Console(file=pipe, width=60))
+    shown = [line.rstrip() for line in screen.getvalue().splitlines()]
+    assert shown == pipe.getvalue().splitlines()  # the same words on the same lines
+    assert "[bold]Ana[/bold]" in screen.getvalue()  # text, not markup
+    assert all(len(line) <= 60 for line in shown)

@@ -1,14 +1,14 @@
 """The one way listing commands print a table: rich, folded to the terminal's width (or
 $COLUMNS), names and words kept whole wherever a wider column can hold them.
 
-Column widths are worked out here over every row, then the rows are printed in chunks with
-those widths: a practice of 50,000 sessions streams out as fast as it did line by line, and
-every chunk lines up with the first.
+Column widths are worked out here over every row. A terminal gets a rich table (bold
+headers, styled cells); a pipe, a file or a listing of thousands of rows gets the same layout
+as plain lines, which rich would take seconds to lay out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -106,6 +106,57 @@ def print_plain(renderable: object, out: Console | None = None) -> None:
     out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """TEXT in lines of at most WIDTH cells: at spaces, a word longer than WIDTH folded."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            while cell_len(word) > width:  # a word no width holds: folded
+                if line:
+                    lines.append(line)
+                    line = ""
+                head, *_ = chop_cells(word, width)
+                lines.append(head)
+                word = word[len(head) :]
+            if not line:
+                line = word
+            elif cell_len(line) + 1 + cell_len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def _pad(text: str, width: int, justify: str) -> str:
+    from rich.cells import cell_len
+
+    space = " " * max(0, width - cell_len(text))
+    return space + text if justify == "right" else text + space
+
+
+def _plain_rows(
+    columns: Sequence[Column], rows: Sequence[Sequence[object]], sizes: list[int]
+) -> Iterator[str]:
+    """The table as plain lines (for a pipe, or a listing too long to lay out in rich)."""
+    gap = " " * GAP
+    for row in [[c.header for c in columns], *rows]:
+        cells = [
+            _wrapped(_plain(cell), size) if column.wrap else _plain(cell).splitlines() or [""]
+            for column, cell, size in zip(columns, row, sizes, strict=True)
+        ]
+        for i in range(max(len(lines) for lines in cells)):
+            parts = [
+                _pad(lines[i] if i < len(lines) else "", size, column.justify)
+                for column, lines, size in zip(columns, cells, sizes, strict=True)
+            ]
+            yield gap.join(parts).rstrip()
+
+
 def print_table(
     columns: Sequence[Column],
     rows: Iterable[Sequence[object]],
@@ -122,6 +173,12 @@ def print_table(
     out = out or console()
     rows = list(rows)
     sizes = widths(columns, rows, out.width)
+    if not out.is_terminal or len(rows) > CHUNK_ROWS:
+        # To a pipe (no styles go there anyway), or too many rows for rich to lay out fast.
+        if title:
+            out.file.write(title + "\n")
+        out.file.write("".join(line + "\n" for line in _plain_rows(columns, rows, sizes)))
+        return
     for start in range(0, max(len(rows), 1), CHUNK_ROWS):
         first = start == 0
         table = Table(
