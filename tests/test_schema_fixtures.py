@@ -187,7 +187,7 @@ def test_old_text_is_searchable(opened: Store) -> None:
         "kyoto": {("notes", 3)},
         "cafe": {("notes", 3)},  # diacritics folded
         "sabbatique": {("agreement", 3)},
-        "weekly": {("action", 1)},
+        "weekly": {("action", 1), ("goal", None)},  # goals are searched too (m011)
         "ecrire": {("action", 3)},
         "deleguer": {("takeaway", 1)},
     }

@@ -81,6 +81,8 @@ def search(
     for hit in hits:
         when = f"{hit.started_at:%Y-%m-%d}" if hit.started_at else "no session"
         where = f"session {hit.session_id}, {when}" if hit.session_id else when
+        if hit.step:
+            where += f", {shown(hit.step)}"
         head = Text.assemble((shown(hit.client_name), "bold"), f" · {where} · ", (hit.kind, "cyan"))
         console.print(head)
         snippet = shown(" ".join(hit.snippet.split()))

@@ -271,12 +271,15 @@ class Takeaway(Record):
 class SearchHit(Record):
     """One full-text search result: where it was found and a snippet with the match marked."""
 
-    kind: Literal["notes", "agreement", "action", "takeaway"]
+    kind: Literal["notes", "agreement", "action", "takeaway", "goal", "contract"]
     session_id: int | None
     client_id: int
     client_name: str
     started_at: datetime | None
     snippet: str = Field(description="Text with each match between [[ and ]].")
+    step: str = Field(
+        default="", description="The step of the session where the match is (notes only)."
+    )
 
 
 class GoalProgress(Record):

@@ -98,3 +98,26 @@ def close_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
             scored.append((max(score, CLOSE_NAME_RATIO), name))
     scored.sort(key=lambda pair: (-pair[0], pair[1].casefold()))
     return [name for _, name in scored[:limit]]
+
+
+def _folded(text: str) -> str:
+    """TEXT as search compares it: no case, no accents (as the full-text index does)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search as they are compared (each one matches the start of a word)."""
+    return [_folded(word) for word in re.findall(r"[^\W_]+", query)]
+
+
+def word_matches(line: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where in LINE a word starts with one of WORDS (from query_words): (start, end) of each
+    whole word, as the search found it."""
+    if not words:
+        return []
+    return [
+        match.span()
+        for match in re.finditer(r"[^\W_]+", line)
+        if any(_folded(match.group()).startswith(word) for word in words)
+    ]

@@ -120,6 +120,7 @@ RECORD_TABLES: tuple[str, ...] = (
 )
 
 # The text a coach may search, per table; the FTS index of each is kept current by triggers.
+# (m002 indexed these four; m011_search_goals_contract the goals and the contract.)
 SEARCHABLE: dict[str, list[str]] = {
     "notes": ["text"],
     "sessions": ["agreement_topic", "agreement_desired_outcome", "agreement_measure_of_success"],
@@ -230,3 +231,19 @@ def m011_recap_edits(db: Database) -> None:
         "edited_at TEXT NOT NULL, "
         "PRIMARY KEY (session_id, format))"
     )
+
+
+GOALS_AND_CONTRACT_SEARCHABLE: dict[str, list[str]] = {
+    "goals": ["specific", "measurable", "achievable", "realistic", "ecological"],
+    "engagements": ["objective", "confidentiality", "sponsor_name", "sponsor_role"],
+}
+
+
+@migrations()
+def m011_search_goals_contract(db: Database) -> None:
+    """Search covers the goals (every SMARTE field) and the contract too (issue 11)."""
+    for table, columns in GOALS_AND_CONTRACT_SEARCHABLE.items():
+        db[table].enable_fts(
+            columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+        db[table].populate_fts(columns)

@@ -677,7 +677,8 @@ class Store(Timekeeping, Leases, RecapEdits, SessionCorrections):
     def search(
         self, query: str, *, client_id: int | None = None, limit: int = 50
     ) -> list[SearchHit]:
-        """Full-text search over notes, agreements, actions and takeaways, best matches first.
+        """Full-text search over notes, agreements, actions, takeaways, goals (every SMARTE
+        field) and contracts, best matches first; a notes hit says the step it is under.
 
         The query is taken as plain words, each matching the start of a word ("deleg" finds
         "delegation"), all of them required; anything a coach types is safe (see fts_query).
@@ -719,9 +720,46 @@ class Store(Timekeeping, Leases, RecapEdits, SessionCorrections):
             JOIN sessions ON sessions.id = takeaways.session_id
             JOIN clients ON clients.id = sessions.client_id
             WHERE takeaways_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'goal', NULL, clients.id, clients.name, NULL,
+                   snippet(goals_fts, -1, '[[', ']]', '…', 16), goals_fts.rank
+            FROM goals_fts
+            JOIN goals ON goals.rowid = goals_fts.rowid
+            JOIN clients ON clients.id = goals.client_id
+            WHERE goals_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'contract', NULL, clients.id, clients.name, NULL,
+                   snippet(engagements_fts, -1, '[[', ']]', '…', 16), engagements_fts.rank
+            FROM engagements_fts
+            JOIN engagements ON engagements.rowid = engagements_fts.rowid
+            JOIN clients ON clients.id = engagements.client_id
+            WHERE engagements_fts MATCH :match {client_clause}
         ) ORDER BY rank, started_at DESC LIMIT :limit
         """
         rows = self.db.query(sql, {"match": match, "client_id": client_id, "limit": limit})
-        return [
+        hits = [
             SearchHit.model_validate({k: v for k, v in row.items() if k != "rank"}) for row in rows
+        ]
+        return self._with_steps(hits)
+
+    def _with_steps(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """Each notes hit with the step its match is under (one more query, for all of them)."""
+        from companion.core.notes import step_of_match
+
+        ids = sorted({h.session_id for h in hits if h.kind == "notes" and h.session_id})
+        if not ids:
+            return hits
+        marks = ", ".join("?" for _ in ids)
+        texts = dict(
+            self.db.execute(
+                f"SELECT session_id, text FROM notes WHERE session_id IN ({marks})", ids
+            ).fetchall()
+        )
+        return [
+            hit.model_copy(
+                update={"step": step_of_match(texts.get(hit.session_id, ""), hit.snippet)}
+            )
+            if hit.kind == "notes"
+            else hit
+            for hit in hits
         ]
