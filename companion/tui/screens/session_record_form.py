@@ -49,7 +49,7 @@ class SessionRecordForm(FormScreen[Corrections]):
             if goal_id is None:
                 continue
             yield FormField(
-                f"Score: {goal_label(progress.goal, 30)}",
+                "Goal score",
                 ExactInput(
                     "" if progress.score is None else str(progress.score),
                     placeholder="0-10, blank: not scored",
@@ -58,6 +58,7 @@ class SessionRecordForm(FormScreen[Corrections]):
                     compact=True,
                     id=f"score-{goal_id}",
                 ),
+                hint=goal_label(progress.goal),
             )
         for action in self.record.actions_set:
             if action.id is None:
