@@ -78,5 +78,56 @@ async def test_toggling_the_sidebar_keeps_the_cursor_in_view(
             await pilot.press("ctrl+t")
             await settle(pilot, app)
             notes = screen.notes
-            x, y = notes.cursor_screen_offset
+            _, y = notes.cursor_screen_offset
             assert notes.content_region.y <= y < notes.content_region.bottom
+
+
+def footer_fits(screen: object) -> bool:
+    from textual.widgets import Footer
+
+    footers = list(screen.query(Footer))  # type: ignore[attr-defined]
+    return bool(footers) and all(footer.max_scroll_x == 0 for footer in footers)
+
+
+@sync
+async def test_the_footer_never_overflows_at_80_columns(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    session = new_session(store, protocols)
+    app = live_app(store, protocols, session, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        for keys in ([], ["ctrl+t"], ["ctrl+t", "f10"], ["ctrl+s"]):  # live, sidebar, close, recap
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot, app)
+            await settle(pilot, app)
+            assert footer_fits(app.screen), (keys, type(app.screen).__name__)
+
+
+@sync
+async def test_the_review_footers_fit_at_80_columns(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from review_practice import build_review_practice
+    from test_review import RecordingApp
+    from test_review import settle as settle_review
+
+    build_review_practice(store, protocols)
+    for start, keys in (
+        ("home", []),
+        ("review", []),
+        ("review", ["enter"]),
+        ("review", ["enter", "down", "enter"]),
+        ("review", ["enter", "down", "enter", "v"]),
+        ("review", ["enter", "down", "enter", "e"]),
+    ):
+        app = RecordingApp(store, protocols, start_with=start)  # type: ignore[arg-type]
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle_review(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle_review(pilot)
+            assert footer_fits(app.screen), (start, keys, type(app.screen).__name__)
+            await pilot.press("escape")
+            await settle_review(pilot)

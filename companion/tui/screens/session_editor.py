@@ -250,6 +250,18 @@ class SessionEditor(Screen[bool]):
 
     # -- leaving ------------------------------------------------------------------------------
 
+    def on_unmount(self) -> None:
+        """The app quits with the editor open: write what is held and let the session go."""
+        if self.autosave is not None and self.held:
+            self.autosave.save_now()
+        if self.writer is not None:
+            self.writer.flush()
+            self.writer.close()
+        if self.held:
+            with contextlib.suppress(CompanionError):
+                host(self).store.release_lease(self.session_id, self.token)
+            self.held = False
+
     def action_done(self) -> None:
         if self.autosave is not None and self.held:
             self.autosave.save_now()
