@@ -238,6 +238,9 @@ GOALS_AND_CONTRACT_SEARCHABLE: dict[str, list[str]] = {
     "engagements": ["objective", "confidentiality", "sponsor_name", "sponsor_role"],
 }
 
+SEARCH_INDEXED: dict[str, list[str]] = {**SEARCHABLE, **GOALS_AND_CONTRACT_SEARCHABLE}
+"""Every table with a search index (forget rebuilds each; doctor checks each)."""
+
 
 @migrations()
 def m011_search_goals_contract(db: Database) -> None:
