@@ -115,3 +115,64 @@ def test_a_session_open_in_a_live_window_is_refused(
 def test_a_wrong_session_is_one_line(runner: CliRunner, sample, monkeypatch) -> None:
     monkeypatch.setenv("EDITOR", "true")
     assert "999" in one_line_error(run(runner, "notes", "edit", "999"))
+
+
+# -- sessions correct: the rest of what a session recorded, from the shell ---------------------
+
+
+def test_sessions_correct_changes_the_record_and_it_is_searchable(
+    runner: CliRunner, sample
+) -> None:
+    from datetime import date
+
+    session_id = sample.first_session.id
+    goal_id = sample.goal.id
+    result = run(
+        runner,
+        "sessions", "correct", str(session_id),
+        "--topic", "Quarterly planning with Marc",
+        "--next", "2026-12-09",
+        "--takeaway", "Plans are for changing",
+        "--takeaway", "Ask before assuming",
+        "--score", f"{goal_id}=8",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    store = reopened(sample.store)
+    session = store.get_session(session_id)
+    assert session.agreement.topic == "Quarterly planning with Marc"
+    assert session.agreement.desired_outcome == sample.first_session.agreement.desired_outcome
+    assert session.next_session_on == date(2026, 12, 9)
+    assert [t.text for t in store.takeaways(session_id)] == [
+        "Plans are for changing",
+        "Ask before assuming",
+    ]
+    assert {s.goal_id: s.score for s in store.goal_scores(session_id=session_id)}[goal_id] == 8
+    assert [h.kind for h in store.search("quarterly")] == ["agreement"]
+    assert [h.kind for h in store.search("assuming")] == ["takeaway"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ([], "nothing to change"),
+        (["--score", "x"], "GOAL_ID=SCORE"),
+        (["--score", "1=11"], "0 to 10"),
+        (["--score", "999=5"], "not one of this session's goals"),
+        (["--next", "someday"], "--next"),
+    ],
+)
+def test_sessions_correct_refuses_in_one_line(
+    runner: CliRunner, sample, args: list[str], words: str
+) -> None:
+    line = one_line_error(run(runner, "sessions", "correct", str(sample.first_session.id), *args))
+    assert words in line
+
+
+def test_sessions_correct_refuses_a_session_open_live(runner: CliRunner, sample) -> None:
+    from companion.core.models import now
+
+    session_id = sample.first_session.id
+    sample.store.take_lease(session_id, token="live", pid=os.getpid(), host=this_host(), at=now())
+    line = one_line_error(run(runner, "sessions", "correct", str(session_id), "--topic", "x"))
+    assert "open in companion" in line
+    assert reopened(sample.store).get_session(session_id).agreement.topic != "x"

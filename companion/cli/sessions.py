@@ -128,6 +128,91 @@ def edit(
     print_table(SESSION_COLUMNS, [_cells(session, client.name)])
 
 
+def _score(text: str) -> tuple[int, int]:
+    """'GOAL_ID=SCORE' (for --score), a UserError naming the problem otherwise."""
+    goal, _, score = text.partition("=")
+    if not (goal.strip().isdigit() and score.strip().isdigit()):
+        raise UserError(f"--score {text!r}: give GOAL_ID=SCORE, like --score 3=7")
+    if not 0 <= int(score) <= 10:
+        raise UserError(f"--score {text!r}: a score is a whole number from 0 to 10")
+    return int(goal), int(score)
+
+
+@sessions.command("correct")
+@click.argument("session_id", type=ID)
+@click.option("--topic", help="The session's topic, as agreed.")
+@click.option("--outcome", help="The outcome the client wanted from the session.")
+@click.option("--measure", help="How the client would know they got it.")
+@click.option("--next", "next_on", type=DATE, help="The next session's date (YYYY-MM-DD, +2w).")
+@click.option(
+    "--takeaway",
+    "takeaways",
+    multiple=True,
+    help="A takeaway; give it once for each (they replace the session's takeaways).",
+)
+@click.option(
+    "--score",
+    "scores",
+    multiple=True,
+    metavar="GOAL_ID=SCORE",
+    help="A goal's score (0-10) in this session; `companion goals` lists the ids.",
+)
+@pass_practice
+def correct(
+    practice: Practice,
+    session_id: int,
+    topic: str | None,
+    outcome: str | None,
+    measure: str | None,
+    next_on: date | None,
+    takeaways: tuple[str, ...],
+    scores: tuple[str, ...],
+) -> None:
+    """Correct what a session recorded: its agreement, next date, takeaways and goal scores
+    (the notes: `companion notes edit ID`; the time: `sessions edit ID`). Searchable at once."""
+    from companion.core.models import now
+    from companion.store.corrections import Corrections
+    from companion.store.lease import SessionInUse
+
+    given = (topic, outcome, measure, next_on)
+    if all(value is None for value in given) and not takeaways and not scores:
+        raise UserError(
+            "nothing to change: give --topic, --outcome, --measure, --next, --takeaway or "
+            f"--score (e.g. companion sessions correct {session_id} --next +2w)"
+        )
+    parsed = dict(_score(text) for text in scores)
+    store = practice.store
+    record = _record(practice, session_id)
+    lease = store.live_lease(session_id, now())
+    if lease is not None:
+        raise SessionInUse(lease, record.client.name)
+    goals = {p.goal.id for p in record.goals}
+    unknown = sorted(set(parsed) - goals)
+    if unknown:
+        raise UserError(
+            f"--score: goal {unknown[0]} is not one of this session's goals "
+            f"({', '.join(str(g) for g in sorted(g for g in goals if g is not None)) or 'none'})"
+        )
+    agreement = record.session.agreement
+    changes = {
+        "topic": topic,
+        "desired_outcome": outcome,
+        "measure_of_success": measure,
+    }
+    session = store.correct_session(
+        session_id,
+        Corrections(
+            agreement=type(agreement).model_validate(  # validated: one line each, as typed
+                {**agreement.model_dump(), **{k: v for k, v in changes.items() if v is not None}}
+            ),
+            next_session_on=next_on if next_on is not None else record.session.next_session_on,
+            takeaways=list(takeaways) if takeaways else [t.text for t in record.takeaways],
+            scores=dict(parsed),
+        ),
+    )
+    print_table(SESSION_COLUMNS, [_cells(session, record.client.name)])
+
+
 def _to_terminal() -> bool:
     """True when stdout is a terminal: stored text is then shown safe, else written exactly."""
     return sys.stdout.isatty()

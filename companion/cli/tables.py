@@ -114,13 +114,12 @@ def _wrapped(text: str, width: int) -> list[str]:
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split():
-            while cell_len(word) > width:  # a word no width holds: folded
+            if cell_len(word) > width:  # a word no width holds: folded, in one pass
                 if line:
                     lines.append(line)
                     line = ""
-                head, *_ = chop_cells(word, width)
-                lines.append(head)
-                word = word[len(head) :]
+                *full, word = chop_cells(word, width)
+                lines.extend(full)
             if not line:
                 line = word
             elif cell_len(line) + 1 + cell_len(word) <= width:
