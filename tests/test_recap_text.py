@@ -110,3 +110,9 @@ def test_any_recap_as_text_has_no_markdown_and_every_fact(
     text = plain_text(markdown)
     assert_plain(text)
     assert facts(text) == facts(markdown)
+
+
+def test_marks_inside_words_keep_the_words_apart() -> None:
+    text = plain_text("- a__b and 2**3 and **bold**\n- 0`0 and `code`\n")
+    assert_plain(text)
+    assert text == "- a b and 2 3 and bold\n- 0`0 and code\n"

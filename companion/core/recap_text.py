@@ -16,17 +16,24 @@ _MARKS = re.compile(r"^(?:(?:[-*+]|\[[ xX]\]|#{1,6})(?:\s+|$))+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
-_CODE = re.compile(r"`+")
+_CODE = re.compile(r"(?<![^\W_])(`+)(.+?)\1(?![^\W_])")
 _STRONG = re.compile(r"\*\*|__")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 
 
+def _unmarked(match: re.Match[str]) -> str:
+    """A bold mark goes; between two letters or digits ('2**3') a space keeps the words apart."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return " " if inside else ""
+
+
 def _inline(text: str) -> str:
     """TEXT with its inline marks taken off: bold, emphasis, code, links, escapes."""
-    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] and m[2] != m[1] else m[1], text)
-    text = _CODE.sub("", text)
-    text = _STRONG.sub("", text)
+    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] else m[1], text)
+    text = _CODE.sub(r"\2", text)  # a code span: its text (a lone backtick stays)
+    text = _STRONG.sub(_unmarked, text)
     text = _EMPHASIS.sub(r"\1", text)
     return _ESCAPE.sub(r"\1", text)
 
