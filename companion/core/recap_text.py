@@ -16,7 +16,7 @@ _MARKS = re.compile(r"^(?:(?:[-*+]|\[[ xX]\]|#{1,6})(?:\s+|$))+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
-_CODE = re.compile(r"(?<![^\W_])(`+)(.+?)\1(?![^\W_])")
+_CODE = re.compile(r"(?<![^\W_])(?<!`)(`+)(.+?)\1(?![^\W_]|`)")
 _STRONG = re.compile(r"\*\*|__")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
@@ -33,9 +33,24 @@ def _inline(text: str) -> str:
     """TEXT with its inline marks taken off: bold, emphasis, code, links, escapes."""
     text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] else m[1], text)
     text = _CODE.sub(r"\2", text)  # a code span: its text (a lone backtick stays)
-    text = _STRONG.sub(_unmarked, text)
     text = _EMPHASIS.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    while _STRONG.search(text):  # '*__*' leaves '**' once the inner pair goes
+        text = _STRONG.sub(_unmarked, text)
+    return text
+
+
+def _tidy(line: str) -> str:
+    """The last marks an escape or a removed pair left at the start of a line ('\\#' -> '#')."""
+    indent = line[: len(line) - len(line.lstrip())]
+    rest = line.lstrip()
+    if rest.startswith(("#", "* ", "+ ", "- ")) or rest in ("*", "+", "-"):
+        marks = _MARKS.match(rest)
+        if marks:
+            body = rest[marks.end() :]
+            was_item = not rest.startswith("#")
+            return f"{indent}- {body}".rstrip() if was_item else f"{indent}{body}".rstrip()
+    return line
 
 
 def plain_text(markdown: str) -> str:
@@ -47,14 +62,15 @@ def plain_text(markdown: str) -> str:
             out.append("")
             continue
         heading = _HEADING.match(line)
-        if heading:
-            out.append(_inline(heading[1]))
+        if heading:  # its words alone (no mark left in front of them)
+            out.append(_MARKS.sub("", _inline(heading[1])))
             continue
         item = _ITEM.match(line)
         if item:  # `- [ ] x`, `* x`, `- - x`, `- # x`: one plain dash
-            out.append(f"{item[1]}- {_MARKS.sub('', _inline(item[2]))}".rstrip())
+            body = _MARKS.sub("", _inline(item[2]))
+            out.append(f"{item[1]}- {_MARKS.sub('', body)}".rstrip())
             continue
-        out.append(_inline(line).rstrip())
+        out.append(_tidy(_inline(line).rstrip()))
     text = "\n".join(out)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     return text + "\n" if text else ""
