@@ -15,7 +15,7 @@ _ITEM = re.compile(r"^(\s*)(?:[-*+]\s+|\[[ xX]\]\s+)(.*)$")
 _MARKS = re.compile(r"^(?:(?:[-*+]|\[[ xX]\]|#{1,6})(?:\s+|$))+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
+_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _CODE = re.compile(r"(?<![^\W_])(?<!`)(`+)(.+?)\1(?![^\W_]|`)")
 _STRONG = re.compile(r"\*\*|__")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
@@ -33,8 +33,12 @@ def _inline(text: str) -> str:
     """TEXT with its inline marks taken off: bold, emphasis, code, links, escapes."""
     text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] else m[1], text)
     text = _CODE.sub(r"\2", text)  # a code span: its text (a lone backtick stays)
+    text = _without_strong(text)
     text = _EMPHASIS.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
+    return _without_strong(_ESCAPE.sub(r"\1", text))  # '\*\*' unescaped is a mark again
+
+
+def _without_strong(text: str) -> str:
     while _STRONG.search(text):  # '*__*' leaves '**' once the inner pair goes
         text = _STRONG.sub(_unmarked, text)
     return text
