@@ -36,6 +36,7 @@ PERIODS_FROM = ALL.index("m005_session_periods") + 1  # the first version with s
 LEASES_FROM = ALL.index("m006_session_leases") + 1  # the first version with session leases
 CONTRACT_FROM = ALL.index("m007_contract_details") + 1  # sponsor contact and log consent
 GOAL_LIFE_FROM = ALL.index("m010_goal_lifecycle") + 1  # a goal's status day and earlier version
+RECAP_EDITS_FROM = ALL.index("m011_recap_edits") + 1  # the recap as the coach edited it
 APPLIED_AT = "2026-09-01 08:00:{:02d}.000000+00:00"  # recorded per migration, fixed
 
 Row = dict[str, object]
@@ -97,6 +98,10 @@ PERIODS: list[Row] = [
     {"id": 3, "session_id": 3, "opened_at": "2026-09-10T14:50:00",
      "last_seen_at": "2026-09-10T15:05:00"},
 ]  # fmt: skip
+RECAP_EDITS: list[Row] = [
+    {"session_id": 1, "format": "text", "text": "Dear Ana,\nthank you for today.\n",
+     "edited_at": "2026-09-08T16:00:00"},
+]  # fmt: skip
 LEASES: list[Row] = [
     {"session_id": 3, "token": "fixture-token", "pid": 4242, "host": "coach-laptop",
      "taken_at": "2026-09-10T14:50:00", "heartbeat_at": "2026-09-10T15:05:00"},
@@ -126,9 +131,11 @@ def rows_at(version: int) -> dict[str, list[Row]]:
         for row in tables["goals"]:
             row["status_on"] = None
             row["adjusted_from"] = None
+    if version >= RECAP_EDITS_FROM:
+        tables["recap_edits"] = [dict(row) for row in RECAP_EDITS]
     order = [
         "clients", "engagements", "goals", "sessions", "notes", "session_periods",
-        "step_timings", "actions", "goal_scores", "takeaways", "session_leases",
+        "step_timings", "actions", "goal_scores", "takeaways", "session_leases", "recap_edits",
     ]  # fmt: skip
     return {table: tables[table] for table in order if table in tables}
 

@@ -105,10 +105,14 @@ def test_usage_errors_are_one_line(runner: CliRunner, args: list[str], words: li
 # -- protocols ------------------------------------------------------------------------------
 
 
-def test_protocols_list_says_where_each_comes_from(runner: CliRunner) -> None:
+def test_protocols_list_says_where_each_comes_from(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one line a protocol
     result = run(runner, "protocols", "list")
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["Id", "Kind", "Length", "Steps", "Name", "From"]
     assert [line.split()[0] for line in lines][:5] == [
         "first",
         "grow",
@@ -135,7 +139,10 @@ def test_protocols_list_json(runner: CliRunner) -> None:
     assert Path(by_id["grow"]["path"]).name == "grow.toml"
 
 
-def test_a_user_protocol_replaces_a_builtin_and_says_so(runner: CliRunner) -> None:
+def test_a_user_protocol_replaces_a_builtin_and_says_so(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one line a protocol
     user = user_protocols_dir()
     user.mkdir(parents=True)
     (user / "grow.toml").write_text(GOOD.replace("GROW coaching session", "My own GROW"))
@@ -246,7 +253,7 @@ def test_protocols_validate_reports_each_file(runner: CliRunner, tmp_path: Path)
     assert result.stdout == f"{good}: ok (grow, 7 steps)\n"
     assert f"{bad}: kind:" in result.stderr
     assert f"{tmp_path / 'missing.toml'}: cannot read: No such file or directory" in result.stderr
-    assert result.stderr.count("\n") == 1
+    assert result.stderr.count("\n") == 2  # one line a problem
 
 
 # -- clients --------------------------------------------------------------------------------
@@ -264,7 +271,11 @@ def test_clients_add_and_list(runner: CliRunner, db_path: Path) -> None:
 
     result = run(runner, "clients", "list")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == ["   1  Ana Lopez  <ana@example.org>", "   2  Bruno"]
+    assert [line.split(maxsplit=1) for line in result.stdout.splitlines()] == [
+        ["Id", "Name       Contact"],
+        ["1", "Ana Lopez  ana@example.org"],
+        ["2", "Bruno"],
+    ]
 
     store = Store.open(db_path)  # written to the database COMPANION_DB names
     try:

@@ -179,7 +179,8 @@ def test_fts_syntax_never_raises(runner: CliRunner, practice, query: str) -> Non
 
 
 def test_search_takes_operators_as_words(runner: CliRunner, practice) -> None:
-    hits = json.loads(run(runner, "search", "team AND", "--json").stdout)
+    assert json.loads(run(runner, "search", "delegation", "--json").stdout)
+    hits = json.loads(run(runner, "search", "delegation AND", "--json").stdout)
     assert hits == []  # "and" must be in the text too: it is a word, not an operator
     hits = json.loads(run(runner, "search", '"weekly report"', "--json").stdout)
     assert [hit["kind"] for hit in hits] == ["notes"]

@@ -57,11 +57,15 @@ def test_sessions_for_one_client(runner: CliRunner, two_clients) -> None:
     assert [row["id"] for row in rows] == [ben.id]
 
 
-def test_sessions_table_for_people(runner: CliRunner, two_clients) -> None:
+def test_sessions_table_for_people(
+    runner: CliRunner, two_clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, _, ana = two_clients
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for one line a session
     result = run(runner, "sessions")
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["Id", "Started", "Client", "Protocol", "Length", "Topic"]
     assert len(lines) == 3
     assert lines[0].split()[0] == str(ana.id) and "unfinished" in lines[0]
     assert "Ben Okafor" in lines[1] and "check-in" in lines[1] and "Delegation" in lines[1]

@@ -124,7 +124,7 @@ def test_forget_keeps_the_other_client_whole_and_searchable(store: Store, two_cl
     assert [c.name for c in store.clients()] == [KEEPER]
     assert client_footprint(store, kept) == before
     kinds = {hit.kind for hit in store.search(KEEPER_WORD)}
-    assert kinds == {"notes", "agreement", "action", "takeaway"}
+    assert kinds == {"notes", "agreement", "action", "takeaway", "goal", "contract"}
     assert store.search("Brackenwhistle") == []
     for table in SEARCHABLE:  # every index still agrees with its table
         store.db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")

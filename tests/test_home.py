@@ -15,6 +15,7 @@ from companion.store import Store
 from companion.store.views import home_view
 from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen
 from companion.tui.screens.live_dialogs import ResumeOffer
+from companion.tui.screens.new_client import NewClientQuestion
 from companion.tui.screens.review import ReviewScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
@@ -97,6 +98,8 @@ async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         clients = app.screen.query_one("#clients", OptionList)
+        assert app.focused is app.screen.query_one("#new-client", Input)
+        await pilot.press("down")  # from the name box to the list
         assert app.focused is clients
         await pilot.press("enter")  # Ana, default protocol
         assert app.started == [("Ana Lopez", None)]
@@ -122,12 +125,18 @@ async def test_a_new_client_by_name_gets_a_first_session(
     app = home_app(store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
         new_client = app.screen.query_one("#new-client", Input)
-        assert app.focused is new_client
+        assert app.focused is new_client  # focused on launch: typing goes to the name
         await pilot.press("enter")  # nothing typed: nothing started
         assert app.started == []
-        await pilot.press(*"Dana Ito", "enter")
+        await pilot.press(*"Dana Ito", "enter", "enter")  # a new name: Enter alone adds nothing
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, NewClientQuestion)
+        assert question.suggestions == [] and question.new_name == "Dana Ito"
+        assert app.started == [] and store.find_client("Dana Ito") is None
+        await pilot.press("y")  # the confirming key
+        await settle(pilot)
         assert app.started == [("Dana Ito", None)]
         dana = store.find_client("Dana Ito")
         assert dana is not None and dana.id is not None
@@ -143,7 +152,7 @@ async def test_typing_finds_a_client_before_adding_one(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         clients = app.screen.query_one("#clients", OptionList)
-        await pilot.press("n", "o")  # in all three names
+        await pilot.press("o")  # in all three names
         assert clients.option_count == 3
         await pilot.press("enter")  # several match: pick one in the list, nothing started
         assert app.started == [] and app.focused is clients
@@ -159,7 +168,12 @@ async def test_typing_finds_a_client_before_adding_one(
         assert store.find_client("LOP") is None
 
         assert app.screen.query_one("#new-client", Input).value == ""
-        await pilot.press(*"Ana", "ctrl+n")  # exactly as typed: a new client
+        await pilot.press(*"Ana", "ctrl+n")  # exactly as typed: but "Ana Lopez" is close
+        await settle(pilot)
+        assert isinstance(app.screen, NewClientQuestion)
+        assert app.screen.suggestions == ["Ana Lopez"]
+        await pilot.press("y")  # no: a new client called Ana
+        await settle(pilot)
         assert app.started[-1] == ("Ana", None)
         assert store.find_client("Ana") is not None
         assert len(store.clients()) == 4
@@ -172,7 +186,7 @@ async def test_resume_opens_the_unfinished_session(
     app = home_app(store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("u")
+        await pilot.press("down", "u")
         assert app.opened == [practice.unfinished.id]
 
 
@@ -183,7 +197,7 @@ async def test_review_from_home_and_escape_back(
     app = home_app(store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("down", "r")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
@@ -208,7 +222,7 @@ async def test_home_of_an_empty_practice_says_what_to_do(
         await settle(pilot)
         clients = app.screen.query_one("#clients", OptionList)
         assert "press n to add one" in str(clients.get_option_at_index(0).prompt)
-        await pilot.press("s")  # no client to start with: go and type one
+        await pilot.press("down", "s")  # no client to start with: go and type one
         assert app.focused is app.screen.query_one("#new-client", Input)
         await pilot.press("u")
         assert app.opened == []
@@ -224,7 +238,7 @@ async def test_starting_from_home_opens_the_live_screen(
     app = CompanionApp(store, protocols, start_with="home")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")  # Ana, who has no session left unfinished
+        await pilot.press("down", "enter")  # Ana, who has no session left unfinished
         await settle(pilot)
         assert isinstance(app.screen, LiveScreen)
         newest = store.sessions(practice.ana.id)[0]
@@ -290,3 +304,43 @@ async def test_a_big_practice_lists_the_first_clients_and_the_most_overdue_actio
         await settle(pilot)
         names = [str(clients.get_option_at_index(i).prompt) for i in range(clients.option_count)]
         assert names == ["Client 100", "Client 101", "Client 102", "Client 103", "Client 104"]
+
+
+@sync
+async def test_a_name_close_to_a_client_asks_did_you_mean_before_adding(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Ana Lopes", "enter")  # a typo: no client holds it
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, NewClientQuestion)
+        assert question.suggestions == ["Ana Lopez"]
+        await pilot.press("enter", "escape")  # Enter confirms nothing; Escape goes back
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.started == [] and store.find_client("Ana Lopes") is None
+        assert app.focused is app.screen.query_one("#new-client", Input)
+
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1")  # yes: Ana Lopez, no new client
+        await settle(pilot)
+        assert app.started == [("Ana Lopez", None)]
+        assert store.find_client("Ana Lopes") is None
+        assert len(store.clients()) == 3
+
+
+def test_close_names_catch_first_names_and_typos_not_strangers() -> None:
+    from companion.core.text import close_names
+
+    names = ["Ana Lopez", "Ben Okafor", "Chloe Martin"]
+    assert close_names("Ana", names) == ["Ana Lopez"]
+    assert close_names("ana  lopes", names) == ["Ana Lopez"]
+    assert close_names("Anna", names) == ["Ana Lopez"]
+    assert close_names("Bern Okafor", names) == ["Ben Okafor"]
+    assert close_names("Dana Ito", names) == []
+    assert close_names("Ana Lopez", names) == []  # the name itself is no suggestion
+    assert close_names("", names) == []

@@ -175,7 +175,7 @@ def test_old_text_is_searchable_after_migrating(old_database: Path) -> None:
         assert kinds == {
             "marathon": {"notes"},
             "delegation": {"agreement"},
-            "weekly": {"action"},
+            "weekly": {"action", "goal"},  # the goal "Lead the weekly meeting" (m011)
             "perfectionism": {"takeaway"},
         }
         # ...and new writes after the migration are indexed by the triggers.

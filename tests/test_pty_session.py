@@ -166,7 +166,7 @@ def test_a_session_from_the_home_screen(tmp_path: Path, size: tuple[int, int]) -
     with RealApp([], tmp_path, cols=cols, rows=rows) as app:
         app.wait_for("Start a session")
         app.wait_for(CLIENT)
-        app.press("s")
+        app.press("down", "s")  # from the name box (focused on launch) to the list
         open_live(app)
         type_notes(app, "started from home\r")
         close_to_recap(app)

@@ -257,7 +257,8 @@ async def test_private_lines_are_found_and_shown_to_the_coach(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
-        assert "seems tired" in app.screen.query_one("#notes", Markdown).source
+        # opened from the search: the match is marked (inline code, drawn highlighted)
+        assert "seems `tired`" in app.screen.query_one("#notes", Markdown).source
 
 
 @sync

@@ -42,7 +42,7 @@ async def open_session(pilot: Pilot[Any], session_id: int) -> SessionScreen:
 
 
 async def open_form(pilot: Pilot[Any]) -> SessionTimeForm:
-    await pilot.press("e")
+    await pilot.press("t")
     await settle(pilot)
     form = pilot.app.screen
     assert isinstance(form, SessionTimeForm)
@@ -235,7 +235,7 @@ async def test_e_on_an_unfinished_session_does_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, unfinished.id)
         assert "Correct time" not in [title for title, _, _ in screen_commands(screen)]
-        await pilot.press("e")
+        await pilot.press("t")
         await settle(pilot)
         assert app.screen is screen
         screen.action_correct_time()  # even asked directly, it only says why not

@@ -30,7 +30,7 @@ from companion.store import Store, StoreError
 
 REMAKE = "run `.venv/bin/python tests/make_schema_fixtures.py` and commit tests/fixtures/schemas"
 VERSIONS = list(range(1, len(ALL) + 1))
-PKS = {"notes": "session_id", "session_leases": "session_id"}
+PKS = {"notes": "session_id", "session_leases": "session_id", "recap_edits": "session_id, format"}
 
 
 def _raw(path: Path, table: str) -> list[dict[str, object]]:
@@ -75,6 +75,7 @@ def _expected_after_open(version: int) -> dict[str, list[dict[str, object]]]:
     expected["sessions"] = latest["sessions"]
     expected.setdefault("session_periods", [dict(row) for row in PERIODS[:2]])
     expected.setdefault("session_leases", [])
+    expected.setdefault("recap_edits", [])  # m011: no recap edited before it
     for row in expected["engagements"]:  # m007: no contact recorded yet, consent assumed
         row.setdefault("sponsor_contact", "")
         row.setdefault("log_consent", 1)
@@ -189,7 +190,7 @@ def test_old_text_is_searchable(opened: Store) -> None:
         "kyoto": {("notes", 3)},
         "cafe": {("notes", 3)},  # diacritics folded
         "sabbatique": {("agreement", 3)},
-        "weekly": {("action", 1)},
+        "weekly": {("action", 1), ("goal", None)},  # goals are searched too (m011)
         "ecrire": {("action", 3)},
         "deleguer": {("takeaway", 1)},
     }

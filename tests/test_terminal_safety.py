@@ -125,9 +125,12 @@ def test_rich_markup_in_stored_text_prints_as_written(runner: CliRunner, hostile
             assert "[link=https://evil.example]" in out  # text, not a hyperlink
 
 
-def test_sessions_table_stays_one_line_per_session(runner: CliRunner, hostile) -> None:
+def test_sessions_table_stays_one_line_per_session(
+    runner: CliRunner, hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough: only a stored line break could fold it
     out = run(runner, "sessions").stdout
-    assert len(out.splitlines()) == 1
+    assert len(out.splitlines()) == 2  # the header and the one session
     assert "TOPIC" in out and "topic one" in out
 
 

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "sessions": "companion.cli.sessions:sessions",
     "show": "companion.cli.sessions:show",
     "recap": "companion.cli.sessions:recap",
+    "notes": "companion.cli.notes:notes",
     "search": "companion.cli.review_cmds:search",
     "actions": "companion.cli.editing:actions",
     "goals": "companion.cli.editing:goals",

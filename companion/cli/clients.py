@@ -26,9 +26,13 @@ def list_clients(practice: Practice, as_json: bool) -> None:
         return
     if not found:
         click.echo("No clients yet: add one with `companion clients add NAME`.")
-    for client in found:
-        contact = f"  <{shown(client.contact)}>" if client.contact else ""
-        click.echo(f"{client.id:>4}  {shown(client.name)}{contact}")
+        return
+    from .tables import Column, print_table
+
+    print_table(
+        (Column("Id", "right", wrap=False), Column("Name"), Column("Contact")),
+        [(str(client.id), shown(client.name), shown(client.contact)) for client in found],
+    )
 
 
 @clients.command("add")

@@ -26,11 +26,11 @@ def doctor(practice: Practice, db_path: str | None) -> int:
     """
     from companion.store.checks import examine
     from companion.store.paths import resolve_db_path
-    from companion.store.schema import SEARCHABLE
+    from companion.store.schema import SEARCH_INDEXED
     from companion.store.unlock import passphrase_of
 
     path = resolve_db_path(db_path or practice.db_path)
-    findings = examine(path, list(SEARCHABLE), passphrase_of(path))
+    findings = examine(path, list(SEARCH_INDEXED), passphrase_of(path))
     click.echo(f"companion doctor: {path}")
     for finding in findings:
         click.echo(f"  {'ok  ' if finding.ok else 'FAIL'}  {finding.check}: {finding.detail}")

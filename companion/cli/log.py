@@ -24,8 +24,11 @@ from .common import DATE, Practice, UserError, echo_json, pass_practice
 )
 @click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=DATE, help="Only sessions on or before this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as --format json).")
 @pass_practice
-def log(practice: Practice, output: str, since: date | None, until: date | None) -> None:
+def log(
+    practice: Practice, output: str, since: date | None, until: date | None, as_json: bool
+) -> None:
     """The coaching-hours log for an ICF credential (ACC, PCC, MCC).
 
     One row per client engagement, with the ICF Client Coaching Log's columns: client name,
@@ -55,7 +58,7 @@ def log(practice: Practice, output: str, since: date | None, until: date | None)
     found = hours_log(practice.reader, since=since, until=until)
     for line in found.left_off_lines():
         click.echo(f"companion: {line}", err=True)
-    if output == "json":
+    if as_json or output == "json":
         echo_json(found)
     elif output == "csv":
         document = log_csv(found)
@@ -83,28 +86,15 @@ _SHORT_HEADERS = ("Client", "Contact", "Kind", "Group", "Start", "End", "Paid h"
 
 
 def _print_table(found: HoursLog) -> None:
-    from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    from .tables import Column, console, print_table
+
+    out = console()
     if not found.rows:
-        console.print(f"No finished sessions ({_period(found)}): no coaching hours to log.")
+        out.print(f"No finished sessions ({_period(found)}): no coaching hours to log.")
         return
-    table = Table(
-        title=f"Coaching hours, {_period(found)}",
-        title_justify="left",
-        box=None,
-        header_style="bold",
-        pad_edge=False,
-    )
-    table.add_column("Client", overflow="fold", ratio=1)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
-    table.add_column("Sessions", justify="right", no_wrap=True)
-    table.add_column("Paid h", justify="right", no_wrap=True)
-    table.add_column("Pro bono h", justify="right", no_wrap=True)
+    rows = []
     for row in found.rows:
         who = Text(shown(row.client_name))
         if row.contact:
@@ -114,18 +104,31 @@ def _print_table(found: HoursLog) -> None:
             if row.format == "group" and row.group_size
             else (row.kind.lower())
         )
-        table.add_row(
-            who,
-            kind,
-            row.start_date.isoformat(),
-            row.end_date.isoformat(),
-            str(row.sessions),
-            format_hours(row.paid_hours),
-            format_hours(row.pro_bono_hours),
+        rows.append(
+            (
+                who,
+                kind,
+                f"{row.start_date.isoformat()}\n{row.end_date.isoformat()}",
+                str(row.sessions),
+                format_hours(row.paid_hours),
+                format_hours(row.pro_bono_hours),
+            )
         )
-    console.print(table)
+    print_table(
+        (
+            Column("Client"),
+            Column("Kind", wrap=False),
+            Column("First, last", wrap=False),
+            Column("Sessions", "right", wrap=False),
+            Column("Paid", "right", wrap=False),  # hours, as the title says
+            Column("Pro bono", "right", wrap=False),
+        ),
+        rows,
+        title=f"Coaching hours, {_period(found)}",
+        out=out,
+    )
     clients = f"{found.clients} client" + ("" if found.clients == 1 else "s")
-    console.print(
+    out.print(
         f"Total: {format_hours(found.total_hours)} hours "
         f"(paid {format_hours(found.paid_hours)}, pro bono {format_hours(found.pro_bono_hours)}), "
         f"{clients}, {found.sessions} sessions"

@@ -37,14 +37,33 @@ def list_protocols(practice: Practice, as_json: bool) -> None:
             ]
         )
     else:
-        width = max((len(entry.protocol.id) for entry in library), default=2)
+        from .tables import Column, print_table
+
+        rows = []
         for entry in library:
             p = entry.protocol
             replaces = f", replaces the {entry.replaces.origin} one" if entry.replaces else ""
-            click.echo(
-                f"{p.id:<{width}}  {p.kind:<8} {p.duration_minutes:>3} min  "
-                f"{len(p.steps):>2} steps  {p.name}  [{entry.origin}: {entry.path}{replaces}]"
+            rows.append(
+                (
+                    p.id,
+                    p.kind,
+                    f"{p.duration_minutes} min",
+                    f"{len(p.steps)} steps",
+                    p.name,
+                    f"[{entry.origin}: {entry.path}{replaces}]",
+                )
             )
+        print_table(
+            (
+                Column("Id", wrap=False),
+                Column("Kind", wrap=False),
+                Column("Length", "right", wrap=False),
+                Column("Steps", "right", wrap=False),
+                Column("Name"),
+                Column("From"),
+            ),
+            rows,
+        )
     for problem in library.errors:
         click.echo(f"skipped: {one_line(problem)}", err=True)
 
@@ -106,15 +125,18 @@ def _protocol_files(paths: tuple[Path, ...], problems: list[str]) -> list[Path]:
 @protocols.command("validate")
 @click.argument("files", nargs=-1, required=True, type=NonEmptyPath(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check protocol files (or every .toml in a folder); each problem names the file, the field
-    and what is wrong."""
-    problems = []
+    """Check protocol files (or every .toml in a folder); one line per problem on stderr, naming
+    the file, the field and what is wrong, a file's problems together; exit status 2 if any."""
+    problems: list[str] = []
     for path in _protocol_files(files, problems):
         try:
             protocol = load_protocol_file(path)
         except ProtocolError as error:
-            problems.append(str(error))
+            problems.extend(error.problems)
             continue
         click.echo(f"{path}: ok ({protocol.id}, {len(protocol.steps)} steps)")
     if problems:
-        raise UserError("; ".join(problems))
+        # One line per problem, each naming its file (grouped: a file's problems come together).
+        for problem in problems:
+            click.echo(f"companion: {one_line(problem)}", err=True)
+        raise SystemExit(2)

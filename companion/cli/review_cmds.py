@@ -107,6 +107,8 @@ def search(
     for hit in hits:
         when = f"{hit.started_at:%Y-%m-%d}" if hit.started_at else "no session"
         where = f"session {hit.session_id}, {when}" if hit.session_id else when
+        if hit.step:
+            where += f", {shown(hit.step)}"
         click.echo(
             click.style(shown(hit.client_name), bold=True)
             + f" · {where} · "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -22,11 +22,12 @@ from .common import (
     echo_json_array,
     pass_practice,
 )
+from .tables import Column, print_plain, print_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from companion.core.models import SessionRecord
+    from companion.core.models import RecapFormat, SessionRecord
 
 
 def _duration(session: Session) -> str:
@@ -35,7 +36,7 @@ def _duration(session: Session) -> str:
 
 
 def _cells(session: Session, client_name: str) -> tuple[str, ...]:
-    """One row of the table, stored text made safe for the terminal (one line per session)."""
+    """One row of the table, stored text made safe for the terminal."""
     return (
         str(session.id),
         f"{session.started_at:%Y-%m-%d %H:%M}",
@@ -46,17 +47,14 @@ def _cells(session: Session, client_name: str) -> tuple[str, ...]:
     )
 
 
-def _lines(rows: list[tuple[str, ...]]) -> list[str]:
-    """The rows as aligned columns: id, start, client, protocol, duration, then the topic."""
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = []
-    for row in rows:
-        cells = [
-            row[0].rjust(widths[0]),
-            *(cell.ljust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)),
-        ]
-        lines.append("  ".join([*cells, row[5]]).rstrip())
-    return lines
+SESSION_COLUMNS = (
+    Column("Id", "right", wrap=False),
+    Column("Started", wrap=False),
+    Column("Client"),
+    Column("Protocol", wrap=False),
+    Column("Length", wrap=False),
+    Column("Topic"),
+)
 
 
 @click.group("sessions", invoke_without_command=True)
@@ -89,8 +87,7 @@ def sessions(
     if not found:
         click.echo("No sessions yet." if client_id is None and since is None else "No sessions.")
         return
-    for line in _lines([_cells(s, names.get(s.client_id, "")) for s in found]):
-        click.echo(line)
+    print_table(SESSION_COLUMNS, [_cells(s, names.get(s.client_id, "")) for s in found])
 
 
 @sessions.command("edit")
@@ -128,7 +125,92 @@ def edit(
         duration_seconds=None if minutes is None else minutes * 60,
     )
     client = store.get_client(session.client_id)
-    click.echo(_lines([_cells(session, client.name)])[0])
+    print_table(SESSION_COLUMNS, [_cells(session, client.name)])
+
+
+def _score(text: str) -> tuple[int, int]:
+    """'GOAL_ID=SCORE' (for --score), a UserError naming the problem otherwise."""
+    goal, _, score = text.partition("=")
+    if not (goal.strip().isdigit() and score.strip().isdigit()):
+        raise UserError(f"--score {text!r}: give GOAL_ID=SCORE, like --score 3=7")
+    if not 0 <= int(score) <= 10:
+        raise UserError(f"--score {text!r}: a score is a whole number from 0 to 10")
+    return int(goal), int(score)
+
+
+@sessions.command("correct")
+@click.argument("session_id", type=ID)
+@click.option("--topic", help="The session's topic, as agreed.")
+@click.option("--outcome", help="The outcome the client wanted from the session.")
+@click.option("--measure", help="How the client would know they got it.")
+@click.option("--next", "next_on", type=DATE, help="The next session's date (YYYY-MM-DD, +2w).")
+@click.option(
+    "--takeaway",
+    "takeaways",
+    multiple=True,
+    help="A takeaway; give it once for each (they replace the session's takeaways).",
+)
+@click.option(
+    "--score",
+    "scores",
+    multiple=True,
+    metavar="GOAL_ID=SCORE",
+    help="A goal's score (0-10) in this session; `companion goals` lists the ids.",
+)
+@pass_practice
+def correct(
+    practice: Practice,
+    session_id: int,
+    topic: str | None,
+    outcome: str | None,
+    measure: str | None,
+    next_on: date | None,
+    takeaways: tuple[str, ...],
+    scores: tuple[str, ...],
+) -> None:
+    """Correct what a session recorded: its agreement, next date, takeaways and goal scores
+    (the notes: `companion notes edit ID`; the time: `sessions edit ID`). Searchable at once."""
+    from companion.core.models import now
+    from companion.store.corrections import Corrections
+    from companion.store.lease import SessionInUse
+
+    given = (topic, outcome, measure, next_on)
+    if all(value is None for value in given) and not takeaways and not scores:
+        raise UserError(
+            "nothing to change: give --topic, --outcome, --measure, --next, --takeaway or "
+            f"--score (e.g. companion sessions correct {session_id} --next +2w)"
+        )
+    parsed = dict(_score(text) for text in scores)
+    store = practice.store
+    record = _record(practice, session_id)
+    lease = store.live_lease(session_id, now())
+    if lease is not None:
+        raise SessionInUse(lease, record.client.name)
+    goals = {p.goal.id for p in record.goals}
+    unknown = sorted(set(parsed) - goals)
+    if unknown:
+        raise UserError(
+            f"--score: goal {unknown[0]} is not one of this session's goals "
+            f"({', '.join(str(g) for g in sorted(g for g in goals if g is not None)) or 'none'})"
+        )
+    agreement = record.session.agreement
+    changes = {
+        "topic": topic,
+        "desired_outcome": outcome,
+        "measure_of_success": measure,
+    }
+    session = store.correct_session(
+        session_id,
+        Corrections(
+            agreement=type(agreement).model_validate(  # validated: one line each, as typed
+                {**agreement.model_dump(), **{k: v for k, v in changes.items() if v is not None}}
+            ),
+            next_session_on=next_on if next_on is not None else record.session.next_session_on,
+            takeaways=list(takeaways) if takeaways else [t.text for t in record.takeaways],
+            scores=dict(parsed),
+        ),
+    )
+    print_table(SESSION_COLUMNS, [_cells(session, record.client.name)])
 
 
 def _to_terminal() -> bool:
@@ -170,30 +252,56 @@ def show(practice: Practice, session_id: int, as_json: bool, as_markdown: bool) 
         document = session_markdown(record)
         _echo_stored(document)
     else:
-        from rich.console import Console
+        from rich.console import Group
 
-        Console(highlight=False).print(*_rich_view(record))
+        # One renderable a line: Console.print(*parts) would join consecutive Text parts (the
+        # takeaways) on one line.
+        print_plain(Group(*_rich_view(record)))
 
 
 @click.command("recap")
 @click.argument("session_id", type=ID)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["markdown", "text"]),
+    default=None,
+    help="Markdown, or plain text for an email or a chat (default: recap.format in "
+    "config.toml, else markdown).",
+)
 @click.option("--copy", "copy", is_flag=True, help="Also copy it (clipboard, else a file).")
 @pass_practice
-def recap(practice: Practice, session_id: int, copy: bool) -> None:
-    """Print the client's recap of a session (a draft while the session is unfinished)."""
-    from companion.core.recap import build_recap, recap_filename
+def recap(practice: Practice, session_id: int, form: str | None, copy: bool) -> None:
+    """Print the client's recap of a session (a draft while the session is unfinished).
 
-    record = _record(practice, session_id)
-    text = build_recap(record)
-    _echo_stored(text)  # the copy below gets the recap exactly
+    A recap edited before copying (in the review or the closing screen) prints as edited.
+    """
+    from companion.services.recaps import session_recap
+
+    chosen = recap_format(form)
+    result = session_recap(practice.reader, session_id, chosen)
+    _echo_stored(result.text)  # the copy below gets the recap exactly
     if copy:
         from companion.services.clipboard import copy_text, osc52_writer
 
         # Without a system clipboard, a terminal on stderr can still take the text by OSC 52;
         # stdout stays the recap alone, fit for a pipe.
         osc52 = osc52_writer(sys.stderr) if sys.stderr.isatty() else None
-        result = copy_text(text, osc52=osc52, filename=recap_filename(record))
-        click.echo(result.message, err=True)
+        copied = copy_text(result.text, osc52=osc52, filename=result.filename)
+        click.echo(copied.message, err=True)
+
+
+def recap_format(form: str | None) -> RecapFormat:
+    """FORM as given, else the coach's default from config.toml (a bad setting: said, markdown)."""
+    if form is not None:
+        return cast("RecapFormat", form)
+    from companion.services.config import ConfigError, load_config
+
+    try:
+        return load_config().recap_format
+    except ConfigError as error:
+        click.echo(f"companion: {error}; the recap is in Markdown", err=True)
+        return "markdown"
 
 
 def _rich_view(record: SessionRecord) -> list[RenderableType]:

@@ -24,10 +24,12 @@ EngagementStatus = Literal["open", "closed"]
 GoalStatus = Literal["active", "achieved", "adjusted", "dropped"]
 ActionOwner = Literal["coachee", "coach", "sponsor"]
 ActionStatus = Literal["open", "done", "dropped"]
+RecapFormat = Literal["markdown", "text"]
 
 GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "dropped")
 ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach", "sponsor")
 ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
+RECAP_FORMATS: tuple[RecapFormat, ...] = ("markdown", "text")
 
 
 class Record(BaseModel):
@@ -209,6 +211,15 @@ class Notes(Record):
     updated_at: datetime = Field(default_factory=now)
 
 
+class RecapEdit(Record):
+    """The coach's own wording of a session's recap in one FORMAT, kept so re-copying gives it."""
+
+    session_id: int
+    format: RecapFormat = "markdown"
+    text: str
+    edited_at: datetime = Field(default_factory=now)
+
+
 class StepTiming(Record):
     id: int | None = None
     session_id: int
@@ -266,12 +277,15 @@ class Takeaway(Record):
 class SearchHit(Record):
     """One full-text search result: where it was found and a snippet with the match marked."""
 
-    kind: Literal["notes", "agreement", "action", "takeaway"]
+    kind: Literal["notes", "agreement", "action", "takeaway", "goal", "contract"]
     session_id: int | None
     client_id: int
     client_name: str
     started_at: datetime | None
     snippet: str = Field(description="Text with each match between [[ and ]].")
+    step: str = Field(
+        default="", description="The step of the session where the match is (notes only)."
+    )
 
 
 class GoalProgress(Record):

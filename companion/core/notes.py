@@ -125,3 +125,25 @@ def client_text(text: str) -> str:
     outputs leave that item out entirely, and a private client name is replaced, never shown.
     """
     return without_private(text)
+
+
+_STEP_HEADING = re.compile(r"^##\s+(?P<title>.*?)(?:\s+·\s+\d{1,2}:\d{2})?\s*$")
+
+
+def step_of_match(text: str, snippet: str) -> str:
+    """The step heading (`## Title · 14:05`, as step_heading writes it) above the first line of
+    TEXT that holds SNIPPET's first [[match]]; "" when the match comes before any heading."""
+    from companion.core.text import query_words, word_matches
+
+    found = re.search(r"\[\[(.*?)\]\]", snippet)
+    if not found:
+        return ""
+    words = query_words(found.group(1))
+    step = ""
+    for line in _lines(text):
+        heading = _STEP_HEADING.match(line)
+        if heading:
+            step = heading.group("title")
+        if words and word_matches(line, words) and not heading:
+            return step
+    return step if words and any(word_matches(line, words) for line in _lines(text)) else ""

@@ -160,12 +160,16 @@ class Protocol(BaseModel):
 class ProtocolError(CompanionError):
     """A protocol file that can't be used; the message names the file, the field and the problem.
 
-    `declared_id` is the id the file gives itself, when that much could be read.
+    `declared_id` is the id the file gives itself, when that much could be read; `problems`
+    the message's problems one by one (each 'FILE: FIELD: PROBLEM'), for a list of them.
     """
 
-    def __init__(self, message: str, declared_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, declared_id: str | None = None, problems: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.declared_id = declared_id
+        self.problems = problems or [message]
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -233,6 +237,12 @@ MAX_PROBLEMS_SHOWN = 10
 
 def describe_validation_error(source: str, error: ValidationError) -> str:
     """One line, 'FILE: FIELD: PROBLEM', the problems separated by '; ', fit for stderr."""
+    return "; ".join(validation_problems(source, error))
+
+
+def validation_problems(source: str, error: ValidationError) -> list[str]:
+    """Each problem of ERROR as 'FILE: FIELD: PROBLEM' (at most MAX_PROBLEMS_SHOWN, then how
+    many more)."""
     problems = []
     found = error.errors()
     for problem in found[:MAX_PROBLEMS_SHOWN]:
@@ -240,7 +250,7 @@ def describe_validation_error(source: str, error: ValidationError) -> str:
         problems.append(f"{source}: {_field_path(problem['loc'])}: {message}")
     if len(found) > MAX_PROBLEMS_SHOWN:
         problems.append(f"{source}: and {len(found) - MAX_PROBLEMS_SHOWN} more problems")
-    return "; ".join(problems)
+    return problems
 
 
 def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
@@ -252,9 +262,9 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
     try:
         return Protocol.model_validate(data)
     except ValidationError as error:
+        problems = validation_problems(source, error)
         raise ProtocolError(
-            describe_validation_error(source, error),
-            declared if isinstance(declared, str) else None,
+            "; ".join(problems), declared if isinstance(declared, str) else None, problems
         ) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from datetime import date
@@ -62,3 +63,61 @@ def dated_file_name(day: date, name: str, fallback: str, tail: str) -> str:
     """'2026-11-25-ana-lopez-TAIL.md': sorts by date, ASCII only; FALLBACK when NAME has no
     letter a slug keeps (a name in another script)."""
     return f"{day.isoformat()}-{slug(name) or fallback}-{tail}.md"
+
+
+CLOSE_NAME_RATIO = 0.8
+"""How alike (difflib's ratio, 0 to 1) a typed name and a client's name must be to ask about it."""
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def close_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
+    """The NAMES a coach who typed TYPED may have meant, closest first (never TYPED itself).
+
+    Close is: the typed words begin the name ("Ana" for "Ana Lopez"), or it is nearly the
+    whole name or one of its words (a typo: "Ana Lopes", "Anna"). Asked before a new client
+    is created, so that a slip does not split one client's history in two.
+    """
+    key = _name_key(typed)
+    if not key:
+        return []
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        other = _name_key(name)
+        if other == key:
+            continue
+        words = other.split()
+        score = difflib.SequenceMatcher(None, key, other).ratio()
+        if " " not in key:
+            score = max(
+                [score, *(difflib.SequenceMatcher(None, key, word).ratio() for word in words)]
+            )
+        if other.startswith(key + " ") or score >= CLOSE_NAME_RATIO:
+            scored.append((max(score, CLOSE_NAME_RATIO), name))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].casefold()))
+    return [name for _, name in scored[:limit]]
+
+
+def _folded(text: str) -> str:
+    """TEXT as search compares it: no case, no accents (as the full-text index does)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search as they are compared (each one matches the start of a word)."""
+    return [_folded(word) for word in re.findall(r"[^\W_]+", query)]
+
+
+def word_matches(line: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where in LINE a word starts with one of WORDS (from query_words): (start, end) of each
+    whole word, as the search found it."""
+    if not words:
+        return []
+    return [
+        match.span()
+        for match in re.finditer(r"[^\W_]+", line)
+        if any(_folded(match.group()).startswith(word) for word in words)
+    ]

@@ -15,6 +15,8 @@ then goes on with the defaults, so a typo in a setting never stops a session.
     time = "10:00"
     minutes = 60
     time_zone = "Europe/London"  # default: the computer's own
+    [recap]
+    format = "text"              # what the recap copies as: "markdown" (the default) or "text"
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from companion.core.models import RecapFormat
+
+RECAP_FORMATS = ("markdown", "text")
+"""companion.core.models.RECAP_FORMATS, not imported from there: the settings stay light."""
 
 CONFIG_ENV = "COMPANION_CONFIG"
 """A config file to read instead of the usual one (tests, or a second setup)."""
@@ -50,6 +59,8 @@ class Config:
     """How long a planned next session lasts in the calendar."""
     calendar_time_zone: str = ""
     """The IANA zone of the calendar's times ("" for the computer's own)."""
+    recap_format: RecapFormat = "markdown"
+    """The form a recap is copied (and printed) in unless a command says otherwise."""
 
 
 def config_path() -> Path:
@@ -63,7 +74,7 @@ def config_path() -> Path:
     return Path(user_config_dir("companion", appauthor=False)) / "config.toml"
 
 
-SECTIONS = frozenset({"keymap", "credential", "calendar"})
+SECTIONS = frozenset({"keymap", "credential", "calendar", "recap"})
 
 
 def load_config(path: Path | None = None, *, sections: frozenset[str] = SECTIONS) -> Config:
@@ -107,7 +118,21 @@ def load_config(path: Path | None = None, *, sections: frozenset[str] = SECTIONS
             calendar_minutes=_minutes(path, "calendar.minutes", calendar),
             calendar_time_zone=_zone(path, "calendar.time_zone", calendar),
         )
+    if "recap" in sections:
+        config = replace(config, recap_format=_recap_format(path, data.get("recap", {})))
     return config
+
+
+def _recap_format(path: Path, table: object) -> RecapFormat:
+    if not isinstance(table, dict):
+        raise ConfigError(f'{path}: recap: must be a table, like [recap] format = "text"')
+    unknown = sorted(set(table) - {"format"})
+    if unknown:
+        raise ConfigError(f"{path}: recap.{unknown[0]}: not a setting (recap has: format)")
+    value = table.get("format", "markdown")
+    if value not in RECAP_FORMATS:
+        raise ConfigError(f'{path}: recap.format: must be "markdown" or "text", not {value!r}')
+    return cast("RecapFormat", value)
 
 
 def _table(path: Path, name: str, table: object) -> dict[str, object]:

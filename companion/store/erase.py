@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from companion.core.models import Client, now
 
 from .lease import SessionInUse
-from .schema import SEARCHABLE
+from .schema import SEARCH_INDEXED
 from .store import Store, StoreError
 
 
@@ -124,7 +124,7 @@ def forget_client(store: Store, client_id: int) -> ForgetSummary:
                 db.execute("DELETE FROM clients WHERE id = ?", [client_id])
                 if db.execute("SELECT 1 FROM clients WHERE id = ?", [client_id]).fetchone():
                     raise StoreError(f"could not forget {client.name!r}")
-                for table in SEARCHABLE:
+                for table in SEARCH_INDEXED:
                     # An external-content index keeps deleted tokens in old segments: rebuild
                     # it from the remaining rows, then merge it into one fresh segment.
                     db.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")

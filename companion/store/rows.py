@@ -12,7 +12,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from companion.core.models import Agreement, GoalScore, Lease, Record, Session, SessionPeriod
+from companion.core.models import (
+    Agreement,
+    GoalScore,
+    Lease,
+    RecapEdit,
+    Record,
+    Session,
+    SessionPeriod,
+)
 
 from .base import StoreError
 
@@ -59,6 +67,15 @@ def period_from_row(row: tuple[Any, ...]) -> SessionPeriod:
 def lease_from_row(row: tuple[Any, ...]) -> Lease:
     """The lease in a tuple of LEASE_COLUMNS."""
     return Lease.model_validate(dict(zip(LEASE_COLUMNS, row, strict=True)))
+
+
+RECAP_EDIT_COLUMNS = ("session_id", "format", "text", "edited_at")
+"""The columns of `recap_edits`, in the order `recap_edit_from_row` reads them."""
+
+
+def recap_edit_from_row(row: tuple[Any, ...]) -> RecapEdit:
+    """The edited recap in a tuple of RECAP_EDIT_COLUMNS."""
+    return RecapEdit.model_validate(dict(zip(RECAP_EDIT_COLUMNS, row, strict=True)))
 
 
 def goal_score_from_row(row: tuple[Any, ...]) -> GoalScore:

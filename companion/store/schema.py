@@ -120,6 +120,7 @@ RECORD_TABLES: tuple[str, ...] = (
 )
 
 # The text a coach may search, per table; the FTS index of each is kept current by triggers.
+# (m002 indexed these four; m011_search_goals_contract the goals and the contract.)
 SEARCHABLE: dict[str, list[str]] = {
     "notes": ["text"],
     "sessions": ["agreement_topic", "agreement_desired_outcome", "agreement_measure_of_success"],
@@ -257,3 +258,35 @@ def m010_goal_lifecycle(db: Database) -> None:
     db.execute("ALTER TABLE actions_m010 RENAME TO actions")
     for sql in kept:
         db.execute(sql)
+
+
+@migrations()
+def m011_recap_edits(db: Database) -> None:
+    """The recap as the coach edited it before copying, per session and format (issue 11)."""
+    db.execute(
+        "CREATE TABLE recap_edits ("
+        "session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE, "
+        "format TEXT NOT NULL CHECK (format IN ('markdown', 'text')), "
+        "text TEXT NOT NULL, "
+        "edited_at TEXT NOT NULL, "
+        "PRIMARY KEY (session_id, format))"
+    )
+
+
+GOALS_AND_CONTRACT_SEARCHABLE: dict[str, list[str]] = {
+    "goals": ["specific", "measurable", "achievable", "realistic", "ecological"],
+    "engagements": ["objective", "confidentiality", "sponsor_name", "sponsor_role"],
+}
+
+SEARCH_INDEXED: dict[str, list[str]] = {**SEARCHABLE, **GOALS_AND_CONTRACT_SEARCHABLE}
+"""Every table with a search index (forget rebuilds each; doctor checks each)."""
+
+
+@migrations()
+def m011_search_goals_contract(db: Database) -> None:
+    """Search covers the goals (every SMARTE field) and the contract too (issue 11)."""
+    for table, columns in GOALS_AND_CONTRACT_SEARCHABLE.items():
+        db[table].enable_fts(
+            columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+        db[table].populate_fts(columns)

@@ -33,9 +33,11 @@ from companion.core.models import (
 from .base import NotFound, StoreError, _locked, sqlite_refusals
 from .checked import record_clean_close
 from .checks import check_before_open, read_only_uri, unwritable, writable_problem
+from .corrections import SessionCorrections
 from .lease import Leases
 from .lifecycle import Lifecycle
 from .paths import create_private_file, resolve_db_path
+from .recap_edits import RecapEdits
 from .rows import (
     constraint_refusals,
     goal_score_from_row,
@@ -94,7 +96,7 @@ def _session_filter(
     return " AND ".join(clauses) or None, args
 
 
-class Store(Timekeeping, Leases, Lifecycle):
+class Store(Timekeeping, Leases, Lifecycle, RecapEdits, SessionCorrections):
     """A coach's practice: one SQLite file, opened once, migrated on open."""
 
     encrypted = False
@@ -732,7 +734,8 @@ class Store(Timekeeping, Leases, Lifecycle):
     def search(
         self, query: str, *, client_id: int | None = None, limit: int = 50
     ) -> list[SearchHit]:
-        """Full-text search over notes, agreements, actions and takeaways, best matches first.
+        """Full-text search over notes, agreements, actions, takeaways, goals (every SMARTE
+        field) and contracts, best matches first; a notes hit says the step it is under.
 
         The query is taken as plain words, each matching the start of a word ("deleg" finds
         "delegation"), all of them required; anything a coach types is safe (see fts_query).
@@ -774,9 +777,46 @@ class Store(Timekeeping, Leases, Lifecycle):
             JOIN sessions ON sessions.id = takeaways.session_id
             JOIN clients ON clients.id = sessions.client_id
             WHERE takeaways_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'goal', NULL, clients.id, clients.name, NULL,
+                   snippet(goals_fts, -1, '[[', ']]', '…', 16), goals_fts.rank
+            FROM goals_fts
+            JOIN goals ON goals.rowid = goals_fts.rowid
+            JOIN clients ON clients.id = goals.client_id
+            WHERE goals_fts MATCH :match {client_clause}
+            UNION ALL
+            SELECT 'contract', NULL, clients.id, clients.name, NULL,
+                   snippet(engagements_fts, -1, '[[', ']]', '…', 16), engagements_fts.rank
+            FROM engagements_fts
+            JOIN engagements ON engagements.rowid = engagements_fts.rowid
+            JOIN clients ON clients.id = engagements.client_id
+            WHERE engagements_fts MATCH :match {client_clause}
         ) ORDER BY rank, started_at DESC LIMIT :limit
         """
         rows = self.db.query(sql, {"match": match, "client_id": client_id, "limit": limit})
-        return [
+        hits = [
             SearchHit.model_validate({k: v for k, v in row.items() if k != "rank"}) for row in rows
+        ]
+        return self._with_steps(hits)
+
+    def _with_steps(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """Each notes hit with the step its match is under (one more query, for all of them)."""
+        from companion.core.notes import step_of_match
+
+        ids = sorted({h.session_id for h in hits if h.kind == "notes" and h.session_id})
+        if not ids:
+            return hits
+        marks = ", ".join("?" for _ in ids)
+        texts = dict(
+            self.db.execute(
+                f"SELECT session_id, text FROM notes WHERE session_id IN ({marks})", ids
+            ).fetchall()
+        )
+        return [
+            hit.model_copy(
+                update={"step": step_of_match(texts.get(hit.session_id, ""), hit.snippet)}
+            )
+            if hit.kind == "notes"
+            else hit
+            for hit in hits
         ]

@@ -29,6 +29,7 @@ from companion.tui.too_small import TooSmallCover
 if TYPE_CHECKING:
     from textual.color import Color
 
+    from companion.core.models import RecapFormat
     from companion.core.protocols import ProtocolLibrary
     from companion.store import Store
 
@@ -112,6 +113,8 @@ class CompanionApp(Leaving):
         """Covers the screen while the terminal is smaller than the layout supports."""
         self.keymap: dict[str, str] = {}
         """The coach's own keys from config.toml (binding id -> keys), once read."""
+        self.recap_format: RecapFormat = "markdown"
+        """The form recaps are copied in (recap.format in config.toml), once read."""
 
     async def on_event(self, event: events.Event) -> None:
         if not await self.key_gate.take(event):
@@ -176,10 +179,14 @@ class CompanionApp(Leaving):
         from companion.tui.keys import bindings_by_id
 
         try:
-            keymap = load_config(sections=frozenset({"keymap"})).keymap
+            config = load_config(sections=frozenset({"keymap", "recap"}))
         except ConfigError as error:
-            self.call_from_thread(self._config_problem, f"{error}. The usual keys apply.")
+            self.call_from_thread(
+                self._config_problem, f"{error}. The usual keys apply, and recaps copy as Markdown."
+            )
             return
+        self.recap_format = config.recap_format
+        keymap = config.keymap
         if not keymap:
             return
         known = bindings_by_id()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-    from companion.core.models import Session
+    from companion.core.models import RecapFormat, Session
     from companion.core.protocols import ProtocolLibrary
     from companion.core.terms import SessionStart
     from companion.store import Store
@@ -42,6 +42,8 @@ class Host(Protocol):
     cursor_blink: bool
     keymap: dict[str, str]
     """The coach's own keys (binding id -> keys), for lists of keys a screen shows."""
+    recap_format: RecapFormat
+    """The form a recap is copied in: recap.format in config.toml (Markdown unless set)."""
 
     @property
     def store(self) -> Store: ...

@@ -46,7 +46,10 @@ def _classes_with_bindings() -> Iterator[type]:
     import companion.tui.screens.home
     import companion.tui.screens.live
     import companion.tui.screens.live_dialogs
+    import companion.tui.screens.new_client
+    import companion.tui.screens.recap_preview
     import companion.tui.screens.review
+    import companion.tui.screens.session_editor
     import companion.tui.screens.session_time_form
     import companion.tui.widgets.keys_help
     import companion.tui.widgets.sidebar  # noqa: F401

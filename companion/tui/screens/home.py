@@ -15,7 +15,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.core.errors import CompanionError
 from companion.core.terms import SessionStart
+from companion.core.text import close_names
 from companion.tui.host import give_up_from_thread, host
+from companion.tui.screens.new_client import NewClientQuestion
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 
@@ -82,6 +84,15 @@ class HomeScreen(Screen[None]):
             "Review",
             tooltip="Browse past sessions and search them",
             id="home.review",
+        ),
+        Binding(
+            "down",
+            "to_list",
+            "Choose from list",
+            show=False,
+            priority=True,  # acts before keys typed behind it reach the box; only while typing
+            tooltip="Leave the name box for the list of clients",
+            id="home.to-list",
         ),
         Binding(
             "escape",
@@ -154,7 +165,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Home"
-        self.query_one("#clients", OptionList).focus()
+        # Typing a name is the first thing a coach does: letters go to the name box, and the
+        # one-letter keys work once the list has focus (down arrow, Tab or Escape).
+        self.query_one("#new-client", Input).focus()
 
     def on_screen_resume(self) -> None:
         """Read the practice each time home shows: a session may have just ended."""
@@ -188,10 +201,6 @@ class HomeScreen(Screen[None]):
     def show(self, data: HomeView) -> None:
         self.data = data
         self._fill_clients()
-        if not data.clients and isinstance(self.focused, OptionList):
-            # A new practice: the only thing to do is type a name, so letters go to the name box
-            # rather than to the one-letter keys.
-            self.query_one("#new-client", Input).focus()
 
         unfinished = self.query_one("#unfinished", OptionList)
         keep_session = unfinished.highlighted_option.id if unfinished.highlighted_option else None
@@ -313,6 +322,9 @@ class HomeScreen(Screen[None]):
     def action_new_client(self) -> None:
         self.query_one("#new-client", Input).focus()
 
+    def action_to_list(self) -> None:
+        self.query_one("#clients", OptionList).focus()
+
     def action_protocol(self) -> None:
         self.query_one("#protocol", Select).focus()
 
@@ -336,6 +348,8 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_list":
+            return self.query_one("#new-client", Input).has_focus
         if action == "clear_find":
             box = self.query_one("#new-client", Input)
             return bool(box.value or box.has_focus)
@@ -371,8 +385,24 @@ class HomeScreen(Screen[None]):
         if not name:
             box.focus()
             self.notify("Type the new client's name first.", severity="warning")
-        elif self._start(name):
-            box.clear()
+        elif any(c.name.casefold() == name.casefold() for c in self._clients):
+            if self._start(name):
+                box.clear()
+        else:
+            self._ask_new_client(name)
+
+    def _ask_new_client(self, name: str) -> None:
+        """Ask before creating NAME: did the coach mean a client close to it? y adds it."""
+        suggestions = close_names(name, [c.name for c in self._clients])
+
+        def answered(chosen: str | None) -> None:
+            box = self.query_one("#new-client", Input)
+            if chosen is None:
+                box.focus()
+            elif self._start(chosen):
+                box.clear()
+
+        self.app.push_screen(NewClientQuestion(name, suggestions), answered)
 
     @on(Input.Changed, "#new-client")
     def _typed(self) -> None:
@@ -380,18 +410,21 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Submitted, "#new-client")
     def _find_or_add(self, event: Input.Submitted) -> None:
-        """One match (or the exact name) starts that client; no match adds a new one."""
+        """One match (or the exact name) starts that client; no match asks before adding one."""
         name = " ".join(event.value.split())
         if not name:
-            self.notify("Type a name first.", severity="warning")
+            if self._clients:
+                self.notify("Type a name, or press the down arrow to choose from the list.")
+            else:
+                self.notify("Type the first client's name.")
             return
         matches = self._matching_clients()
         exact = [c for c in matches if c.name.casefold() == name.casefold()]
         if len(exact) == 1 or len(matches) == 1:
-            name = (exact or matches)[0].name
+            if self._start((exact or matches)[0].name):
+                event.input.clear()
         elif matches:
             self.query_one("#clients", OptionList).focus()
             self.notify(f"{len(matches)} clients match: pick one and press Enter.")
-            return
-        if self._start(name):
-            event.input.clear()
+        else:
+            self._ask_new_client(name)

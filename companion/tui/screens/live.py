@@ -48,6 +48,9 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
     ]
     COMMANDS = Screen.COMMANDS | {LiveCommands}
     AUTO_FOCUS = "#notes"
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    """Under 32 rows (24, half a laptop screen) the step list shrinks to the steps around the
+    current one, so its purpose and prompts show without scrolling."""
     BINDINGS: ClassVar[list[BindingType]] = [
         # The Footer shows the short description; the palette and F1 add the tooltip.
         Binding(
@@ -246,6 +249,8 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
         self._apply_sidebar()
         if not sidebar.display and sidebar.has_focus_within:
             self.action_focus_notes()
+        # The notes change width and re-wrap: the line being typed stays in view.
+        self.call_after_refresh(self.notes.scroll_cursor_visible, animate=False)
 
     # -- the clock ---------------------------------------------------------------------------
 

@@ -178,6 +178,14 @@ class SessionClosed(Screen[None]):
             id="recap.copy",
         ),
         Binding(
+            "e",
+            "edit_recap",
+            "Edit recap",
+            priority=True,
+            tooltip="Read and edit the recap (Markdown or plain text) before copying it again",
+            id="recap.edit",
+        ),
+        Binding(
             "h", "home", "Home", priority=True, tooltip="Back to the home screen", id="recap.home"
         ),
         Binding("q", "app.quit", "Quit", priority=True, tooltip="Leave companion", id="recap.quit"),
@@ -196,7 +204,7 @@ class SessionClosed(Screen[None]):
         yield Static(Content.styled("Copying the recap…", "dim"), id="copy-state")
         recap = TextArea("", read_only=True, soft_wrap=True, id="recap")
         recap.border_title = "Recap for the client"
-        recap.border_subtitle = "c copy · h home · q quit"
+        recap.border_subtitle = "c copy · e edit · h home · q quit"
         yield recap
         yield Footer(compact=True)
 
@@ -209,26 +217,27 @@ class SessionClosed(Screen[None]):
         return host(self).store
 
     @work(thread=True, exclusive=True, group="recap")
-    def _load_and_copy(self) -> None:
-        """Read the stored session, build its recap and copy it, off the event loop."""
+    def _load_and_copy(self, copy: bool = True) -> None:
+        """Read the stored session, build its recap (the coach's default form, or as they
+        edited it) and copy it, off the event loop."""
         from companion.core.errors import CompanionError
-        from companion.core.recap import build_recap, recap_filename
-        from companion.store.records import load_session_record
+        from companion.services.recaps import session_recap
 
         try:
-            record = load_session_record(self.store, self.session_id)
-            recap = build_recap(record)
+            recap = session_recap(self.store, self.session_id, host(self).recap_format)
         except CompanionError as error:
             self.app.call_from_thread(self._say, f"The recap could not be built: {error}", False)
             return
+        record = recap.record
         minutes = record.session.duration_minutes or 0
         length = f"{minutes:.0f} min" if minutes >= 1 else "under a minute"
         title = Content.assemble(
             ("Session closed", "bold"),
             f" · {record.client.name} · {length} · {len(record.actions_set)} action(s)",
         )
-        self.app.call_from_thread(self._show, title, recap, recap_filename(record))
-        self._copy()
+        self.app.call_from_thread(self._show, title, recap.text, recap.filename)
+        if copy:
+            self._copy()
 
     def _show(self, title: Content, recap: str, filename: str) -> None:
         self.recap = recap
@@ -263,6 +272,16 @@ class SessionClosed(Screen[None]):
     def action_copy_recap(self) -> None:
         if self.recap:
             self._copy()
+
+    def action_edit_recap(self) -> None:
+        from companion.tui.screens.recap_preview import RecapPreview
+
+        def edited(copied: bool | None) -> None:
+            self._load_and_copy(copy=False)  # show what the next copy gives
+            if copied:
+                self._say("Recap copied (as edited).", True)
+
+        self.app.push_screen(RecapPreview(self.session_id, host(self).recap_format), edited)
 
     def action_home(self) -> None:
         host(self).return_home()

@@ -183,21 +183,16 @@ class LiveRecording(LiveBase):
 
     @work(thread=True, exclusive=True, group="recap")
     def _copy_draft_recap(self) -> None:
-        from companion.core.recap import build_recap, recap_filename
-        from companion.services.clipboard import copy_text
-        from companion.store.records import load_session_record
+        """The draft recap in the coach's default form (recap.format in config.toml)."""
+        from companion.services.recaps import session_recap
+        from companion.tui.screens.recap_preview import copy_recap
 
         try:
-            record = load_session_record(self.store, self.session_id)
+            recap = session_recap(self.store, self.session_id, self.host.recap_format)
         except CompanionError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        result = copy_text(
-            build_recap(record),
-            osc52=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
-            filename=recap_filename(record),
-        )
-        self.app.call_from_thread(self._copied, result)
+        self.app.call_from_thread(self._copied, copy_recap(self.app, recap))
 
     def _copied(self, result: CopyResult) -> None:
         self.notify(

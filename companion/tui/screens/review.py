@@ -36,6 +36,8 @@ from companion.store import NotFound, Store
 from companion.store.overview import ClientOverview, client_overviews
 from companion.store.views import SessionView, TimelineView, session_view, timeline_view
 from companion.tui.host import give_up_from_thread, host
+from companion.tui.screens.review_after import AfterCall, after_call_bindings
+from companion.tui.screens.review_find import FindInSession, find_bindings, highlighted
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.credential_panel import CredentialPanel
 from companion.tui.widgets.review_commands import ScreenCommands
@@ -269,7 +271,8 @@ class ReviewScreen(ReviewBase):
     def _hit_chosen(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[event.option_index]
         if hit.session_id is not None:
-            self.app.push_screen(SessionScreen(hit.session_id))
+            find = self.query_one("#search", Input).value
+            self.app.push_screen(SessionScreen(hit.session_id, find=find))
         else:
             self.app.push_screen(TimelineScreen(hit.client_id))
 
@@ -331,10 +334,11 @@ def _rich(value: str) -> Text:
 
 def _hit_option(index: int, hit: SearchHit) -> Option:
     where = "no session" if hit.started_at is None else fmt.day(hit.started_at)
+    step = f" · {hit.step}" if hit.step else ""
     return Option(
         Content.assemble(
             (hit.client_name, "bold"),
-            f" · {where} · {hit.kind}\n  ",
+            f" · {where}{step} · {hit.kind}\n  ",
             fmt.highlight_snippet(" ".join(hit.snippet.split())),
         ),
         id=f"hit-{index}",
@@ -715,7 +719,11 @@ def score_lines(record: SessionRecord) -> Content:
     return Content.assemble(*parts)
 
 
-class SessionScreen(ReviewBase):
+_SEARCHED_BOXES = ("agreement", "actions-set", "actions-reviewed", "scores", "takeaways")
+"""The session's boxes a search can find words in, besides the notes."""
+
+
+class SessionScreen(AfterCall, FindInSession, ReviewBase):
     """One session in full: agreement, notes (private lines shown and marked), steps, actions,
     scores and takeaways."""
 
@@ -745,28 +753,33 @@ class SessionScreen(ReviewBase):
             id="session.resume",
         ),
         Binding(
-            "e",
+            "t",
             "correct_time",
             "Correct time",
             show=False,  # the footer is full at 80 columns: the palette and the keys panel have it
             id="session.correct-time",
             tooltip="Correct this finished session's start, end or minutes (the hours log follows)",
         ),
+        *find_bindings(),  # before n (next session): n is the next match while there is one
         Binding(
             "n",
             "next_session",
             "Next session",
+            show=False,  # the footer at 80 columns has the recap and edit keys; the palette has it
             tooltip="Start this client's next session",
             id="session.next-session",
         ),
+        *after_call_bindings(),
         search_key("session"),
     ]
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, find: str = "") -> None:
         super().__init__()
         self.session_id = session_id
         self.view: SessionView | None = None
         self._asked_early = False
+        self.find = find
+        self.places = []
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -829,7 +842,11 @@ class SessionScreen(ReviewBase):
         notes_box.border_subtitle = (
             f"{private} private line{'s' if private != 1 else ''}, for you only" if private else ""
         )
-        await notes_box.update(fmt.notes_for_review(notes) if notes.strip() else "*No notes.*")
+        shown_notes = fmt.notes_for_review(notes) if notes.strip() else "*No notes.*"
+        found_lines: list[int] = []
+        if self.find:
+            shown_notes, found_lines = highlighted(shown_notes, self.find_words)
+        await notes_box.update(shown_notes)
         self.query_one("#steps", Label).update(step_lines(record))
         self.query_one("#actions-set", Label).update(
             action_lines(record.actions_set, view.numbers, reviewed=False)
@@ -843,6 +860,9 @@ class SessionScreen(ReviewBase):
             Content(takeaways) if takeaways else Content.styled("none", "$text-muted")
         )
         self.query_one("#session", VerticalScroll).scroll_home(animate=False)
+        if self.find:
+            boxes = [self.query_one(f"#{name}") for name in _SEARCHED_BOXES]
+            self.call_after_refresh(self.collect_places, boxes, notes_box, found_lines)
         self.refresh_bindings()
         if self._asked_early:
             self._asked_early = False
@@ -892,6 +912,10 @@ class SessionScreen(ReviewBase):
             return self.view is not None and not self.view.record.is_finished
         if action == "correct_time":
             return self.view is not None and self.view.record.is_finished
+        if action in ("copy_recap", "preview_recap", "edit_session"):
+            return self.view is not None
+        if action in ("next_match", "previous_match"):
+            return bool(self.find and self.places)
         if action == "previous":
             return None if self.view is None or self.view.previous_id is None else True
         if action == "next":

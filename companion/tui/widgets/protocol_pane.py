@@ -95,6 +95,8 @@ class ProtocolPane(Vertical):
             if 0 <= i < len(self.protocol.steps):
                 steps.replace_option_prompt_at_index(i, self._label(i, self.protocol.steps[i]))
         steps.highlighted = index
+        # On a short screen the list shows three steps: the one before, this one, the next.
+        self.call_after_refresh(steps.scroll_to, y=max(0, index - 1), animate=False)
         step = self.protocol.steps[index]
         self.query_one("#step-title", Static).update(
             Content.assemble(

@@ -35,6 +35,17 @@ def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, str]]:
         seen.add(binding.action)
         shown_key = screen.app.get_key_display(binding) or key
         yield binding.description, _help(binding, shown_key), binding.action
+    # A focused Input hides the screen's letter keys (it takes them as typing), but the palette
+    # still runs them.
+    for key, bindings in screen._bindings.key_to_bindings.items():
+        for binding in bindings:
+            if not binding.description or binding.action in seen:
+                continue
+            if not screen.check_action(binding.action.split("(")[0], ()):
+                continue
+            seen.add(binding.action)
+            shown_key = screen.app.get_key_display(binding) or key
+            yield binding.description, _help(binding, shown_key), binding.action
 
 
 def widget_commands(node: DOMNode) -> list[Command]:
