@@ -392,7 +392,7 @@ async def test_after_a_close_home_asks_whether_to_open_a_new_engagement(
     app = RecordingApp(store, protocols, start_with="home")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_review(pilot)
-        await pilot.press("enter")  # Ana: her engagement was closed
+        await pilot.press("down", "enter")  # to the client list; Ana: her engagement was closed
         await settle_review(pilot)
         assert isinstance(app.screen, NewEngagementQuestion)
         assert app.started == []
@@ -419,7 +419,7 @@ async def test_home_and_the_timeline_open_the_contract(
     app = RecordingApp(store, protocols, start_with="home")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_review(pilot)
-        await pilot.press("c")  # Ana is highlighted
+        await pilot.press("down", "c")  # from the name box to the list, where Ana is highlighted
         await settle_review(pilot)
         form = app.screen
         assert isinstance(form, ContractForm)

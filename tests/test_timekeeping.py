@@ -268,7 +268,9 @@ def test_sessions_edit_minutes_and_the_log_follows(
     assert _log_seconds(runner) == [24 * 3600 + 1200]
     result = run(runner, "sessions", "edit", str(finished.id), "--minutes", "50")
     assert result.exit_code == 0, result.output
-    assert result.stdout.split() == [
+    heading, row = result.stdout.splitlines()  # the corrected session, as `sessions` lists it
+    assert heading.split() == ["Id", "Started", "Client", "Protocol", "Length", "Topic"]
+    assert row.split() == [
         str(finished.id),
         *["2026-11-24", "10:00", "Ana", "Lopez", "grow", "50", "min"],
     ]

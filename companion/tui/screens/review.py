@@ -159,12 +159,8 @@ class ReviewScreen(ReviewBase):
 
     def on_mount(self) -> None:
         self.sub_title = "Review"
-        table = self.query_one("#clients", DataTable)
-        table.add_column("Client", key="client")
-        table.add_column("Sessions", key="sessions")
-        table.add_column("Last session", key="last")
-        table.add_column("Open actions", key="open")
-        table.focus()
+        self._client_columns([])
+        self.query_one("#clients", DataTable).focus()
         if self.initial_client_id is not None:
             self.app.push_screen(TimelineScreen(self.initial_client_id))
 
@@ -186,25 +182,39 @@ class ReviewScreen(ReviewBase):
         self.overviews = overviews
         table = self.query_one("#clients", DataTable)
         row = table.cursor_row
-        table.clear()
+        rows = []
         for item in overviews:
             open_text = str(item.open_actions) if item.open_actions else "—"
             if item.overdue_actions:
                 open_text += f" ({item.overdue_actions} overdue)"
-            table.add_row(
-                _rich(item.client.name),
-                str(item.sessions),
-                fmt.day(item.last_session_at),
-                open_text,
-                key=str(item.client.id),
+            rows.append(
+                (
+                    _rich(item.client.name),
+                    str(item.sessions),
+                    fmt.day(item.last_session_at),
+                    open_text,
+                )
             )
+        self._client_columns(rows)
+        for item, cells in zip(overviews, rows, strict=True):
+            table.add_row(*cells, key=str(item.client.id))
         if overviews:
             table.move_cursor(row=min(row, len(overviews) - 1))
-        # DataTable measures its columns when it next goes idle, and add_row does not ask for
-        # that: rows arriving while it already was idle (the practice opened after the first
-        # paint) would keep the columns as wide as their headings ("Ana L…").
-        table.check_idle()
         self._status()
+
+    def _client_columns(self, rows: list[tuple[Text, str, str, str]]) -> None:
+        """The client table's columns, as wide as their widest cell.
+
+        Given, not measured: DataTable measures its columns when it next goes idle, and rows
+        that arrive while it already is (the practice opens after the first paint) could keep
+        them as narrow as their headings ("Ana L…")."""
+        table = self.query_one("#clients", DataTable)
+        table.clear(columns=True)
+        headings = (("Client", "client"), ("Sessions", "sessions"))
+        headings += (("Last session", "last"), ("Open actions", "open"))
+        for index, (label, key) in enumerate(headings):
+            widest = max((Text(str(cells[index])).cell_len for cells in rows), default=0)
+            table.add_column(label, key=key, width=min(max(widest, len(label)), 60))
 
     def _status(self) -> None:
         status = self.query_one("#review-status", Label)
