@@ -752,3 +752,26 @@ async def test_on_the_closing_screen_o_hands_an_action_to_the_sponsor(
     assert [(a.text, a.owner) for a in store.actions(session_id=session.id)] == [
         ("Share the survey results", "sponsor")
     ]
+
+
+@sync
+async def test_the_palette_finds_the_contract_as_engagement_on_home_and_the_timeline(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    from review_practice import build_review_practice
+    from test_review import RecordingApp
+    from test_review import settle as settle_review
+
+    from companion.tui.screens.review import TimelineScreen
+    from companion.tui.widgets.review_commands import ScreenCommands
+
+    practice = build_review_practice(store, protocols)
+    app = RecordingApp(store, protocols, start_with="home")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_review(pilot)
+        for _ in range(2):  # home, then a timeline
+            provider = ScreenCommands(app.screen)
+            found = [hit.text async for hit in provider.search("engagement")]
+            assert any("contract" in str(text) for text in found), found
+            app.push_screen(TimelineScreen(practice.ana.id))  # type: ignore[arg-type]
+            await settle_review(pilot)

@@ -115,7 +115,7 @@ class HomeScreen(Screen[None]):
             "contract",
             "Edit coaching contract",
             show=False,
-            tooltip="Edit the chosen client's coaching contract",
+            tooltip="The chosen client's engagement: sponsor, sessions planned, confidentiality",
             id="home.contract",
         ),
         Binding(

@@ -413,7 +413,7 @@ class TimelineScreen(ReviewBase):
             "contract",
             "Edit coaching contract",
             show=False,
-            tooltip="Edit the coaching contract: sponsor, sessions planned, confidentiality",
+            tooltip="The engagement's contract: sponsor, sessions planned, confidentiality",
             id="timeline.contract",
         ),
         Binding(
