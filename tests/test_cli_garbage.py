@@ -195,7 +195,9 @@ def _check(result: Result, case: str, always_refused: bool, report: bool) -> str
 
 
 @pytest.mark.parametrize(
-    "args", [args for _, args in TABLE], ids=[" ".join(map(str, a)) for _, a in TABLE]
+    "args",
+    [args for _, args in TABLE],
+    ids=[" ".join("X" if part is X else str(part) for part in a) for _, a in TABLE],
 )
 def test_garbage_in_every_slot(
     args: list[object], practice_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
