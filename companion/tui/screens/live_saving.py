@@ -14,13 +14,13 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from textual import on
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from companion.tui.saving import Autosave, SaveReport, SessionWriter
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
+from companion.tui.writer_messages import Deliver, Reported
 
 AUTOSAVE_SECONDS = 0.75
 """Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
@@ -29,20 +29,6 @@ FLUSH_SECONDS = 2.0
 
 SaveState = Literal["saved", "editing", "writing", "failing"]
 T = TypeVar("T")
-
-
-class _Deliver(Message):
-    """A writer's callback, to run on the screen's own loop."""
-
-    def __init__(self, callback: Callable[[], None]) -> None:
-        super().__init__()
-        self.callback = callback
-
-
-class _Reported(Message):
-    def __init__(self, report: SaveReport) -> None:
-        super().__init__()
-        self.report = report
 
 
 class _RescueFile:
@@ -78,8 +64,8 @@ class LiveSaving(LiveBase):
         """The session is open for writing: its writer and autosave come to life."""
         self.writer = SessionWriter(
             save_notes=lambda text: self.store.save_notes(self.session_id, text),
-            report=lambda report: self.post_message(_Reported(report)),
-            deliver=lambda callback: self.post_message(_Deliver(callback)),
+            report=lambda report: self.post_message(Reported(report)),
+            deliver=lambda callback: self.post_message(Deliver(callback)),
             run_in_thread=lambda drain: self.run_worker(
                 drain, thread=True, group="writes", exit_on_error=False
             ),
@@ -161,12 +147,12 @@ class LiveSaving(LiveBase):
 
     # -- what the writer reports -------------------------------------------------------------
 
-    @on(_Deliver)
-    def _deliver(self, message: _Deliver) -> None:
+    @on(Deliver)
+    def _deliver(self, message: Deliver) -> None:
         message.callback()
 
-    @on(_Reported)
-    def _reported(self, message: _Reported) -> None:
+    @on(Reported)
+    def _reported(self, message: Reported) -> None:
         before = self.report
         self.report = message.report
         if message.report.dropped:

@@ -17,32 +17,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from companion.core.errors import CompanionError
 from companion.tui.host import host
-from companion.tui.saving import Autosave, SaveReport, SessionWriter
+from companion.tui.saving import Autosave, SessionWriter
 from companion.tui.widgets.notes_pane import SHORT_LEGEND, NotesArea
+from companion.tui.writer_messages import Deliver, Reported
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from companion.core.models import SessionRecord
     from companion.store.corrections import Corrections
-
-
-class _Deliver(Message):
-    def __init__(self, callback: Callable[[], None]) -> None:
-        super().__init__()
-        self.callback = callback
-
-
-class _Reported(Message):
-    def __init__(self, report: SaveReport) -> None:
-        super().__init__()
-        self.report = report
 
 
 class SessionEditor(Screen[bool]):
@@ -135,8 +121,8 @@ class SessionEditor(Screen[bool]):
         store = host(self).store
         self.writer = SessionWriter(
             save_notes=lambda text: store.save_notes(self.session_id, text),
-            report=lambda report: self.post_message(_Reported(report)),
-            deliver=lambda callback: self.post_message(_Deliver(callback)),
+            report=lambda report: self.post_message(Reported(report)),
+            deliver=lambda callback: self.post_message(Deliver(callback)),
             run_in_thread=lambda drain: self.run_worker(
                 drain, thread=True, group="editor-writes", exit_on_error=False
             ),
@@ -194,12 +180,12 @@ class SessionEditor(Screen[bool]):
             self.autosave.edited()
             self._show_state("editing")
 
-    @on(_Deliver)
-    def _deliver(self, message: _Deliver) -> None:
+    @on(Deliver)
+    def _deliver(self, message: Deliver) -> None:
         message.callback()
 
-    @on(_Reported)
-    def _reported(self, message: _Reported) -> None:
+    @on(Reported)
+    def _reported(self, message: Reported) -> None:
         report = message.report
         if report.dropped:
             self.notify(report.dropped, title="Not recorded", severity="error")
