@@ -221,7 +221,7 @@ async def test_home_of_an_empty_practice_says_what_to_do(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         clients = app.screen.query_one("#clients", OptionList)
-        assert "press n to add one" in str(clients.get_option_at_index(0).prompt)
+        assert "type a name above, then Enter" in str(clients.get_option_at_index(0).prompt)
         await pilot.press("down", "s")  # no client to start with: go and type one
         assert app.focused is app.screen.query_one("#new-client", Input)
         await pilot.press("u")
