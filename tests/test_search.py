@@ -9,7 +9,7 @@ import pytest
 
 from companion.core.models import Action, Agreement, Client, Session
 from companion.store import Store
-from companion.store.store import fts_query
+from companion.store.search import fts_query
 
 
 @dataclass

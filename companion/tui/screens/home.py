@@ -242,7 +242,9 @@ class HomeScreen(Screen[None]):
         listed = shown[:CLIENTS_LISTED]
         clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in listed)
         if not self._clients:
-            clients.add_option(Option("No clients yet: type a name above, then Enter", disabled=True))
+            clients.add_option(
+                Option("No clients yet: type a name above, then Enter", disabled=True)
+            )
         elif not shown:
             clients.add_option(Option("No client by that name: Enter adds one", disabled=True))
         elif len(shown) > len(listed):
