@@ -381,8 +381,9 @@ async def test_n_pressed_before_the_screen_is_read_still_starts_the_session(
     """A quick coach (or a slow disk): the key is kept and acted on once the screen shows."""
     import threading
 
-    from companion.tui.screens import review
+    from companion.tui.screens import review_session, review_timeline
 
+    review = review_timeline if what == "timeline" else review_session  # where it is read
     read = threading.Event()
     real_load = getattr(review, f"{what}_view")
 
