@@ -11,13 +11,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from companion.core.errors import CompanionError
 from companion.core.terms import SessionStart
-from companion.core.text import close_names
 from companion.tui.host import give_up_from_thread, host
-from companion.tui.screens.new_client import NewClientQuestion
+from companion.tui.screens.home_names import CLIENTS_LISTED as CLIENTS_LISTED
+from companion.tui.screens.home_names import FindOrAdd
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 
@@ -27,15 +27,13 @@ if TYPE_CHECKING:  # pydantic and the store load after the first paint, in the f
 
 DUE_WITHIN_DAYS = 7
 """Open actions due within this many days (or overdue) are shown on the home screen."""
-CLIENTS_LISTED = 100
-"""The client list shows this many names (of those matching the box); typing narrows it."""
 DUE_LISTED = 50
 """The most overdue actions shown; a line says how many more there are."""
 
 DEFAULT_PROTOCOL = "default"
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(FindOrAdd):
     """The first screen: every way into the practice from one place."""
 
     CSS_PATH = "home.tcss"
@@ -230,39 +228,6 @@ class HomeScreen(Screen[None]):
         self._highlight(due, keep_action)
         self.refresh_bindings()
 
-    def _matching_clients(self) -> list[Client]:
-        typed = " ".join(self.query_one("#new-client", Input).value.split()).casefold()
-        return [c for c in self._clients if typed in c.name.casefold()]
-
-    def _fill_clients(self) -> None:
-        """The client list, narrowed to the names holding what is typed in the box."""
-        clients = self.query_one("#clients", OptionList)
-        keep = clients.highlighted_option.id if clients.highlighted_option else None
-        shown = self._matching_clients()
-        listed = shown[:CLIENTS_LISTED]
-        clients.set_options(Option(Content(c.name), id=f"client-{c.id}") for c in listed)
-        if not self._clients:
-            clients.add_option(
-                Option("No clients yet: type a name above, then Enter", disabled=True)
-            )
-        elif not shown:
-            clients.add_option(Option("No client by that name: Enter adds one", disabled=True))
-        elif len(shown) > len(listed):
-            more = len(shown) - len(listed)
-            clients.add_option(Option(f"…and {more:,} more: type to narrow", disabled=True))
-        self._highlight(clients, keep)
-
-    @staticmethod
-    def _highlight(option_list: OptionList, option_id: str | None) -> None:
-        if option_id is not None:
-            try:
-                option_list.highlighted = option_list.get_option_index(option_id)
-                return
-            except OptionDoesNotExist:
-                pass
-        if option_list.option_count and not option_list.get_option_at_index(0).disabled:
-            option_list.highlighted = 0
-
     @staticmethod
     def _due_option(item: DueAction) -> Option:
         action, client_name = item.action, item.client_name
@@ -375,58 +340,3 @@ class HomeScreen(Screen[None]):
         action = next((d.action for d in self._due if d.action.id == action_id), None)
         if action is not None:
             host(self).open_review(client_id=action.client_id)
-
-    def action_clear_find(self) -> None:
-        box = self.query_one("#new-client", Input)
-        box.clear()
-        self.query_one("#clients", OptionList).focus()
-
-    def action_add_as_typed(self) -> None:
-        box = self.query_one("#new-client", Input)
-        name = " ".join(box.value.split())
-        if not name:
-            box.focus()
-            self.notify("Type the new client's name first.", severity="warning")
-        elif any(c.name.casefold() == name.casefold() for c in self._clients):
-            if self._start(name):
-                box.clear()
-        else:
-            self._ask_new_client(name)
-
-    def _ask_new_client(self, name: str) -> None:
-        """Ask before creating NAME: did the coach mean a client close to it? y adds it."""
-        suggestions = close_names(name, [c.name for c in self._clients])
-
-        def answered(chosen: str | None) -> None:
-            box = self.query_one("#new-client", Input)
-            if chosen is None:
-                box.focus()
-            elif self._start(chosen):
-                box.clear()
-
-        self.app.push_screen(NewClientQuestion(name, suggestions), answered)
-
-    @on(Input.Changed, "#new-client")
-    def _typed(self) -> None:
-        self._fill_clients()
-
-    @on(Input.Submitted, "#new-client")
-    def _find_or_add(self, event: Input.Submitted) -> None:
-        """One match (or the exact name) starts that client; no match asks before adding one."""
-        name = " ".join(event.value.split())
-        if not name:
-            if self._clients:
-                self.notify("Type a name, or press the down arrow to choose from the list.")
-            else:
-                self.notify("Type the first client's name.")
-            return
-        matches = self._matching_clients()
-        exact = [c for c in matches if c.name.casefold() == name.casefold()]
-        if len(exact) == 1 or len(matches) == 1:
-            if self._start((exact or matches)[0].name):
-                event.input.clear()
-        elif matches:
-            self.query_one("#clients", OptionList).focus()
-            self.notify(f"{len(matches)} clients match: pick one and press Enter.")
-        else:
-            self._ask_new_client(name)
