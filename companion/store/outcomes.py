@@ -25,6 +25,7 @@ from .rows import (
     constraint_refusals,
     goal_score_from_row,
     record_row,
+    where_given,
 )
 
 if TYPE_CHECKING:
@@ -84,26 +85,13 @@ class Outcomes:
         overdue_on: date | None = None,
     ) -> list[Action]:
         """Actions by due date, undated last; overdue_on keeps the open ones due before that day."""
-        clauses, args = [], []
-        if client_id is not None:
-            clauses.append("client_id = ?")
-            args.append(client_id)
-        if session_id is not None:
-            clauses.append("session_id = ?")
-            args.append(session_id)
-        if status is not None:
-            clauses.append("status = ?")
-            args.append(status)
-        if overdue_on is not None:
-            clauses.append("status = 'open' AND due_on IS NOT NULL AND due_on < ?")
-            args.append(overdue_on.isoformat())
-        return self._where(
-            "actions",
-            Action,
-            " AND ".join(clauses) or None,
-            args,
-            order_by="due_on IS NULL, due_on, id",
+        where, args = where_given(
+            ("client_id = ?", client_id),
+            ("session_id = ?", session_id),
+            ("status = ?", status),
+            ("status = 'open' AND due_on IS NOT NULL AND due_on < ?", overdue_on),
         )
+        return self._where("actions", Action, where, args, order_by="due_on IS NULL, due_on, id")
 
     @_locked
     def actions_to_review(self: Store, session: Session) -> list[Action]:
@@ -141,18 +129,13 @@ class Outcomes:
         self: Store, *, goal_id: int | None = None, session_id: int | None = None
     ) -> list[GoalScore]:
         """Scores in the order of the sessions they were given in."""
-        clauses, args = [], []
-        if goal_id is not None:
-            clauses.append("goal_scores.goal_id = ?")
-            args.append(goal_id)
-        if session_id is not None:
-            clauses.append("goal_scores.session_id = ?")
-            args.append(session_id)
-        where = " AND ".join(clauses) or "1"
+        where, args = where_given(
+            ("goal_scores.goal_id = ?", goal_id), ("goal_scores.session_id = ?", session_id)
+        )
         rows = self.db.query(
             "SELECT goal_scores.* FROM goal_scores "
             "JOIN sessions ON sessions.id = goal_scores.session_id "
-            f"WHERE {where} ORDER BY sessions.started_at, goal_scores.id",
+            f"WHERE {where or '1'} ORDER BY sessions.started_at, goal_scores.id",
             args,
         )
         return [GoalScore.model_validate(row) for row in rows]

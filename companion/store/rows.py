@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 from companion.core.models import (
@@ -32,6 +33,23 @@ LEASE_COLUMNS = ("session_id", "token", "pid", "host", "taken_at", "heartbeat_at
 
 GOAL_SCORE_COLUMNS = ("id", "goal_id", "session_id", "score", "created_at")
 """The columns of `goal_scores`, in the order `goal_score_from_row` reads them."""
+
+
+def where_given(*conditions: tuple[str, object]) -> tuple[str | None, list[object]]:
+    """The conditions whose value is given (not None), joined by AND, and their arguments.
+
+    Each is (SQL, value): the value fills the SQL's one `?`; SQL without a `?` (`ended_at IS
+    NULL`) only needs a value to say it applies. Dates go in as ISO text. None: no condition.
+    """
+    clauses: list[str] = []
+    args: list[object] = []
+    for sql, value in conditions:
+        if value is None:
+            continue
+        clauses.append(sql)
+        if "?" in sql:
+            args.append(value.isoformat() if isinstance(value, date) else value)
+    return " AND ".join(clauses) or None, args
 
 
 def record_row(record: Record, *, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .rows import (
     record_row,
     session_from_row,
     session_row,
+    where_given,
 )
 from .timekeeping import session_seconds
 
@@ -37,20 +38,12 @@ def _session_filter(
     client_id: int | None, since: date | None, until: date | None, finished: bool | None
 ) -> tuple[str | None, list[object]]:
     """The WHERE clause (None: every session) and its arguments for a listing of sessions."""
-    clauses: list[str] = []
-    args: list[object] = []
-    if client_id is not None:
-        clauses.append("client_id = ?")
-        args.append(client_id)
-    if since is not None:
-        clauses.append("started_at >= ?")
-        args.append(since.isoformat())
-    if until is not None:
-        clauses.append("started_at < date(?, '+1 day')")
-        args.append(until.isoformat())
-    if finished is not None:
-        clauses.append("ended_at IS NOT NULL" if finished else "ended_at IS NULL")
-    return " AND ".join(clauses) or None, args
+    return where_given(
+        ("client_id = ?", client_id),
+        ("started_at >= ?", since),
+        ("started_at < date(?, '+1 day')", until),
+        ("ended_at IS NOT NULL" if finished else "ended_at IS NULL", finished),
+    )
 
 
 class Sessions:
