@@ -89,13 +89,19 @@ class Host(Protocol):
     def open_review(self, client_id: int | None = None) -> None: ...
 
 
+def from_worker(node: DOMNode, callback: Callable[..., object], *args: object) -> None:
+    """From a worker thread: run CALLBACK(*ARGS) on the event loop of NODE's app; nothing if
+    the app has closed meanwhile (the worker outlived it)."""
+    import contextlib
+
+    with contextlib.suppress(RuntimeError):
+        node.app.call_from_thread(callback, *args)
+
+
 def give_up_from_thread(node: DOMNode, error: Exception) -> None:
     """From a worker thread: the practice would not open (ERROR says why in one line), so the
     app ends and the command line says so, as `companion start` does."""
-    import contextlib
-
-    with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-        node.app.call_from_thread(host(node).give_up, str(error))
+    from_worker(node, host(node).give_up, str(error))
 
 
 def host(node: DOMNode) -> Host:

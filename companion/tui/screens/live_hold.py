@@ -15,6 +15,7 @@ from textual.timer import Timer
 
 from companion.core.errors import CompanionError
 from companion.core.terms import LEASE_RENEW_SECONDS
+from companion.tui.host import from_worker
 from companion.tui.screens.live_base import LiveBase
 
 
@@ -38,8 +39,7 @@ class LiveHolding(LiveBase):
         except (CompanionError, sqlite3.Error):
             return  # a busy or full disk: the next beat tries again; the lease lasts 45 s
         if not kept:
-            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-                self.app.call_from_thread(self._lease_lost)
+            from_worker(self, self._lease_lost)
 
     def _lease_lost(self) -> None:
         """This window was away so long that another one took the session: stop writing."""

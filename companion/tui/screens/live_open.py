@@ -10,7 +10,6 @@ file when the practice last refused them are offered back.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +20,7 @@ from textual import on
 from textual.widgets import Static
 
 from companion.core.errors import CompanionError
+from companion.tui.host import from_worker
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
@@ -106,8 +106,7 @@ class LiveOpening(LiveBase):
             self._call(self._ask_resume, found)
 
     def _call(self, callback: Callable[..., object], *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-            self.app.call_from_thread(callback, *args)
+        from_worker(self, callback, *args)
 
     def _give_up(self, problem: str) -> None:
         """The session can't be opened: `start` ends in one line; elsewhere, back where we were."""
