@@ -248,7 +248,6 @@ class LiveOpening(LiveBase):
         self.session_id = session_id
         self.session, self.client = loaded.session, loaded.client
         self.protocol, self.timing = loaded.protocol, loaded.timing
-        self.scaled_from = loaded.scaled_from
         current = min(self.session.current_step, len(self.protocol.steps) - 1)
         typed = notes.text  # from here to load_notes nothing awaits: no key slips between
         self.query_one("#session-title", Static).update(self.title_line())
@@ -256,6 +255,7 @@ class LiveOpening(LiveBase):
         notes.move_cursor(notes.document.end)
         if viewing is not None:
             await self._show_read_only(current, loaded.sidebar, viewing)
+            self._show_scaling(loaded.scaled_from)
             return
         self.start_saving()
         # A new session enters its first step (its heading first), then what was typed meanwhile.
@@ -267,7 +267,7 @@ class LiveOpening(LiveBase):
         if entered or typed.strip():
             self.changed_notes()  # saved at once: these words were typed before the load
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
-        self._show_scaling()
+        self._show_scaling(loaded.scaled_from)
         await self.query_one(Sidebar).fill(loaded.sidebar)
         self.loaded = True
         self.show_running()
@@ -275,15 +275,11 @@ class LiveOpening(LiveBase):
         self._mention_bad_protocol_files()
         self._offer_rescue(loaded.notes, loaded.rescued)
 
-    scaled_from: int | None = None
-    """The protocol's own length when `--minutes` scaled its timeboxes to the session's."""
-
-    def _show_scaling(self) -> None:
-        """Say on the protocol pane that its timeboxes were scaled, and from what."""
-        if self.scaled_from is not None:
-            self.query_one(
-                ProtocolPane
-            ).border_subtitle = f"scaled {self.scaled_from}→{self.session.planned_minutes} min"
+    def _show_scaling(self, scaled_from: int | None) -> None:
+        """Say on the protocol pane that its timeboxes were scaled, and from what length."""
+        if scaled_from is not None:
+            pane = self.query_one(ProtocolPane)
+            pane.border_subtitle = f"scaled {scaled_from}→{self.session.planned_minutes} min"
 
     def _mention_bad_protocol_files(self) -> None:
         """One quiet line when protocol files were skipped: not silent, not in the way."""
@@ -338,7 +334,6 @@ class LiveOpening(LiveBase):
         self.notes.read_only = True
         self.notes.border_title = "Notes · read-only: open in another window"
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
-        self._show_scaling()
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
         self.show_running()
