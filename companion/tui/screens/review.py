@@ -30,9 +30,9 @@ from companion.tui.host import give_up_from_thread
 from companion.tui.screens.review_base import (
     SEARCH_DELAY,
     ReviewBase,
-    _rich,
-    _text,
+    as_typed,
     search_key,
+    table_cell,
 )
 from companion.tui.screens.review_session import SessionScreen as SessionScreen
 from companion.tui.screens.review_timeline import TimelineScreen as TimelineScreen
@@ -125,7 +125,7 @@ class ReviewScreen(ReviewBase):
                 open_text += f" ({item.overdue_actions} overdue)"
             rows.append(
                 (
-                    _rich(item.client.name),
+                    table_cell(item.client.name),
                     str(item.sessions),
                     fmt.day(item.last_session_at),
                     open_text,
@@ -157,9 +157,9 @@ class ReviewScreen(ReviewBase):
         if self.query_one("#review-switcher", ContentSwitcher).current == "hits":
             query = self.query_one("#search", Input).value.strip()
             status.update(
-                _text(f"{len(self.hits)} hits for “{query}” · Enter opens the session")
+                as_typed(f"{len(self.hits)} hits for “{query}” · Enter opens the session")
                 if self.hits
-                else _text(f"Nothing found for “{query}”")
+                else as_typed(f"Nothing found for “{query}”")
             )
         elif not self.overviews:
             status.update("No clients yet: start a session from home, or run `companion demo`.")

@@ -28,12 +28,12 @@ OVER_GRACE_SECONDS = 60
 """A step is flagged as over its timebox from one minute over: seconds are not worth a flag."""
 
 
-def _text(value: str) -> Content:
+def as_typed(value: str) -> Content:
     """Text shown as typed: never read as markup."""
     return Content(value)
 
 
-def _rich(value: str) -> Text:
+def table_cell(value: str) -> Text:
     """A DataTable cell shown as typed (a plain str there would be read as markup)."""
     return Text(value, no_wrap=True, overflow="ellipsis")
 

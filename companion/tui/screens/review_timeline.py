@@ -19,7 +19,7 @@ from companion.core.models import Engagement
 from companion.store import NotFound
 from companion.store.views import TimelineView, timeline_view
 from companion.tui.host import host
-from companion.tui.screens.review_base import ReviewBase, _rich, _text, search_key
+from companion.tui.screens.review_base import ReviewBase, as_typed, search_key, table_cell
 from companion.tui.screens.review_session import SessionScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_goals import GoalChart
@@ -171,7 +171,7 @@ class TimelineScreen(ReviewBase):
             earlier = len(data.engagements) - 1
             if earlier:
                 lines.append(f"and {earlier} earlier engagement{'s' if earlier > 1 else ''}")
-        self.query_one("#contract", Label).update(_text("\n".join(lines)))
+        self.query_one("#contract", Label).update(as_typed("\n".join(lines)))
 
         self._fill_sessions()
         self.query_one("#sessions").border_subtitle = (
@@ -214,15 +214,15 @@ class TimelineScreen(ReviewBase):
             if session.id in blocks:  # each engagement its own block, headed by its contract
                 engagement = blocks[session.id]
                 table.add_row(
-                    "", "", "", "", _rich(engagement_heading(engagement)),
+                    "", "", "", "", table_cell(engagement_heading(engagement)),
                     key=f"engagement-{engagement.id}",
                 )  # fmt: skip
             table.add_row(
                 str(numbered.number),
                 fmt.day_and_time(session.started_at),
-                _rich(session.protocol_id),
+                table_cell(session.protocol_id),
                 fmt.minutes(session),
-                _rich(session.agreement.topic or "—"),
+                table_cell(session.agreement.topic or "—"),
                 key=str(session.id),
             )
         if self.data.sessions:
