@@ -164,6 +164,29 @@ def test_home_and_review_ask_on_screen(
     asyncio.run(main())
 
 
+def test_review_of_one_client_asks_on_screen_then_opens_the_timeline(
+    encrypted: Path, protocols: ProtocolLibrary
+) -> None:
+    """`review --client NAME`: the name is looked up after unlocking in the app, not before it
+    starts (which would ask in the terminal)."""
+    from companion.cli.browse import review_app
+    from companion.cli.common import Practice
+    from companion.tui.screens.review import TimelineScreen
+
+    async def main() -> None:
+        app = review_app(Practice(db_path=str(encrypted), _protocols=protocols), "ana lopez")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: isinstance(app.screen, Unlock), "the passphrase asked")
+            await _type(pilot, SECRET)
+            await pilot.press("enter")
+            await _until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
+            ana = app.store.find_client("Ana Lopez")
+            assert ana is not None and app.screen.client_id == ana.id
+            await pilot.press("ctrl+q")
+
+    asyncio.run(main())
+
+
 def test_a_full_disk_beside_an_encrypted_practice_sets_nothing_aside(
     encrypted: Path, protocols: ProtocolLibrary
 ) -> None:

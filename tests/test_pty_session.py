@@ -384,3 +384,20 @@ def test_home_and_review_refuse_a_damaged_practice_in_one_line(
     said = app.all_output.decode(errors="replace")
     assert "cannot open the practice database" in said and "damaged" in said
     assert db.read_bytes() == before  # nothing written to it
+
+
+def test_review_of_one_client_opens_the_timeline_or_names_the_clients(tmp_path: Path) -> None:
+    """`review --client NAME` finds the client after the first paint (an encrypted practice is
+    unlocked on screen first); a name not there ends in one line naming the clients, exit 2."""
+    added = run_companion(["clients", "add", CLIENT], tmp_path)
+    assert added.returncode == 0, added.stderr
+    with RealApp(["review", "--client", CLIENT.upper()], tmp_path) as app:
+        app.wait_for("Next session")  # the timeline, not the list of clients
+        app.press("ctrl+q")
+        assert app.wait_exit() == 0
+    no_traceback(app)
+    with RealApp(["review", "--client", "Nobody"], tmp_path) as app:
+        assert app.wait_exit() == 2
+    no_traceback(app)
+    said = app.all_output.decode(errors="replace")
+    assert f"no client called 'Nobody' (clients: {CLIENT})" in said

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import Practice, UserError, client_or_fail, pass_practice, run_screen
+from .common import Practice, UserError, pass_practice, run_screen
 
 if TYPE_CHECKING:
     from companion.tui.app import CompanionApp
@@ -35,15 +35,16 @@ def no_command(ctx: click.Context) -> None:
     run_screen(CompanionApp(lambda: practice.store, lambda: practice.protocols, start_with="home"))
 
 
-def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp:
-    """The app opened on the review, on one client's timeline if CLIENT_ID is given."""
+def review_app(practice: Practice, client_name: str | None = None) -> CompanionApp:
+    """The app opened on the review, on the timeline of the client called CLIENT_NAME if given
+    (looked up after the first paint: an encrypted practice is unlocked in the app first)."""
     from companion.tui.app import CompanionApp
 
     return CompanionApp(
-        lambda: practice.store,  # opened after the first paint (already open for --client)
+        lambda: practice.store,  # opened after the first paint, from a worker thread
         lambda: practice.protocols,
         start_with="review",
-        review_client_id=client_id,
+        review_client_name=client_name,
     )
 
 
@@ -52,6 +53,7 @@ def review_app(practice: Practice, client_id: int | None = None) -> CompanionApp
 @pass_practice
 def review(practice: Practice, client_name: str | None) -> None:
     """Browse past sessions: clients, their timeline, a session in full, and search."""
-    client_id = client_or_fail(practice, client_name) if client_name is not None else None
+    if client_name is not None and not client_name.strip():
+        raise UserError("--client needs a name")
     _needs_terminal()
-    run_screen(review_app(practice, client_id))
+    run_screen(review_app(practice, client_name))

@@ -309,10 +309,12 @@ def run_screen(app: CompanionApp) -> None:
 
 def client_or_fail(practice: Practice, name: str) -> int:
     """The id of the client called NAME, or a UserError naming the clients there are."""
-    client = practice.store.find_client(name)
-    if client is None:
-        names = ", ".join(c.name for c in practice.store.clients()[:8]) or "none yet"
-        raise UserError(f"no client called {name!r} (clients: {names})")
+    from companion.store import NotFound
+
+    try:
+        client = practice.store.client_named(name)
+    except NotFound as error:
+        raise UserError(str(error)) from None
     assert client.id is not None
     return client.id
 

@@ -57,9 +57,12 @@ class People:
 
     @_locked
     def client_named(self: Store, name: str) -> Client:
+        """The client called NAME; NotFound names the first clients there are, so a mistyped
+        name on the command line or in `review --client` can be corrected from the message."""
         client = self.find_client(name)
         if client is None:
-            raise NotFound(f"no client called {name!r}")
+            names = ", ".join(c.name for c in self.clients()[:8]) or "none yet"
+            raise NotFound(f"no client called {name!r} (clients: {names})")
         return client
 
     @_locked

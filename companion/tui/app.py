@@ -72,7 +72,7 @@ class CompanionApp(Leaving):
         *,
         start_with: StartWith = "home",
         session_id: int | None = None,
-        review_client_id: int | None = None,
+        review_client_name: str | None = None,
         start: SessionStart | None = None,
         clock: Callable[[], datetime] = now,
         nudge_minutes: int = 10,
@@ -93,7 +93,7 @@ class CompanionApp(Leaving):
         self._opening = threading.RLock()  # the store and the protocols open once
         self._start_with = start_with
         self._session_id = session_id
-        self._review_client_id = review_client_id
+        self._review_client_name = review_client_name
         self._start = start
         self.clock = clock
         """The time now for the live screen (tests freeze it)."""
@@ -169,7 +169,7 @@ class CompanionApp(Leaving):
         elif self._start_with == "review":
             # Home and the review paint first; their first read (a worker thread) opens the
             # practice, asking an encrypted one's passphrase on screen.
-            self.open_review(self._review_client_id)
+            self.open_review(client_name=self._review_client_name)
         else:
             self.open_home()
 
@@ -327,7 +327,9 @@ class CompanionApp(Leaving):
 
         self.push_screen(HomeScreen())
 
-    def open_review(self, client_id: int | None = None) -> None:
+    def open_review(self, client_id: int | None = None, client_name: str | None = None) -> None:
+        """The review; on one client's timeline if CLIENT_ID or CLIENT_NAME is given (a name is
+        looked up once the practice is open, so an encrypted one is unlocked on screen first)."""
         from companion.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(client_id=client_id))
+        self.push_screen(ReviewScreen(client_id=client_id, client_name=client_name))

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from companion.core.errors import CompanionError
 from companion.core.models import SearchHit
 from companion.store.overview import ClientOverview, client_overviews
-from companion.tui.host import give_up_from_thread
+from companion.tui.host import from_worker, give_up_from_thread
 from companion.tui.screens.review_base import (
     SEARCH_DELAY,
     ReviewBase,
@@ -76,9 +76,12 @@ class ReviewScreen(ReviewBase):
         ),
     ]
 
-    def __init__(self, client_id: int | None = None) -> None:
+    def __init__(self, client_id: int | None = None, client_name: str | None = None) -> None:
         super().__init__()
         self.initial_client_id = client_id
+        self.initial_client_name = client_name
+        """A name from `review --client`: looked up in a worker once the practice is open
+        (an encrypted one unlocked on screen); a name not found ends the app as the CLI would."""
         self.overviews: list[ClientOverview] = []
         self.hits: list[SearchHit] = []
         self._search_timer: Timer | None = None
@@ -99,6 +102,19 @@ class ReviewScreen(ReviewBase):
         self.query_one("#clients", DataTable).focus()
         if self.initial_client_id is not None:
             self.app.push_screen(TimelineScreen(self.initial_client_id))
+        if self.initial_client_name is not None:
+            self.open_named_client(self.initial_client_name)
+
+    @work(thread=True, group="review-client")
+    def open_named_client(self, name: str) -> None:
+        """The timeline of the client called NAME, looked up once the practice is open."""
+        try:
+            client = self.store.client_named(name)
+        except CompanionError as error:
+            give_up_from_thread(self, error)
+            return
+        assert client.id is not None
+        from_worker(self, self.app.push_screen, TimelineScreen(client.id))
 
     def on_screen_resume(self) -> None:
         """Read the practice each time the list shows: a session may have just ended."""
