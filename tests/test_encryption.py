@@ -2,7 +2,7 @@
 wrong or empty one, getpass once per start, the keyring opt-in). Everything else on an encrypted
 practice: test_encryption_works.py.
 
-These need SQLCipher (`sqlcipher3-binary`, in the test extra): without it they are skipped, and
+These need SQLCipher (`sqlcipher3-wheels`, in the test extra): without it they are skipped, and
 pytest's summary (-ra) says why. The refusals without it are in test_encryption_missing.py.
 """
 

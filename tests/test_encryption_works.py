@@ -2,7 +2,7 @@
 export and import, forget, migrations, refusals, the full disk, rescue files, the doctor), and a
 SIGKILL during `encrypt` leaves the old file or the new one.
 
-These need SQLCipher (`sqlcipher3-binary`, in the test extra): without it they are skipped, and
+These need SQLCipher (`sqlcipher3-wheels`, in the test extra): without it they are skipped, and
 pytest's summary (-ra) says why. The refusals without it are in test_encryption_missing.py.
 """
 
