@@ -20,14 +20,8 @@ from companion.core.exchange_markdown import (
 from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.store.exchange import (
-    ExportError,
-    PracticeExport,
-    _Importer,
-    export_practice,
-    import_practice,
-    read_export,
-)
+from companion.store.exchange import ExportError, PracticeExport, export_practice, read_export
+from companion.store.exchange_import import _Importer, import_practice
 from companion.store.records import load_session_record
 
 T0 = datetime(2026, 10, 5, 9, 0)

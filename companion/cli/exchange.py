@@ -19,12 +19,8 @@ from companion.store.erase import (
     recap_files,
     remove_files,
 )
-from companion.store.exchange import (
-    ExportError,
-    export_practice,
-    import_practice,
-    read_export,
-)
+from companion.store.exchange import ExportError, export_practice, read_export
+from companion.store.exchange_import import import_practice
 from companion.store.records import load_session_record
 from companion.store.schema import RECORD_TABLES
 
