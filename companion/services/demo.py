@@ -8,7 +8,9 @@ What a practice holds: one engagement per client (paid or pro bono, individual o
 three-party with a sponsor), SMARTE goals scored over the sessions (rising, with noise), sessions
 following the built-in protocols (a first session, regular GROW / life-purpose / check-in ones,
 reviews, a closing one for engagements that ended), step timings, notes with step headings and
-the three markers, agreements, actions done, dropped, open and overdue, and takeaways. The last
+the three markers, agreements, actions done, dropped, open and overdue (a few of them the
+sponsor's, taken on at the first session or a review of a three-party engagement), and takeaways.
+Some older clients' engagements have ended (closed, with an end date on the last session). The last
 session of the first client is left unfinished, as if the coach had quit mid-session: the home
 screen offers to resume it.
 """

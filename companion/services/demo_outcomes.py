@@ -68,7 +68,10 @@ class Outcomes(DraftPart):
         next_day: date | None,
         last_finished: bool,
         position: int,
+        owner: ActionOwner | None = None,
     ) -> Action:
+        """An open action TEXT set in SESSION; its owner drawn (coachee, now and then the coach)
+        unless OWNER is given."""
         rng = self.rng
         start = session.started_at.date()
         due: date | None = next_day or start + timedelta(days=rng.choice((7, 10, 14)))
@@ -77,7 +80,8 @@ class Outcomes(DraftPart):
         if last_finished and plan.index == 0:
             # The first client shows both kinds of open action: one overdue, one due soon.
             due = self.today + (timedelta(days=-3) if position == 0 else timedelta(days=6))
-        owner: ActionOwner = "coach" if rng.random() < 0.08 else "coachee"
+        if owner is None:
+            owner = "coach" if rng.random() < 0.08 else "coachee"
         goal = rng.choice(goals)[0] if goals and rng.random() < 0.6 else None
         return Action(
             id=self.ids.take("actions"),

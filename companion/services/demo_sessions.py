@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from companion.core.models import (
     Action,
+    ActionOwner,
     ActionStatus,
     Agreement,
     Client,
@@ -126,6 +127,9 @@ class Sessions(DraftPart):
                 open_from_before = [a for a in open_from_before if a.status == "open"]
             timings = self._timings(session, protocol, minutes, current, unfinished)
             texts = [] if unfinished else rng.sample(theme.actions, rng.choice((1, 2, 2, 3)))
+            sponsor_text = None if unfinished else self._sponsor_action(plan, protocol, number)
+            if sponsor_text is not None:
+                texts.append(sponsor_text)
             insight = rng.choice(theme.insights)
             private = rng.random() < 0.4 or number == 0
             batch.notes.append(
@@ -150,8 +154,10 @@ class Sessions(DraftPart):
                 continue
             last_finished = number == count - 1 or (unfinished_last and number == count - 2)
             for i, text in enumerate(texts):
+                sponsors = sponsor_text is not None and i == len(texts) - 1  # appended last
+                owner: ActionOwner | None = "sponsor" if sponsors else None
                 action = self.outcomes.action(
-                    plan, client, session, goals, text, next_day, last_finished, i
+                    plan, client, session, goals, text, next_day, last_finished, i, owner
                 )
                 batch.actions.append(action)
                 if action.status == "open" and not last_finished:
@@ -164,6 +170,17 @@ class Sessions(DraftPart):
         if plan.closed:  # the engagement ended: nothing is left hanging
             for action in open_from_before:
                 action.status = "done"
+
+    def _sponsor_action(self, plan: ClientPlan, protocol: Protocol, number: int) -> str | None:
+        """What the sponsor takes on, now and then, when they join: the first session, reviews.
+
+        Always in the first client's first session, so even a small practice shows one."""
+        if not plan.sponsor or protocol.id not in ("first", "review"):
+            return None
+        sure = plan.index == 0 and number == 0
+        if not (sure or self.rng.random() < 0.7):
+            return None
+        return self.rng.choice(self.content.sponsor_actions)
 
     def _mode(self, plan: ClientPlan) -> SessionMode:
         if plan.format == "group":
