@@ -23,6 +23,7 @@ from companion.core.models import (
     Goal,
     GoalScore,
     Notes,
+    RecapEdit,
     Session,
     SessionPeriod,
     StepTiming,
@@ -71,6 +72,11 @@ class PracticeExport(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     goal_scores: list[GoalScore] = Field(default_factory=list)
     takeaways: list[Takeaway] = Field(default_factory=list)
+    recap_edits: list[RecapEdit] = Field(
+        default_factory=list,
+        description="The coach's own wording of recaps; an export made before they were "
+        "exported has none.",
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2) + "\n"
@@ -129,6 +135,10 @@ def export_practice(
             actions=[Action.model_validate(r) for r in rows("actions", own)],
             goal_scores=[GoalScore.model_validate(r) for r in rows("goal_scores", by_goal)],
             takeaways=[Takeaway.model_validate(r) for r in rows("takeaways", by_session)],
+            recap_edits=[
+                RecapEdit.model_validate(r)
+                for r in rows("recap_edits", by_session, "session_id, format")
+            ],
         )
     return for_client(document) if client_copy else document
 
@@ -142,9 +152,10 @@ def for_client(document: PracticeExport) -> PracticeExport:
     """The export with every private line left out, wherever it was typed.
 
     Every text of every record goes through companion.core.notes.client_text. A record whose whole
-    text is private (an action or takeaway typed as `// ...`) is left out; a private goal takes
-    its scores with it, and actions keep no link to it; a private client name becomes
-    'Client N' (the name is required, and N keeps clients apart when the copy is imported).
+    text is private (an action or takeaway typed as `// ...`, an edited recap of private lines
+    only) is left out; a private goal takes its scores with it, and actions keep no link to it;
+    a private client name becomes 'Client N' (the name is required, and N keeps clients apart
+    when the copy is imported).
     """
     goals = [g.model_copy(update=client_fields(g, GOAL_TEXT)) for g in document.goals]
     kept_goals = [g for g in goals if g.specific.strip()]
@@ -188,6 +199,11 @@ def for_client(document: PracticeExport) -> PracticeExport:
                 t.model_copy(update={"text": _public(t.text).strip()})
                 for t in document.takeaways
                 if _public(t.text).strip()
+            ],
+            "recap_edits": [
+                e.model_copy(update={"text": _public(e.text)})
+                for e in document.recap_edits
+                if _public(e.text).strip()
             ],
         }
     )
@@ -306,3 +322,12 @@ def _check_references(document: PracticeExport) -> None:
     check("goal_scores", "goal_id", "goals")
     check("goal_scores", "session_id", "sessions")
     check("takeaways", "session_id", "sessions")
+    check("recap_edits", "session_id", "sessions")
+    pairs: set[tuple[int, str]] = set()
+    for index, edit in enumerate(document.recap_edits):
+        if (edit.session_id, edit.format) in pairs:  # one edit per session and format
+            raise ExportError(
+                f"invalid companion export: recap_edits.{index} repeats the {edit.format} "
+                f"recap of session {edit.session_id}"
+            )
+        pairs.add((edit.session_id, edit.format))

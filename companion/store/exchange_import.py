@@ -9,7 +9,8 @@ same file twice changes nothing the second time:
 - an engagement is the same when client, start date and sponsor match;
 - a goal is the same when client and goal text match, ignoring case;
 - a session is the same when client, start time and protocol match; a session already here is
-  kept as it is, with its notes, periods, step timings and takeaways (the file's are skipped);
+  kept as it is, with its notes, periods, step timings, takeaways and edited recaps (the file's
+  are skipped);
 - a session keeps its time in session (`duration_seconds`); a finished one from an export made
   before companion stored it gets end minus start (what it showed there), an unfinished one
   without periods gets one from its start to its notes' last save;
@@ -181,7 +182,8 @@ class _Importer:
         return next((int(row[0]) for row in rows if _key_text(row[1]) == wanted), None)
 
     def _session_parts(self, document: PracticeExport) -> None:
-        """Notes, step timings and takeaways come with a new session, never into an old one."""
+        """Notes, step timings, takeaways and edited recaps come with a new session, never into
+        an old one."""
         for notes in document.notes:
             new = notes.session_id in self.new_sessions
             self.summary.count("notes", new)
@@ -210,6 +212,12 @@ class _Importer:
                     update={"session_id": self.sessions[takeaway.session_id]}
                 )
                 self._insert("takeaways", "takeaway", record_row(mapped_takeaway))
+        for edit in document.recap_edits:
+            new = edit.session_id in self.new_sessions
+            self.summary.count("recap_edits", new)
+            if new:
+                moved_edit = edit.model_copy(update={"session_id": self.sessions[edit.session_id]})
+                self._insert("recap_edits", "recap", record_row(moved_edit))
         for score in document.goal_scores:
             goal_id, session_id = self.goals[score.goal_id], self.sessions[score.session_id]
             found = self._find(
