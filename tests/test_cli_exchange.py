@@ -72,6 +72,7 @@ def test_export_json_then_import_elsewhere(
     result = run(runner, "--db", other_db, "import", files[0])
     assert result.exit_code == 0, result.output
     assert "added 2 clients" in result.stdout and "4 sessions" in result.stdout
+    assert "2 edited recaps" in result.stdout
     expected = canonical(practice)
     assert counts(other_db) == expected
 

@@ -15,7 +15,7 @@ from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 
 from companion.cli import cli
-from companion.core.models import Agreement, Client, SessionRecord
+from companion.core.models import Action, Agreement, Client, SessionRecord
 from companion.services.practice import begin_session
 
 
@@ -154,6 +154,32 @@ def test_show_markdown(runner: CliRunner, sample) -> None:
     assert "- [ ] Draft the meeting opening — coachee, due 2026-11-20" in out
     assert "| Lead the weekly team meeting without notes | active | 4/10 |  | 4/10 |" in out
     assert "## Takeaways\n\n- I know how I want to start" in out
+
+
+@pytest.mark.parametrize(("sponsor", "owner"), [("Marc Dubois", "Marc Dubois"), ("", "sponsor")])
+def test_show_names_the_sponsor_who_owns_an_action(
+    runner: CliRunner, sample, sponsor: str, owner: str
+) -> None:
+    """The sponsor's own name from the contract; the word "sponsor" only when it has none."""
+    store = sample.store
+    store.save_engagement(sample.engagement.model_copy(update={"sponsor_name": sponsor}))
+    store.add_action(
+        Action(
+            client_id=sample.client.id,
+            session_id=sample.first_session.id,
+            text="Share the survey results",
+            owner="sponsor",
+            due_on=date(2026, 11, 27),
+        )
+    )
+    markdown = run(runner, "show", str(sample.first_session.id), "--markdown")
+    assert markdown.exit_code == 0, markdown.output
+    line = f"- [ ] Share the survey results — {owner}, due 2026-11-27"
+    assert line in markdown.stdout.splitlines()
+    assert "- [ ] Draft the meeting opening — coachee, due 2026-11-20" in markdown.stdout
+    plain = run(runner, "show", str(sample.first_session.id))
+    assert plain.exit_code == 0, plain.output
+    assert f"Share the survey results — {owner}, due 2026-11-27" in plain.stdout
 
 
 @pytest.mark.parametrize("args", [["show", "999"], ["show", "999", "--json"], ["recap", "999"]])

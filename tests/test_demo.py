@@ -107,6 +107,33 @@ def test_engagements_vary(demo_store: Store) -> None:
     assert all(e.group_size for e in engagements if e.format == "group")
 
 
+def test_some_actions_are_the_sponsors_in_three_party_engagements(demo_store: Store) -> None:
+    actions = demo_store.actions()
+    sponsors = [a for a in actions if a.owner == "sponsor"]
+    assert sponsors and len(sponsors) < len(actions) / 5  # a few, not most
+    for action in sponsors:
+        (engagement,) = demo_store.engagements(action.client_id)
+        assert engagement.is_three_party
+        session = demo_store.get_session(action.session_id)  # type: ignore[arg-type]
+        assert session.protocol_id in ("first", "review")  # the meetings the sponsor joins
+        assert action.text in demo_store.get_notes(session.id).text  # type: ignore[arg-type]
+
+
+def test_some_older_engagements_have_ended(demo_store: Store) -> None:
+    engagements = [e for c in demo_store.clients() for e in demo_store.engagements(c.id)]  # type: ignore[arg-type]
+    closed = [e for e in engagements if e.status == "closed"]
+    assert closed and len(closed) < len(engagements)
+    for engagement in closed:
+        sessions = demo_store.sessions(engagement.client_id)  # latest first
+        assert all(s.is_finished for s in sessions)
+        assert sessions[0].protocol_id == "closing" and sessions[0].next_session_on is None
+        assert engagement.end_date == sessions[0].started_at.date()
+        # nothing left hanging: only what the closing session set, the client's own from there
+        for action in demo_store.actions(client_id=engagement.client_id, status="open"):
+            assert (action.session_id, action.due_on) == (sessions[0].id, None)
+    assert all(e.end_date is None for e in engagements if e.status == "open")
+
+
 def test_goals_are_smarte_and_scored_over_the_sessions(demo_store: Store) -> None:
     goals = demo_store.goals()
     assert len(goals) >= 5
@@ -226,5 +253,7 @@ def test_the_demo_content_is_data_that_validates() -> None:
     assert {share.protocol for share in content.protocol_mix} >= {"grow"}
     import companion.services.demo as demo_module
 
-    source = Path(demo_module.__file__).read_text(encoding="utf-8")
-    assert content.first_names[0] not in source  # not also written inline in the generator
+    modules = sorted(Path(demo_module.__file__).parent.glob("demo*.py"))
+    assert len(modules) >= 5  # the generator's parts, each checked
+    for module in modules:  # not also written inline in the generator
+        assert content.first_names[0] not in module.read_text(encoding="utf-8"), module.name

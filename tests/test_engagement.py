@@ -666,7 +666,8 @@ def test_set_changes_the_engagement_show_shows(runner: CliRunner, sample: Sample
 def test_an_adjusted_goal_keeps_its_link_through_an_export(
     sample: SamplePractice, tmp_path: Path
 ) -> None:
-    from companion.store.exchange import export_practice, import_practice, read_export
+    from companion.store.exchange import export_practice, read_export
+    from companion.store.exchange_import import import_practice
 
     store = sample.store
     other = Store.open(tmp_path / "other.db")

@@ -17,17 +17,19 @@ from companion.core.exchange_markdown import (
     session_filename,
     yaml_string,
 )
-from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.models import (
+    Action,
+    Agreement,
+    Client,
+    Engagement,
+    Goal,
+    RecapEdit,
+    Session,
+)
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.store.exchange import (
-    ExportError,
-    PracticeExport,
-    _Importer,
-    export_practice,
-    import_practice,
-    read_export,
-)
+from companion.store.exchange import ExportError, PracticeExport, export_practice, read_export
+from companion.store.exchange_import import _Importer, import_practice
 from companion.store.records import load_session_record
 
 T0 = datetime(2026, 10, 5, 9, 0)
@@ -94,6 +96,23 @@ def build_practice(store: Store, protocols: ProtocolLibrary) -> None:
     store.set_action_status(first.id, "done", reviewed_in=sessions[1].id)
     store.add_action(Action(client_id=ana.id, session_id=sessions[1].id, text=PRIVATE))
     store.add_action(Action(client_id=ana.id, text="Call back", owner="coach", goal_id=calm.id))
+    # The coach's own wording of two recaps (as typed: a private line kept, for the coach).
+    store.save_recap_edit(
+        RecapEdit(
+            session_id=sessions[0].id,  # type: ignore[arg-type]
+            format="markdown",
+            text=f"# Our session\n\nYou chose a plan ✓\n{PRIVATE}\n",
+            edited_at=T0 + timedelta(hours=2),
+        )
+    )
+    store.save_recap_edit(
+        RecapEdit(
+            session_id=sessions[0].id,  # type: ignore[arg-type]
+            format="text",
+            text="You chose a plan.\r\nSee you next week.",
+            edited_at=T0 + timedelta(hours=3),
+        )
+    )
     zoe_session = store.add_session(
         Session(client_id=zoe.id, protocol_id="first-session", started_at=T0, mode="phone")
     )
@@ -141,6 +160,7 @@ def canonical(store: Store) -> dict[str, list[Any]]:
         "notes": [],
         "step_timings": [],
         "takeaways": [],
+        "recap_edits": [],
         "actions": [
             plain(
                 a,
@@ -162,6 +182,8 @@ def canonical(store: Store) -> dict[str, list[Any]]:
         out["notes"].append(plain(store.get_notes(session.id), session_id=key))
         out["step_timings"] += [plain(t, session_id=key) for t in store.step_timings(session.id)]
         out["takeaways"] += [plain(t, session_id=key) for t in store.takeaways(session.id)]
+        edits = store.recap_edits(session.id).values()
+        out["recap_edits"] += [plain(e, session_id=key) for e in edits]
     return {
         kind: sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
         for kind, rows in out.items()
@@ -205,6 +227,30 @@ def test_round_trip_keeps_every_record(practice: Store, other: Store) -> None:
     record = load_session_record(other, newest.id)
     assert record.session_number == 3
     assert [p.last_score for p in record.goals if p.goal.specific == "Lead the meeting"] == [5]
+
+
+def test_recap_edits_round_trip_record_for_record(practice: Store, other: Store) -> None:
+    (source,) = [s for s in practice.sessions() if practice.recap_edits(s.id)]  # type: ignore[arg-type]
+    edits = practice.recap_edits(source.id)  # type: ignore[arg-type]
+    assert set(edits) == {"markdown", "text"}
+    document = round_trip(practice, other)
+    assert len(document.recap_edits) == 2
+    ana = other.client_named("Ana Lopez")
+    (target,) = [s for s in other.sessions(ana.id) if s.started_at == source.started_at]  # type: ignore[arg-type]
+    moved = {form: e.model_copy(update={"session_id": target.id}) for form, e in edits.items()}
+    assert other.recap_edits(target.id) == moved  # type: ignore[arg-type]
+    assert PRIVATE in other.recap_edits(target.id)["markdown"].text  # the coach's copy keeps it
+    again = import_practice(other, document)
+    assert again.skipped["recap_edits"] == 2 and "recap_edits" not in again.added
+
+
+def test_an_export_made_before_recap_edits_still_imports(practice: Store, other: Store) -> None:
+    data = _valid(practice)
+    del data["recap_edits"]  # as written by a companion that did not export them
+    summary = import_practice(other, read_export(json.dumps(data)))
+    assert summary.added["sessions"] == 4 and "recap_edits" not in summary.added
+    expected = {**canonical(practice), "recap_edits": []}
+    assert canonical(other) == expected
 
 
 def test_export_document_header_and_contents(practice: Store) -> None:
@@ -280,6 +326,9 @@ def test_client_copy_leaves_private_lines_out_everywhere(practice: Store, other:
     assert "Visible" not in text and '"desired_outcome": "Kept"' in text
     # The private action is left out; everything else is there.
     assert sorted(a.text for a in document.actions) == ["Action 0", "Action 1", "Call back"]
+    # An edited recap keeps its public lines only.
+    markdown = next(e for e in document.recap_edits if e.format == "markdown")
+    assert markdown.text == "# Our session\n\nYou chose a plan ✓\n"
     import_practice(other, document)
     assert other.search("reorganisation") == []
 
@@ -328,6 +377,10 @@ def _broken(practice: Store, how: str) -> dict[str, Any]:
         data["schema"].append("m999_from_the_future")
     elif how == "missing id":
         data["goals"][0]["id"] = None
+    elif how == "dangling recap edit":
+        data["recap_edits"][0]["session_id"] = 999
+    elif how == "repeated recap edit":
+        data["recap_edits"][1]["format"] = data["recap_edits"][0]["format"]
     return data
 
 
@@ -342,6 +395,8 @@ def _broken(practice: Store, how: str) -> dict[str, Any]:
         ("repeated id", "repeats id"),
         ("newer schema", "newer companion"),
         ("missing id", "goals.0 has no id"),
+        ("dangling recap edit", "recap_edits.0.session_id"),
+        ("repeated recap edit", "recap_edits.1 repeats the markdown recap"),
     ],
 )
 def test_broken_exports_are_refused_before_writing(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from test_recap import make_record
 
-from companion.core.models import StepTiming
+from companion.core.models import Action, Engagement, StepTiming
 from companion.core.session_view import clock, session_markdown, step_spent
 
 
@@ -52,3 +52,23 @@ def test_markdown_keeps_private_lines_for_the_coach_only_when_asked() -> None:
     theirs = session_markdown(record, private=False)
     assert "PRIVATE-X" not in theirs and "visible" in theirs
     assert "private" not in theirs.lower()
+
+
+def test_a_sponsors_action_is_named_for_the_sponsor_a_private_name_for_the_coach_only() -> None:
+    shared = Action(client_id=1, session_id=7, text="Share the survey", owner="sponsor")
+    carried = shared.model_copy(update={"session_id": 3, "status": "open"})
+    record = make_record(actions=[shared], reviewed=[carried])
+    lines = session_markdown(record).splitlines()
+    assert "- [ ] Share the survey — sponsor" in lines  # a contract without a sponsor's name
+    named = record.model_copy(
+        update={"engagement": Engagement(id=1, client_id=1, sponsor_name="Marc Dubois")}
+    )
+    lines = session_markdown(named).splitlines()
+    assert "- [ ] Share the survey — Marc Dubois" in lines
+    assert "- [ ] Share the survey — Marc Dubois (open)" in lines  # followed up, too
+    hidden = record.model_copy(
+        update={"engagement": Engagement(id=1, client_id=1, sponsor_name="// Marc, ask HR")}
+    )
+    assert "- [ ] Share the survey — // Marc, ask HR" in session_markdown(hidden).splitlines()
+    theirs = session_markdown(hidden, private=False)
+    assert "- [ ] Share the survey — sponsor" in theirs.splitlines() and "ask HR" not in theirs

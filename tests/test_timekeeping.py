@@ -13,7 +13,8 @@ from sqlite_utils import Database
 
 from companion.core.models import Session
 from companion.store import Store, StoreError
-from companion.store.exchange import export_practice, import_practice, read_export
+from companion.store.exchange import export_practice, read_export
+from companion.store.exchange_import import import_practice
 from companion.store.hours import hours_log
 from companion.store.schema import migrations
 

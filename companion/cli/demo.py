@@ -45,7 +45,8 @@ def demo(
     sponsor), SMARTE goals scored over the sessions, sessions following the built-in protocols
     with notes, markers and step timings, actions done, open and overdue, and takeaways. One
     session is left unfinished, to show resuming. All names are invented. The first three
-    clients are a three-party engagement, a pro bono one and a group, so every kind is there.
+    clients are a three-party engagement, a pro bono one and a group, and the fourth's engagement
+    has ended, so every kind is there.
 
     Only an EMPTY database is filled (a database that has clients is refused), so fictional
     clients never mix with real ones: use --db for a separate file, e.g.

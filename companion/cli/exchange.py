@@ -19,12 +19,8 @@ from companion.store.erase import (
     recap_files,
     remove_files,
 )
-from companion.store.exchange import (
-    ExportError,
-    export_practice,
-    import_practice,
-    read_export,
-)
+from companion.store.exchange import ExportError, export_practice, read_export
+from companion.store.exchange_import import import_practice
 from companion.store.records import load_session_record
 from companion.store.schema import RECORD_TABLES
 
@@ -48,13 +44,16 @@ _NAMES: dict[str, tuple[str, str]] = {
     "actions": ("action", "actions"),
     "goal_scores": ("goal score", "goal scores"),
     "takeaways": ("takeaway", "takeaways"),
+    "recap_edits": ("edited recap", "edited recaps"),
 }
+_KINDS = (*RECORD_TABLES, "recap_edits")
+"""The kinds of record counted, in the order told: the tables of records, then the recap edits."""
 
 
 def _counted(counts: dict[str, int]) -> str:
-    """'1 client, 3 sessions, 2 actions' in the order of RECORD_TABLES, zeros left out."""
+    """'1 client, 3 sessions, 2 actions' in the order of _KINDS, zeros left out."""
     parts = []
-    for kind in RECORD_TABLES:
+    for kind in _KINDS:
         number = counts.get(kind, 0)
         if number:
             one, many = _NAMES[kind]

@@ -321,6 +321,7 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
         clock,
         goal_names,
         session_markers,
+        sponsor_name,
         step_spent,
         when,
     )
@@ -415,7 +416,8 @@ def _rich_view(record: SessionRecord) -> list[RenderableType]:
             for action in actions:
                 style = {"open": "", "done": "green", "dropped": "dim strike"}[action.status]
                 table.add_row(
-                    Text(action.status, style=style), Text(shown(action_summary(action, goals)))
+                    Text(action.status, style=style),
+                    Text(shown(action_summary(action, goals, sponsor_name(record)))),
                 )
             parts.append(table)
 

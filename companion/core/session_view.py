@@ -99,9 +99,11 @@ def _time(moment: datetime, since: datetime) -> str:
     return f"{moment:%H:%M}" if moment.date() == since.date() else f"{moment:%Y-%m-%d %H:%M}"
 
 
-def action_summary(action: Action, goals: dict[int, str]) -> str:
-    """'Draft the opening — coachee, due 2026-11-20, goal: Lead the meeting'."""
-    details = [action.owner]
+def action_summary(action: Action, goals: dict[int, str], sponsor: str = "") -> str:
+    """'Draft the opening — coachee, due 2026-11-20, goal: Lead the meeting'.
+
+    A sponsor's action names SPONSOR (the contract's sponsor), "sponsor" when there is none."""
+    details = [(sponsor or "sponsor") if action.owner == "sponsor" else action.owner]
     if action.due_on is not None:
         details.append(f"due {action.due_on.isoformat()}")
     if action.goal_id is not None and action.goal_id in goals:
@@ -111,6 +113,14 @@ def action_summary(action: Action, goals: dict[int, str]) -> str:
 
 def goal_names(record: SessionRecord) -> dict[int, str]:
     return {p.goal.id: p.goal.specific for p in record.goals if p.goal.id is not None}
+
+
+def sponsor_name(record: SessionRecord, *, private: bool = True) -> str:
+    """The contract's sponsor as one line, for naming who owns an action ("" when none).
+
+    A name typed as private is the coach's alone: left out when private=False."""
+    name = " ".join(record.engagement.sponsor_name.split()) if record.engagement else ""
+    return "" if not private and is_private(name) else name
 
 
 _HEADING = re.compile(r"^(#{1,5})(\s)")
@@ -128,6 +138,7 @@ def session_markdown(record: SessionRecord, *, private: bool = True) -> str:
     """The whole session as one Markdown document (private lines kept unless private=False)."""
     session = record.session
     goals = goal_names(record)
+    sponsor = sponsor_name(record, private=private)
     protocol = record.protocol.name if record.protocol else session.protocol_id
     out = [
         f"# Session {session.id} — {record.client.name}, {long_date(session.started_at.date())}",
@@ -141,9 +152,12 @@ def session_markdown(record: SessionRecord, *, private: bool = True) -> str:
     if engagement is not None and engagement.sessions_planned:
         number += f" of {engagement.sessions_planned}"
     out.append(f"- **Session:** {number} in this engagement")
-    if engagement is not None and engagement.sponsor_name:
-        role = f" ({engagement.sponsor_role})" if engagement.sponsor_role else ""
-        out.append(f"- **Sponsor:** {engagement.sponsor_name}{role}")
+    if engagement is not None and sponsor:
+        shown_role = engagement.sponsor_role and (
+            private or not is_private(engagement.sponsor_role)
+        )
+        role = f" ({engagement.sponsor_role})" if shown_role else ""
+        out.append(f"- **Sponsor:** {sponsor}{role}")
     if engagement is not None and engagement.confidentiality:
         out.append(f"- **Confidentiality:** {engagement.confidentiality}")
     if session.next_session_on is not None:
@@ -185,12 +199,14 @@ def session_markdown(record: SessionRecord, *, private: bool = True) -> str:
 
     if record.actions_set:
         out += ["## Actions set", ""]
-        out += [f"- {_CHECK[a.status]} {action_summary(a, goals)}" for a in record.actions_set]
+        out += [
+            f"- {_CHECK[a.status]} {action_summary(a, goals, sponsor)}" for a in record.actions_set
+        ]
         out.append("")
     if record.actions_reviewed:
         out += ["## Actions followed up", ""]
         out += [
-            f"- {_CHECK[a.status]} {action_summary(a, goals)} ({a.status})"
+            f"- {_CHECK[a.status]} {action_summary(a, goals, sponsor)} ({a.status})"
             for a in record.actions_reviewed
         ]
         out.append("")

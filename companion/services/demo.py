@@ -8,40 +8,26 @@ What a practice holds: one engagement per client (paid or pro bono, individual o
 three-party with a sponsor), SMARTE goals scored over the sessions (rising, with noise), sessions
 following the built-in protocols (a first session, regular GROW / life-purpose / check-in ones,
 reviews, a closing one for engagements that ended), step timings, notes with step headings and
-the three markers, agreements, actions done, dropped, open and overdue, and takeaways. The last
+the three markers, agreements, actions done, dropped, open and overdue (a few of them the
+sponsor's, taken on at the first session or a review of a three-party engagement), and takeaways.
+Some older clients' engagements have ended (closed, with an end date on the last session). The last
 session of the first client is left unfinished, as if the coach had quit mid-session: the home
 screen offers to resume it.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
 
 from companion.core import terms
-from companion.core.models import (
-    Action,
-    ActionOwner,
-    ActionStatus,
-    Agreement,
-    Client,
-    Engagement,
-    Goal,
-    GoalScore,
-    GoalStatus,
-    Notes,
-    Session,
-    SessionMode,
-    StepTiming,
-    Takeaway,
-)
-from companion.core.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
-from companion.core.protocols import Protocol, ProtocolLibrary
+from companion.core.models import Client, Engagement
+from companion.core.protocols import ProtocolLibrary
 from companion.services.demo_cast import Cast, ClientPlan
-from companion.services.demo_content import demo_content
+from companion.services.demo_draft import Draft
+from companion.services.demo_outcomes import Outcomes
+from companion.services.demo_sessions import Sessions
 from companion.store import Store, StoreError
 from companion.store.bulk import Batch, insert_batch, next_ids
 
@@ -72,40 +58,23 @@ class DemoSummary(BaseModel):
 # -- generation ----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Ids:
-    """The next id of each table, handed out as records are made."""
-
-    next: dict[str, int]
-
-    def take(self, table: str) -> int:
-        value = self.next[table]
-        self.next[table] = value + 1
-        return value
-
-
 class _Generator:
+    """Turns the cast's plans into records: each client and their engagement, then the rest."""
+
     def __init__(
         self, protocols: ProtocolLibrary, seed: int, today: date, ids: dict[str, int]
     ) -> None:
-        self.rng = random.Random(seed)
-        self.content = demo_content()
+        self.draft = Draft(protocols, seed, today, ids)
+        self.rng = self.draft.rng
         self.today = today
-        self.ids = _Ids(dict(ids))
-        self.batch = Batch()
-        self.protocols = {
-            pid: protocols.get(pid)
-            for pid in ("first", "grow", "life-purpose", "check-in", "review", "closing")
-            if pid in protocols.entries
-        }
-        if not self.protocols:
-            self.protocols = {entry.protocol.id: entry.protocol for entry in protocols}
-        self.snapshots = {pid: p.model_dump_json() for pid, p in self.protocols.items()}
-        self.cast = Cast(self.rng, self.content, today)
-
-    # -- one client ------------------------------------------------------------------------
+        self.ids = self.draft.ids
+        self.batch = self.draft.batch
+        self.cast = Cast(self.rng, self.draft.content, today)
+        self.outcomes = Outcomes(self.draft)
+        self.sessions = Sessions(self.draft, self.outcomes)
 
     def client(self, plan: ClientPlan) -> None:
+        """The client of PLAN, their engagement, goals and sessions."""
         rng, batch = self.rng, self.batch
         plan.dates = self.cast.dates(plan) if plan.sessions else []
         start = plan.dates[0] if plan.dates else self.today
@@ -138,344 +107,8 @@ class _Generator:
             status="closed" if plan.closed else "open",
         )
         batch.engagements.append(engagement)
-        goals = self._goals(plan, client, engagement, start)
-        self._sessions(plan, client, engagement, goals)
-
-    def _goals(
-        self, plan: ClientPlan, client: Client, engagement: Engagement, start: date
-    ) -> list[tuple[Goal, int, int]]:
-        """The client's goals, each with the score it starts from and the one it heads for."""
-        rng = self.rng
-        count = 2 if plan.index == 0 else rng.choice((1, 1, 2, 2, 3))
-        found = []
-        templates = list(plan.theme.goals)
-        rng.shuffle(templates)
-        for n in range(count):
-            idea = templates[n % len(templates)]
-            specific = idea.specific
-            if n >= len(templates):
-                specific = f"{specific} (second round)"
-            status: GoalStatus = "active"
-            if plan.closed:
-                status = rng.choice(("achieved", "achieved", "achieved", "adjusted"))
-            elif n == 2:
-                status = rng.choice(("active", "adjusted", "dropped"))
-            goal = Goal(
-                id=self.ids.take("goals"),
-                client_id=client.id,  # type: ignore[arg-type]
-                engagement_id=engagement.id,
-                specific=specific,
-                measurable=idea.measurable,
-                achievable=idea.achievable,
-                realistic=idea.realistic,
-                timely=start + timedelta(days=rng.choice((90, 120, 150, 180))),
-                ecological=idea.ecological,
-                status=status,
-                created_at=datetime.combine(start, time(10)),
-            )
-            self.batch.goals.append(goal)
-            found.append((goal, rng.randint(1, 4), rng.randint(7, 10)))
-        return found
-
-    def _protocol_for(self, plan: ClientPlan, number: int) -> Protocol:
-        """First session first, a review every fifth, closing last for an ended engagement."""
-        wanted = None
-        if number == 0:
-            wanted = "first"
-        elif plan.closed and number == plan.sessions - 1:
-            wanted = "closing"
-        elif number % 5 == 4:
-            wanted = "review"
-        if wanted not in self.protocols:
-            ids = [s.protocol for s in self.content.protocol_mix if s.protocol in self.protocols]
-            weights = [s.weight for s in self.content.protocol_mix if s.protocol in self.protocols]
-            wanted = (
-                self.rng.choices(ids, weights)[0] if ids else self.rng.choice(list(self.protocols))
-            )
-        return self.protocols[wanted]
-
-    def _sessions(
-        self,
-        plan: ClientPlan,
-        client: Client,
-        engagement: Engagement,
-        goals: list[tuple[Goal, int, int]],
-    ) -> None:
-        rng, batch = self.rng, self.batch
-        unfinished_last = plan.index == 0 and plan.sessions >= 2
-        open_from_before: list[Action] = []
-        count = len(plan.dates)
-        for number, day in enumerate(plan.dates):
-            protocol = self._protocol_for(plan, number)
-            unfinished = unfinished_last and number == count - 1
-            started = datetime.combine(
-                day, time(rng.choice((8, 9, 10, 11, 13, 14, 15, 16, 17)), rng.choice((0, 30)))
-            )
-            planned = protocol.duration_minutes
-            minutes = max(20, planned + rng.randint(-10, 8))
-            ended = None if unfinished else started + timedelta(minutes=minutes)
-            next_day = plan.dates[number + 1] if number + 1 < count else None
-            theme = plan.theme
-            topic = rng.choice(theme.topics)
-            agreement = Agreement(
-                topic=topic,
-                desired_outcome=rng.choice(
-                    (
-                        "A clear next step",
-                        "A plan for the coming two weeks",
-                        "Clarity on options",
-                        "Know what to say",
-                        "A decision",
-                    )
-                ),
-                measure_of_success=rng.choice(
-                    (
-                        "Can name the first step",
-                        "Feels ready to act",
-                        "Has written it down",
-                        "Knows the first three sentences",
-                        "Chose one option",
-                    )
-                ),
-            )
-            current = min(3, len(protocol.steps) - 1) if unfinished else len(protocol.steps) - 1
-            session = Session(
-                id=self.ids.take("sessions"),
-                client_id=client.id,  # type: ignore[arg-type]
-                engagement_id=engagement.id,
-                protocol_id=protocol.id,
-                protocol_snapshot=self.snapshots[protocol.id],
-                planned_minutes=planned,
-                mode=self._mode(plan),
-                started_at=started,
-                ended_at=ended,
-                agreement=agreement,
-                current_step=current,
-                next_session_on=(
-                    next_day if next_day else (None if plan.closed else day + timedelta(days=14))
-                ),
-            )
-            batch.sessions.append(session)
-            assert session.id is not None
-            # Follow up what the last session set, in this one (not in an unfinished one).
-            followed: list[ActionStatus] = []
-            if not unfinished:
-                for action in open_from_before:
-                    status: ActionStatus = rng.choices(("done", "dropped", "open"), (75, 10, 15))[0]
-                    followed.append(status)
-                    action.status = status
-                    action.reviewed_session_id = session.id
-                    action.closed_at = None if status == "open" else started + timedelta(minutes=10)
-                open_from_before = [a for a in open_from_before if a.status == "open"]
-            timings = self._timings(session, protocol, minutes, current, unfinished)
-            texts = [] if unfinished else rng.sample(theme.actions, rng.choice((1, 2, 2, 3)))
-            insight = rng.choice(theme.insights)
-            private = rng.random() < 0.4 or number == 0
-            batch.notes.append(
-                Notes(
-                    session_id=session.id,
-                    text=self._notes(
-                        plan,
-                        protocol,
-                        timings,
-                        topic,
-                        texts,
-                        insight,
-                        private,
-                        followed,
-                        reality=rng.choice(theme.reality),
-                        option=rng.choice(theme.options),
-                    ),
-                    updated_at=ended or started + timedelta(minutes=25),
-                )
-            )
-            if unfinished:
-                continue
-            last_finished = number == count - 1 or (unfinished_last and number == count - 2)
-            for i, text in enumerate(texts):
-                action = self._action(
-                    plan, client, session, goals, text, next_day, last_finished, i
-                )
-                batch.actions.append(action)
-                if action.status == "open" and not last_finished:
-                    open_from_before.append(action)
-            self._scores(session, protocol, goals, number, count)
-            for text in rng.sample(self.content.takeaways, rng.choice((1, 1, 2))):
-                batch.takeaways.append(
-                    Takeaway(id=self.ids.take("takeaways"), session_id=session.id, text=text)
-                )
-        if plan.closed:  # the engagement ended: nothing is left hanging
-            for action in open_from_before:
-                action.status = "done"
-
-    def _mode(self, plan: ClientPlan) -> SessionMode:
-        if plan.format == "group":
-            return self.rng.choice(("in-person", "video"))
-        return self.rng.choices(("video", "phone", "in-person"), (70, 15, 15))[0]
-
-    def _timings(
-        self, session: Session, protocol: Protocol, minutes: int, current: int, unfinished: bool
-    ) -> list[StepTiming]:
-        """When each step was entered and left: the planned minutes, stretched with noise."""
-        steps = protocol.steps if not unfinished else protocol.steps[: current + 1]
-        weights = [step.minutes * self.rng.uniform(0.7, 1.35) for step in protocol.steps]
-        scale = minutes * 60 / sum(weights)
-        at = session.started_at
-        timings = []
-        for index, step in enumerate(steps):
-            left = at + timedelta(seconds=round(weights[index] * scale))
-            if index == len(steps) - 1:
-                left = session.ended_at if not unfinished else None  # type: ignore[assignment]
-            timing = StepTiming(
-                id=self.ids.take("step_timings"),
-                session_id=session.id,  # type: ignore[arg-type]
-                step_index=index,
-                step_id=step.id,
-                entered_at=at,
-                left_at=left,
-            )
-            timings.append(timing)
-            if left is not None:
-                at = left
-        self.batch.step_timings.extend(timings)
-        return timings
-
-    def _notes(
-        self,
-        plan: ClientPlan,
-        protocol: Protocol,
-        timings: list[StepTiming],
-        topic: str,
-        actions: list[str],
-        insight: str,
-        private: bool,
-        followed: list[ActionStatus],
-        *,
-        reality: str,
-        option: str,
-    ) -> str:
-        rng = self.rng
-        first = plan.name.split(" ")[0]
-        sponsor = plan.sponsor[0] if plan.sponsor else ""
-        values = {
-            "topic_lc": topic[0].lower() + topic[1:],
-            "years": str(rng.randint(3, 25)),
-            "context": rng.choice(self.content.contexts),
-            "why": rng.choice(self.content.whys),
-            "objective_lc": plan.theme.objective[0].lower() + plan.theme.objective[1:],
-            "sponsor_line": (
-                f"Three-party meeting with {sponsor}: objectives confirmed."
-                if sponsor
-                else "No sponsor: the client is the only party to the contract."
-            ),
-        }
-        private_step = rng.randrange(len(timings)) if private else -1
-        insight_step = max(0, min(len(timings) - 1, protocol.closing_index - 1))
-        lines: list[str] = []
-        for index, timing in enumerate(timings):
-            step = protocol.steps[timing.step_index]
-            lines.append(step_heading(step.title, timing.entered_at))
-            capture = step.capture
-            if capture == "actions":
-                lines.extend(f"{ACTION_MARK}{text}" for text in actions)
-                if not actions:
-                    lines.append("Thinking about what to commit to.")
-            elif capture == "takeaways":
-                lines.append(f"Takeaway: {rng.choice(self.content.takeaways)}.")
-            elif capture == "scaling":
-                lines.append(f"Scaled the goals; {first} sees real movement on the first one.")
-            elif step.id in ("reality", "focus", "resources-obstacles", "progress", "assessment"):
-                lines.append(reality)
-            elif step.id in ("options", "vision", "objectives", "adjust-objectives", "capitalise"):
-                lines.append(option)
-                lines.append(f"Another option: {rng.choice(plan.theme.options)}")
-            elif capture == "review_actions":
-                lines.append(_follow_up_line(followed))
-            elif step.id in self.content.generic_lines:
-                lines.append(rng.choice(self.content.generic_lines[step.id]).format_map(values))
-            elif step.id == "goal":
-                lines.append(f"Coaching objective: {plan.theme.objective}.")
-            else:
-                lines.append(f"{first} talked it through; stayed with the question.")
-            if index == insight_step:
-                lines.append(f"{INSIGHT_MARK}{insight}")
-            if index == private_step:
-                lines.append(f"{PRIVATE_MARK}{rng.choice(self.content.private_lines)}")
-            lines.append("")
-        return "\n".join(lines)
-
-    def _action(
-        self,
-        plan: ClientPlan,
-        client: Client,
-        session: Session,
-        goals: list[tuple[Goal, int, int]],
-        text: str,
-        next_day: date | None,
-        last_finished: bool,
-        position: int,
-    ) -> Action:
-        rng = self.rng
-        start = session.started_at.date()
-        due: date | None = next_day or start + timedelta(days=rng.choice((7, 10, 14)))
-        if last_finished and plan.closed:
-            due = None  # commitments going forward, after the closing session: the client's own
-        if last_finished and plan.index == 0:
-            # The first client shows both kinds of open action: one overdue, one due soon.
-            due = self.today + (timedelta(days=-3) if position == 0 else timedelta(days=6))
-        owner: ActionOwner = "coach" if rng.random() < 0.08 else "coachee"
-        goal = rng.choice(goals)[0] if goals and rng.random() < 0.6 else None
-        return Action(
-            id=self.ids.take("actions"),
-            client_id=client.id,  # type: ignore[arg-type]
-            session_id=session.id,
-            text=text,
-            owner=owner,
-            due_on=due,
-            goal_id=goal.id if goal else None,
-            status="open",
-            created_at=session.ended_at or session.started_at,
-        )
-
-    def _scores(
-        self,
-        session: Session,
-        protocol: Protocol,
-        goals: list[tuple[Goal, int, int]],
-        number: int,
-        count: int,
-    ) -> None:
-        """Scores that rise from where the client starts toward where they head, with noise."""
-        scaling = any(step.capture == "scaling" for step in protocol.steps)
-        if not (scaling or number == 0 or self.rng.random() < 0.6):
-            return
-        progress = number / max(1, count - 1)
-        for goal, begin, target in goals:
-            if goal.status == "dropped" and progress > 0.5:
-                continue
-            score = round(begin + (target - begin) * progress**0.8 + self.rng.gauss(0, 0.8))
-            self.batch.goal_scores.append(
-                GoalScore(
-                    id=self.ids.take("goal_scores"),
-                    goal_id=goal.id,  # type: ignore[arg-type]
-                    session_id=session.id,  # type: ignore[arg-type]
-                    score=max(0, min(10, score)),
-                    created_at=session.ended_at or session.started_at,
-                )
-            )
-
-
-def _follow_up_line(statuses: list[ActionStatus]) -> str:
-    """What the check-in on last time's actions found, in the coach's shorthand."""
-    if not statuses:
-        return "Nothing open from last time; a quick look at the weeks since."
-    counts = {status: statuses.count(status) for status in ("done", "dropped", "open")}
-    parts = [f"{counts['done']} of {len(statuses)} actions done"]
-    if counts["dropped"]:
-        parts.append(f"{counts['dropped']} dropped, no longer useful")
-    if counts["open"]:
-        parts.append(f"{counts['open']} carried forward")
-    return "; ".join(parts) + "."
+        goals = self.outcomes.goals(plan, client, engagement, start)
+        self.sessions.make(plan, client, engagement, goals)
 
 
 def build_practice(

@@ -91,7 +91,8 @@ class Cast:
             group = index == 2 or (index > 2 and rng.random() < 0.08)
             billing = "pro_bono" if index == 1 or (index > 2 and rng.random() < 0.15) else "paid"
             three_party = index == 0 or (index > 2 and not group and rng.random() < 0.35)
-            closed = index > 2 and count >= 4 and rng.random() < 0.35
+            # An older client's engagement has ended: the fourth's always, a third of the rest's.
+            closed = index > 2 and count >= 2 and (index == 3 or rng.random() < 0.3)
             last_day = (
                 self.today - timedelta(days=rng.randint(30, span))
                 if closed

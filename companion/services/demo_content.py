@@ -49,6 +49,8 @@ class DemoContent(_Content):
     surnames: tuple[str, ...] = Field(min_length=1)
     companies: tuple[str, ...] = Field(min_length=1)
     sponsor_roles: tuple[str, ...] = Field(min_length=1)
+    sponsor_actions: tuple[str, ...] = Field(min_length=1)
+    """What a sponsor commits to at a three-party meeting."""
     group_names: tuple[str, ...] = Field(min_length=1)
     private_lines: tuple[str, ...] = Field(min_length=1)
     takeaways: tuple[str, ...] = Field(min_length=2)
