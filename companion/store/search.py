@@ -10,6 +10,7 @@ from companion.core.models import SearchHit
 from companion.core.snippets import snippet
 
 from .base import _locked
+from .schema import SEARCH_INDEXED
 
 if TYPE_CHECKING:
     from .store import Store
@@ -25,12 +26,12 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-# What each kind of hit searches: its table (with an FTS5 index TABLE_fts over COLUMNS), the
-# session and start time it belongs to, and the joins that reach them and the client.
-_INDEXED: dict[str, tuple[str, tuple[str, ...], str, str, str]] = {
+# What each kind of hit searches: its table (its FTS5 index TABLE_fts over the columns of
+# schema.SEARCH_INDEXED), the session and start time it belongs to, and the joins to them and
+# the client.
+_INDEXED: dict[str, tuple[str, str, str, str]] = {
     "notes": (
         "notes",
-        ("text",),
         "sessions.id",
         "sessions.started_at",
         "JOIN sessions ON sessions.id = notes.session_id"
@@ -38,14 +39,12 @@ _INDEXED: dict[str, tuple[str, tuple[str, ...], str, str, str]] = {
     ),
     "agreement": (
         "sessions",
-        ("agreement_topic", "agreement_desired_outcome", "agreement_measure_of_success"),
         "sessions.id",
         "sessions.started_at",
         "JOIN clients ON clients.id = sessions.client_id",
     ),
     "action": (
         "actions",
-        ("text",),
         "actions.session_id",
         "sessions.started_at",
         "JOIN clients ON clients.id = actions.client_id"
@@ -53,22 +52,14 @@ _INDEXED: dict[str, tuple[str, tuple[str, ...], str, str, str]] = {
     ),
     "takeaway": (
         "takeaways",
-        ("text",),
         "sessions.id",
         "sessions.started_at",
         "JOIN sessions ON sessions.id = takeaways.session_id"
         " JOIN clients ON clients.id = sessions.client_id",
     ),
-    "goal": (
-        "goals",
-        ("specific", "measurable", "achievable", "realistic", "ecological"),
-        "NULL",
-        "NULL",
-        "JOIN clients ON clients.id = goals.client_id",
-    ),
+    "goal": ("goals", "NULL", "NULL", "JOIN clients ON clients.id = goals.client_id"),
     "contract": (
         "engagements",
-        ("objective", "confidentiality", "sponsor_name", "sponsor_role"),
         "NULL",
         "NULL",
         "JOIN clients ON clients.id = engagements.client_id",
@@ -102,7 +93,7 @@ class Search:
                    {started} AS started_at, found.rank AS rank
             FROM {_found(table, client_id)} JOIN {table} ON {table}.rowid = found.rowid {joins}
             {"WHERE clients.id = :client_id" if client_id is not None else ""}"""
-            for kind, (table, _, session, started, joins) in _INDEXED.items()
+            for kind, (table, session, started, joins) in _INDEXED.items()
         ]
         sql = f"""SELECT * FROM ({" UNION ALL ".join(parts)})
             ORDER BY rank, started_at DESC LIMIT :limit"""
@@ -114,7 +105,8 @@ class Search:
     def _searched_texts(self: Store, found: list[dict]) -> dict[tuple[str, int], list[str]]:
         """The searched fields of each record found, by (kind, rowid): one query per kind."""
         texts: dict[tuple[str, int], list[str]] = {}
-        for kind, (table, columns, *_) in _INDEXED.items():
+        for kind, (table, *_) in _INDEXED.items():
+            columns = SEARCH_INDEXED[table]
             ids = [row["record"] for row in found if row["kind"] == kind]
             if not ids:
                 continue
