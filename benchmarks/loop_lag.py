@@ -135,7 +135,8 @@ async def one_round(db: Path) -> dict[str, list[float]]:
 
             async def mark() -> None:
                 await pilot.press("ctrl+r")
-                await pilot.pause()
+                await settle()
+                watch.longest = watch.longest_own = 0.0  # the mark, not the list's focusing
                 await pilot.press("d")
 
             await settle()
