@@ -171,7 +171,7 @@ def test_review_of_one_client_asks_on_screen_then_opens_the_timeline(
     starts (which would ask in the terminal)."""
     from companion.cli.browse import review_app
     from companion.cli.common import Practice
-    from companion.tui.screens.review import TimelineScreen
+    from companion.tui.screens.review_timeline import TimelineScreen
 
     async def main() -> None:
         app = review_app(Practice(db_path=str(encrypted), _protocols=protocols), "ana lopez")

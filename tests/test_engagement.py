@@ -413,7 +413,7 @@ async def test_home_and_the_timeline_open_the_contract(
     from test_review import RecordingApp
     from test_review import settle as settle_review
 
-    from companion.tui.screens.review import TimelineScreen
+    from companion.tui.screens.review_timeline import TimelineScreen
 
     practice = build_review_practice(store, protocols)
     app = RecordingApp(store, protocols, start_with="home")
@@ -763,7 +763,7 @@ async def test_the_palette_finds_the_contract_as_engagement_on_home_and_the_time
     from test_review import RecordingApp
     from test_review import settle as settle_review
 
-    from companion.tui.screens.review import TimelineScreen
+    from companion.tui.screens.review_timeline import TimelineScreen
     from companion.tui.widgets.review_commands import ScreenCommands
 
     practice = build_review_practice(store, protocols)

@@ -16,7 +16,8 @@ from companion.store.views import home_view
 from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen
 from companion.tui.screens.live_dialogs import ResumeOffer
 from companion.tui.screens.new_client import NewClientQuestion
-from companion.tui.screens.review import ReviewScreen, TimelineScreen
+from companion.tui.screens.review import ReviewScreen
+from companion.tui.screens.review_timeline import TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
 

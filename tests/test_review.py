@@ -23,7 +23,9 @@ from companion.core.terms import SessionStart
 from companion.store import Store
 from companion.tui.app import CompanionApp
 from companion.tui.screens.live_dialogs import ResumeOffer
-from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen
+from companion.tui.screens.review import ReviewScreen
+from companion.tui.screens.review_session import SessionScreen
+from companion.tui.screens.review_timeline import TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
 from companion.tui.widgets.review_goals import _ScaleBars, score_trail

@@ -17,8 +17,8 @@ from textual.widgets import OptionList
 from companion.core.notes import step_of_match
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.tui.screens.review import SessionScreen
 from companion.tui.screens.review_find import highlighted
+from companion.tui.screens.review_session import SessionScreen
 from companion.tui.widgets import review_format as fmt
 
 

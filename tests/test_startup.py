@@ -54,6 +54,19 @@ def test_what_the_first_paint_needs_imports_nothing_heavy() -> None:
     assert loaded_after(code) == []
 
 
+def test_home_and_review_paint_before_the_heavy_modules() -> None:
+    """Home's and the review's screens import neither pydantic nor the store: their first read
+    (a worker thread, after the first paint) does, and a client's timeline when opened."""
+    code = """
+        import companion.cli.browse
+        import companion.tui.screens.home
+        import companion.tui.screens.review
+        from companion.tui.screens.review import ReviewScreen
+        ReviewScreen(client_name="Ana")
+        """
+    assert loaded_after(code) == []
+
+
 def test_the_first_frame_is_painted_before_the_store_is_asked_for() -> None:
     code = """
         import asyncio

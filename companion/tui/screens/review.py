@@ -5,7 +5,7 @@ Each level is a screen, so Escape always goes back one level. Reading runs in th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,8 +24,6 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from companion.core.errors import CompanionError
-from companion.core.models import SearchHit
-from companion.store.overview import ClientOverview, client_overviews
 from companion.tui.host import from_worker, give_up_from_thread
 from companion.tui.screens.review_base import (
     SEARCH_DELAY,
@@ -34,10 +32,14 @@ from companion.tui.screens.review_base import (
     search_key,
     table_cell,
 )
-from companion.tui.screens.review_session import SessionScreen as SessionScreen
-from companion.tui.screens.review_timeline import TimelineScreen as TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.credential_panel import CredentialPanel
+
+if TYPE_CHECKING:  # pydantic, the store and the deeper levels load after the first paint
+    from textual.screen import Screen
+
+    from companion.core.models import SearchHit
+    from companion.store.overview import ClientOverview
 
 # -- level 1: clients and search ---------------------------------------------------------------
 
@@ -101,7 +103,7 @@ class ReviewScreen(ReviewBase):
         self._client_columns([])
         self.query_one("#clients", DataTable).focus()
         if self.initial_client_id is not None:
-            self.app.push_screen(TimelineScreen(self.initial_client_id))
+            self.app.push_screen(_timeline(self.initial_client_id))
         if self.initial_client_name is not None:
             self.open_named_client(self.initial_client_name)
 
@@ -114,7 +116,7 @@ class ReviewScreen(ReviewBase):
             give_up_from_thread(self, error)
             return
         assert client.id is not None
-        from_worker(self, self.app.push_screen, TimelineScreen(client.id))
+        from_worker(self, self.app.push_screen, _timeline(client.id))
 
     def on_screen_resume(self) -> None:
         """Read the practice each time the list shows: a session may have just ended."""
@@ -124,6 +126,8 @@ class ReviewScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
         try:  # the first read opens the practice (after the first paint)
+            from companion.store.overview import client_overviews
+
             found = client_overviews(self.store, today=fmt.today())
         except CompanionError as error:
             give_up_from_thread(self, error)
@@ -234,16 +238,16 @@ class ReviewScreen(ReviewBase):
         hit = self.hits[event.option_index]
         if hit.session_id is not None:
             find = self.query_one("#search", Input).value
-            self.app.push_screen(SessionScreen(hit.session_id, find=find))
+            self.app.push_screen(_session(hit.session_id, find))
         else:
-            self.app.push_screen(TimelineScreen(hit.client_id))
+            self.app.push_screen(_timeline(hit.client_id))
 
     # -- navigation ---------------------------------------------------------------------------
 
     @on(DataTable.RowSelected, "#clients")
     def _client_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.push_screen(TimelineScreen(int(event.row_key.value)))
+            self.app.push_screen(_timeline(int(event.row_key.value)))
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
@@ -287,6 +291,20 @@ class ReviewScreen(ReviewBase):
             search = self.query_one("#search", Input)
             return bool(search.value or search.has_focus or len(self.app.screen_stack) > 2)
         return True
+
+
+def _timeline(client_id: int) -> Screen[None]:
+    """A client's timeline (its module loaded when first opened, not before the first paint)."""
+    from companion.tui.screens.review_timeline import TimelineScreen
+
+    return TimelineScreen(client_id)
+
+
+def _session(session_id: int, find: str) -> Screen[None]:
+    """One session in full, FIND marked in it."""
+    from companion.tui.screens.review_session import SessionScreen
+
+    return SessionScreen(session_id, find=find)
 
 
 def _hit_option(index: int, hit: SearchHit) -> Option:

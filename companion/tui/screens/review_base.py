@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,11 +13,13 @@ from textual.widgets import (
     Header,
 )
 
-from companion.core.models import Client
 from companion.core.terms import SessionStart
-from companion.store import Store
 from companion.tui.host import host
 from companion.tui.widgets.review_commands import ScreenCommands
+
+if TYPE_CHECKING:  # pydantic and the store load after the first paint, in the first read
+    from companion.core.models import Client
+    from companion.store import Store
 
 SEARCH_DELAY = 0.25
 """Seconds of quiet typing before the search runs."""

@@ -6,12 +6,16 @@ the coach asks (`c` on the review's client list), so the list keeps its room at 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.content import Content
 from textual.widgets import Static
 
 from companion.core import terms
-from companion.store import Store
+
+if TYPE_CHECKING:
+    from companion.store import Store
 
 
 class CredentialPanel(Static):
