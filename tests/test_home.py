@@ -13,9 +13,9 @@ from textual.widgets import Input, OptionList, Select
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.views import home_view
+from companion.tui.dialogs.live_dialogs import ResumeOffer
+from companion.tui.dialogs.new_client import NewClientQuestion
 from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen
-from companion.tui.screens.live_dialogs import ResumeOffer
-from companion.tui.screens.new_client import NewClientQuestion
 from companion.tui.screens.review import ReviewScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands

@@ -54,9 +54,11 @@ def test_the_app_has_everything_the_screens_may_ask_of_it() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sources("tui/screens", "tui/widgets"), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+    "path",
+    sources("tui/screens", "tui/dialogs", "tui/widgets"),
+    ids=lambda p: p.relative_to(PACKAGE).as_posix(),
 )
-def test_screens_and_widgets_never_import_the_app(path: Path) -> None:
+def test_screens_dialogs_and_widgets_never_import_the_app(path: Path) -> None:
     assert "companion.tui.app" not in imported_modules(path)
 
 

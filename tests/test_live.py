@@ -19,13 +19,13 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp, SessionStart
-from companion.tui.screens.live import LiveScreen
-from companion.tui.screens.live_dialogs import (
+from companion.tui.dialogs.live_dialogs import (
     GapQuestion,
     ResumeOffer,
-    SessionClosed,
     StepPicker,
 )
+from companion.tui.screens.live import LiveScreen
+from companion.tui.screens.session_closed import SessionClosed
 from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane

@@ -22,7 +22,7 @@ from companion.core.protocols import ProtocolLibrary
 from companion.core.terms import SessionStart
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.screens.live_dialogs import ResumeOffer
+from companion.tui.dialogs.live_dialogs import ResumeOffer
 from companion.tui.screens.review import ReviewScreen, SessionScreen, TimelineScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands

@@ -16,8 +16,8 @@ from textual.widgets import Input, Label, Static
 from companion.cli import cli
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.tui.dialogs.session_time_form import SessionTimeForm
 from companion.tui.screens.review import SessionScreen
-from companion.tui.screens.session_time_form import SessionTimeForm
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
 

@@ -20,10 +20,10 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.recaps import session_recap
 from companion.store import Store
 from companion.store.lease import this_host
+from companion.tui.dialogs.session_record_form import SessionRecordForm
 from companion.tui.screens.recap_preview import RecapPreview
 from companion.tui.screens.review import SessionScreen
 from companion.tui.screens.session_editor import SessionEditor
-from companion.tui.screens.session_record_form import SessionRecordForm
 from companion.tui.widgets import review_format as fmt
 
 

@@ -24,7 +24,7 @@ from companion.services.practice import begin_session
 from companion.services.rescue import RescuedNotes
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.screens.live_dialogs import (
+from companion.tui.dialogs.live_dialogs import (
     GapQuestion,
     QuitUnsaved,
     RescueOffer,

@@ -282,7 +282,7 @@ class CompanionApp(Leaving):
         cancelled: Callable[[], None],
     ) -> None:
         """Ask whether to RESUME the session FOUND, BEGIN a new one, or neither (cancelled)."""
-        from companion.tui.screens.live_dialogs import ResumeOffer
+        from companion.tui.dialogs.live_dialogs import ResumeOffer
 
         session_id = found.session.id
         assert session_id is not None

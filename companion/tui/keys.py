@@ -41,16 +41,17 @@ def _classes_with_bindings() -> Iterator[type]:
     # Every screen and widget module, so the ids of screens not shown yet are known too.
     from textual.dom import DOMNode
 
+    import companion.tui.dialogs.forms
+    import companion.tui.dialogs.live_dialogs
+    import companion.tui.dialogs.new_client
+    import companion.tui.dialogs.session_time_form
     import companion.tui.screens.closing
-    import companion.tui.screens.forms
     import companion.tui.screens.home
     import companion.tui.screens.live
-    import companion.tui.screens.live_dialogs
-    import companion.tui.screens.new_client
     import companion.tui.screens.recap_preview
     import companion.tui.screens.review
+    import companion.tui.screens.session_closed
     import companion.tui.screens.session_editor
-    import companion.tui.screens.session_time_form
     import companion.tui.widgets.keys_help
     import companion.tui.widgets.sidebar  # noqa: F401
 

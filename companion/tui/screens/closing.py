@@ -36,14 +36,14 @@ from companion.core.markers import markers_line
 from companion.core.models import Action, Goal, GoalProgress
 from companion.store import Store, StoreError
 from companion.store.views import ClosingView, closing_view
+from companion.tui.dialogs.engagement_dialogs import ends_engagement
+from companion.tui.dialogs.forms import goal_label
 from companion.tui.host import host
 from companion.tui.saving import describe, passing
 from companion.tui.screens.closing_actions import ActionDraft as ActionDraft
 from companion.tui.screens.closing_actions import ActionList, ClosingActions, view_drafts
 from companion.tui.screens.closing_actions import actions_to_store as actions_to_store
 from companion.tui.screens.closing_actions import closing_actions as closing_actions
-from companion.tui.screens.engagement_dialogs import ends_engagement
-from companion.tui.screens.forms import goal_label
 from companion.tui.widgets.inputs import (
     DATE_PLACEHOLDER,
     DateValidator,

@@ -258,7 +258,7 @@ class HomeScreen(FindOrAdd):
 
     def _start(self, client_name: str) -> bool:
         """Start a session (the app first offers to resume one the client left unfinished)."""
-        from companion.tui.screens.engagement_dialogs import start_asking
+        from companion.tui.dialogs.engagement_dialogs import start_asking
 
         start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
@@ -278,7 +278,7 @@ class HomeScreen(FindOrAdd):
         self._start(client.name)
 
     def action_contract(self) -> None:
-        from companion.tui.screens.engagement_dialogs import edit_contract
+        from companion.tui.dialogs.engagement_dialogs import edit_contract
 
         client = self._chosen_client()
         if client is None:

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.core.text import close_names
-from companion.tui.screens.new_client import NewClientQuestion
+from companion.tui.dialogs.new_client import NewClientQuestion
 
 if TYPE_CHECKING:
     from companion.core.models import Client

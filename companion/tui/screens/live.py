@@ -341,7 +341,7 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording):
         self.action_focus_notes()
 
     def action_jump(self) -> None:
-        from companion.tui.screens.live_dialogs import StepPicker
+        from companion.tui.dialogs.live_dialogs import StepPicker
 
         def chosen(index: int | None) -> None:
             if index is not None:
