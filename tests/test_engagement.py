@@ -20,6 +20,7 @@ from companion.store import Store
 from companion.store.views import sidebar_view
 from companion.tui.dialogs.contract_form import ContractForm
 from companion.tui.dialogs.engagement_dialogs import ends_engagement
+from companion.tui.factory import OpenHome, build_app
 from companion.tui.screens.closing import closing_actions
 from companion.tui.widgets.sidebar import engagement_lines
 
@@ -389,7 +390,7 @@ async def test_after_a_close_home_asks_whether_to_open_a_new_engagement(
     contract = store.open_engagement(practice.ana.id)  # type: ignore[arg-type]
     assert contract is not None and contract.id is not None
     store.close_engagement(contract.id, date(2026, 11, 24))
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_review(pilot)
         await pilot.press("down", "enter")  # to the client list; Ana: her engagement was closed
@@ -416,7 +417,7 @@ async def test_home_and_the_timeline_open_the_contract(
     from companion.tui.screens.review import TimelineScreen
 
     practice = build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_review(pilot)
         await pilot.press("down", "c")  # from the name box to the list, where Ana is highlighted
@@ -766,7 +767,7 @@ async def test_the_palette_finds_the_contract_as_engagement_on_home_and_the_time
     from companion.tui.widgets.review_commands import ScreenCommands
 
     practice = build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_review(pilot)
         for _ in range(2):  # home, then a timeline
