@@ -173,7 +173,7 @@ class CompanionApp(Leaving):
     def _read_keymap(self) -> None:
         """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""
         from companion.services.config import ConfigError, config_path, load_config
-        from companion.tui.keys import bindings_by_id
+        from companion.tui.bindings import bindings_by_id
 
         try:
             config = load_config(sections=frozenset({"keymap", "recap"}))
