@@ -35,13 +35,12 @@ from companion.core.models import (
     Notes,
     Session,
     SessionMode,
-    StepTiming,
     Takeaway,
 )
-from companion.core.notes import ACTION_MARK, INSIGHT_MARK, PRIVATE_MARK, step_heading
 from companion.core.protocols import Protocol, ProtocolLibrary
 from companion.services.demo_cast import Cast, ClientPlan
 from companion.services.demo_content import demo_content
+from companion.services.demo_steps import session_notes, step_timings
 from companion.store import Store, StoreError
 from companion.store.bulk import Batch, insert_batch, next_ids
 
@@ -267,14 +266,25 @@ class _Generator:
                     action.reviewed_session_id = session.id
                     action.closed_at = None if status == "open" else started + timedelta(minutes=10)
                 open_from_before = [a for a in open_from_before if a.status == "open"]
-            timings = self._timings(session, protocol, minutes, current, unfinished)
+            timings = step_timings(
+                rng,
+                lambda: self.ids.take("step_timings"),
+                session,
+                protocol,
+                minutes,
+                current,
+                unfinished,
+            )
+            batch.step_timings.extend(timings)
             texts = [] if unfinished else rng.sample(theme.actions, rng.choice((1, 2, 2, 3)))
             insight = rng.choice(theme.insights)
             private = rng.random() < 0.4 or number == 0
             batch.notes.append(
                 Notes(
                     session_id=session.id,
-                    text=self._notes(
+                    text=session_notes(
+                        rng,
+                        self.content,
                         plan,
                         protocol,
                         timings,
@@ -312,97 +322,6 @@ class _Generator:
         if plan.format == "group":
             return self.rng.choice(("in-person", "video"))
         return self.rng.choices(("video", "phone", "in-person"), (70, 15, 15))[0]
-
-    def _timings(
-        self, session: Session, protocol: Protocol, minutes: int, current: int, unfinished: bool
-    ) -> list[StepTiming]:
-        """When each step was entered and left: the planned minutes, stretched with noise."""
-        steps = protocol.steps if not unfinished else protocol.steps[: current + 1]
-        weights = [step.minutes * self.rng.uniform(0.7, 1.35) for step in protocol.steps]
-        scale = minutes * 60 / sum(weights)
-        at = session.started_at
-        timings = []
-        for index, step in enumerate(steps):
-            left = at + timedelta(seconds=round(weights[index] * scale))
-            if index == len(steps) - 1:
-                left = session.ended_at if not unfinished else None  # type: ignore[assignment]
-            timing = StepTiming(
-                id=self.ids.take("step_timings"),
-                session_id=session.id,  # type: ignore[arg-type]
-                step_index=index,
-                step_id=step.id,
-                entered_at=at,
-                left_at=left,
-            )
-            timings.append(timing)
-            if left is not None:
-                at = left
-        self.batch.step_timings.extend(timings)
-        return timings
-
-    def _notes(
-        self,
-        plan: ClientPlan,
-        protocol: Protocol,
-        timings: list[StepTiming],
-        topic: str,
-        actions: list[str],
-        insight: str,
-        private: bool,
-        followed: list[ActionStatus],
-        *,
-        reality: str,
-        option: str,
-    ) -> str:
-        rng = self.rng
-        first = plan.name.split(" ")[0]
-        sponsor = plan.sponsor[0] if plan.sponsor else ""
-        values = {
-            "topic_lc": topic[0].lower() + topic[1:],
-            "years": str(rng.randint(3, 25)),
-            "context": rng.choice(self.content.contexts),
-            "why": rng.choice(self.content.whys),
-            "objective_lc": plan.theme.objective[0].lower() + plan.theme.objective[1:],
-            "sponsor_line": (
-                f"Three-party meeting with {sponsor}: objectives confirmed."
-                if sponsor
-                else "No sponsor: the client is the only party to the contract."
-            ),
-        }
-        private_step = rng.randrange(len(timings)) if private else -1
-        insight_step = max(0, min(len(timings) - 1, protocol.closing_index - 1))
-        lines: list[str] = []
-        for index, timing in enumerate(timings):
-            step = protocol.steps[timing.step_index]
-            lines.append(step_heading(step.title, timing.entered_at))
-            capture = step.capture
-            if capture == "actions":
-                lines.extend(f"{ACTION_MARK}{text}" for text in actions)
-                if not actions:
-                    lines.append("Thinking about what to commit to.")
-            elif capture == "takeaways":
-                lines.append(f"Takeaway: {rng.choice(self.content.takeaways)}.")
-            elif capture == "scaling":
-                lines.append(f"Scaled the goals; {first} sees real movement on the first one.")
-            elif step.id in ("reality", "focus", "resources-obstacles", "progress", "assessment"):
-                lines.append(reality)
-            elif step.id in ("options", "vision", "objectives", "adjust-objectives", "capitalise"):
-                lines.append(option)
-                lines.append(f"Another option: {rng.choice(plan.theme.options)}")
-            elif capture == "review_actions":
-                lines.append(_follow_up_line(followed))
-            elif step.id in self.content.generic_lines:
-                lines.append(rng.choice(self.content.generic_lines[step.id]).format_map(values))
-            elif step.id == "goal":
-                lines.append(f"Coaching objective: {plan.theme.objective}.")
-            else:
-                lines.append(f"{first} talked it through; stayed with the question.")
-            if index == insight_step:
-                lines.append(f"{INSIGHT_MARK}{insight}")
-            if index == private_step:
-                lines.append(f"{PRIVATE_MARK}{rng.choice(self.content.private_lines)}")
-            lines.append("")
-        return "\n".join(lines)
 
     def _action(
         self,
@@ -463,19 +382,6 @@ class _Generator:
                     created_at=session.ended_at or session.started_at,
                 )
             )
-
-
-def _follow_up_line(statuses: list[ActionStatus]) -> str:
-    """What the check-in on last time's actions found, in the coach's shorthand."""
-    if not statuses:
-        return "Nothing open from last time; a quick look at the weeks since."
-    counts = {status: statuses.count(status) for status in ("done", "dropped", "open")}
-    parts = [f"{counts['done']} of {len(statuses)} actions done"]
-    if counts["dropped"]:
-        parts.append(f"{counts['dropped']} dropped, no longer useful")
-    if counts["open"]:
-        parts.append(f"{counts['open']} carried forward")
-    return "; ".join(parts) + "."
 
 
 def build_practice(
