@@ -93,13 +93,13 @@ async def one_round(db: Path) -> dict[str, list[float]]:
     from companion.core.protocols import ProtocolLibrary
     from companion.services.practice import begin_session
     from companion.store import Store
-    from companion.tui.app import CompanionApp
+    from companion.tui.factory import ResumeSession, build_app
 
     store = Store.open(db)
     protocols = ProtocolLibrary.discover(include_user=False)
     client = client_with_open_action(db)
     session = begin_session(store, protocols, client, protocol_id="grow")
-    app = CompanionApp(store, protocols, start_with="session", session_id=session.id)
+    app = build_app(ResumeSession(session.id), store, protocols)
     kinds = ("step change", "form save", "follow-up mark")
     found: dict[str, list[float]] = {kind: [] for kind in kinds}
     found.update({f"{kind}, outside Textual's repaint": [] for kind in kinds})

@@ -18,6 +18,7 @@ from companion.core.models import Action, Client, Engagement, Goal, Session, now
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.views import closing_view
+from companion.tui.dialogs.forms import ActionForm
 from companion.tui.screens.closing import (
     ActionDraft,
     ClosingScreen,
@@ -26,7 +27,6 @@ from companion.tui.screens.closing import (
     takeaway_lines,
     view_drafts,
 )
-from companion.tui.screens.forms import ActionForm
 from companion.tui.widgets.review_commands import screen_commands
 
 NOTES = """## Options · 10:20

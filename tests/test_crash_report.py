@@ -17,6 +17,7 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.factory import ResumeSession, build_app
 from companion.tui.leaving import crash_report, crash_reports_dir
 from companion.tui.screens.live import LiveScreen
 
@@ -39,7 +40,7 @@ class Boom(Screen[None]):
 async def crash(store: Store, protocols: ProtocolLibrary) -> tuple[int, CompanionApp]:
     session = begin_session(store, protocols, "Ana Lopez", protocol_id="grow")
     assert session.id is not None
-    app = CompanionApp(store, protocols, start_with="session", session_id=session.id)
+    app = build_app(ResumeSession(session.id), store, protocols)
     app.autosave_seconds = 3600.0  # nothing saved by the timer: only the crash handler saves
     with pytest.raises(ValueError):
         async with app.run_test(size=(80, 24)) as pilot:

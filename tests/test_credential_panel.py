@@ -16,6 +16,7 @@ from companion.core.models import Engagement, Session
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.factory import OpenReview, build_app
 from companion.tui.widgets.credential_panel import CredentialPanel
 
 TODAY = date(2026, 12, 1)
@@ -66,7 +67,7 @@ def test_c_shows_the_credential_progress_and_hides_it_again(
     practice: Store, protocols: ProtocolLibrary
 ) -> None:
     async def run() -> None:
-        app = ReviewApp(practice, protocols, start_with="review")
+        app = build_app(OpenReview(), practice, protocols, app_class=ReviewApp)
         async with app.run_test(size=(80, 24)) as pilot:
             await _settle(pilot)
             panel = app.screen.query_one(CredentialPanel)
@@ -99,7 +100,7 @@ def test_the_panel_says_a_wrong_setting(
     (tmp_path / "config.toml").write_text("[credential]\ntraining_started = 12\n", "utf-8")
 
     async def run() -> None:
-        app = ReviewApp(practice, protocols, start_with="review")
+        app = build_app(OpenReview(), practice, protocols, app_class=ReviewApp)
         async with app.run_test(size=(80, 24)) as pilot:
             await _settle(pilot)
             await pilot.press("c")

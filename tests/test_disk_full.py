@@ -23,10 +23,10 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.rescue import find_rescues
 from companion.store import Store, StoreError
 from companion.tui.app import CompanionApp
+from companion.tui.dialogs.live_dialogs import QuitUnsaved, RescueOffer
 from companion.tui.saving import describe, passing
 from companion.tui.screens.closing import ClosingScreen
 from companion.tui.screens.live import LiveScreen
-from companion.tui.screens.live_dialogs import QuitUnsaved, RescueOffer
 
 WORDS = " ".join(f"word{n}" for n in range(30))
 

@@ -15,6 +15,7 @@ from companion.core.terms import SessionStart
 from companion.services import passphrase
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.factory import OpenHome, OpenReview, StartSession, build_app
 
 pytest.importorskip(
     "sqlcipher3", reason="SQLCipher not installed: pip install '.[encryption]' to run these"
@@ -53,11 +54,10 @@ def _app(db_path: Path, protocols: ProtocolLibrary, typed: threading.Event) -> C
         typed.wait(10)  # the coach types into the notes before the practice is opened
         return Store.open(db_path)
 
-    return CompanionApp(
+    return build_app(
+        StartSession(SessionStart(client_name="Ana Lopez")),
         opener,
         lambda: protocols,
-        start_with="session",
-        start=SessionStart(client_name="Ana Lopez"),
         autosave_seconds=0.01,
     )
 
@@ -148,10 +148,10 @@ def test_home_and_review_ask_on_screen(
     wanted = HomeScreen if start_with == "home" else ReviewScreen
 
     async def main() -> None:
-        app = CompanionApp(
+        app = build_app(
+            OpenHome() if start_with == "home" else OpenReview(),
             lambda: Store.open(encrypted),
             protocols,
-            start_with=start_with,  # type: ignore[arg-type]
         )
         async with app.run_test(size=(100, 30)) as pilot:
             await _until(pilot, lambda: isinstance(app.screen, Unlock), "the passphrase asked")

@@ -18,9 +18,10 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.store.views import sidebar_view
+from companion.tui.dialogs.contract_form import ContractForm
+from companion.tui.dialogs.engagement_dialogs import ends_engagement
+from companion.tui.factory import OpenHome, build_app
 from companion.tui.screens.closing import closing_actions
-from companion.tui.screens.contract_form import ContractForm
-from companion.tui.screens.engagement_dialogs import ends_engagement
 from companion.tui.widgets.sidebar import engagement_lines
 
 START = datetime(2026, 11, 25, 14, 0, 0)
@@ -280,7 +281,7 @@ async def test_a_contract_step_offers_the_form_without_taking_the_notes(
 async def test_carrying_an_action_forward_asks_its_new_due_date(
     sample: SamplePractice, protocols: ProtocolLibrary
 ) -> None:
-    from companion.tui.screens.carry_form import CarryForwardForm
+    from companion.tui.dialogs.carry_form import CarryForwardForm
 
     store = sample.store
     session = began_at(
@@ -316,7 +317,7 @@ async def test_the_sponsor_owns_an_action_in_a_three_party_engagement_only(
 ) -> None:
     from textual.widgets import Select
 
-    from companion.tui.screens.forms import ActionForm, new_action
+    from companion.tui.dialogs.forms import ActionForm, new_action
 
     store = sample.store
     session = began_at(
@@ -383,13 +384,13 @@ async def test_after_a_close_home_asks_whether_to_open_a_new_engagement(
     from test_review import RecordingApp
     from test_review import settle as settle_review
 
-    from companion.tui.screens.engagement_dialogs import NewEngagementQuestion
+    from companion.tui.dialogs.engagement_dialogs import NewEngagementQuestion
 
     practice = build_review_practice(store, protocols)
     contract = store.open_engagement(practice.ana.id)  # type: ignore[arg-type]
     assert contract is not None and contract.id is not None
     store.close_engagement(contract.id, date(2026, 11, 24))
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_review(pilot)
         await pilot.press("down", "enter")  # to the client list; Ana: her engagement was closed
@@ -416,7 +417,7 @@ async def test_home_and_the_timeline_open_the_contract(
     from companion.tui.screens.review_timeline import TimelineScreen
 
     practice = build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_review(pilot)
         await pilot.press("down", "c")  # from the name box to the list, where Ana is highlighted
@@ -464,8 +465,8 @@ async def test_the_goals_review_marks_achieved_and_adjusts_with_the_link(
     sample: SamplePractice, protocols: ProtocolLibrary
 ) -> None:
     from companion.core.models import Goal
-    from companion.tui.screens.forms import GoalForm
-    from companion.tui.screens.goals_review import GoalRow, GoalsReview
+    from companion.tui.dialogs.forms import GoalForm
+    from companion.tui.dialogs.goals_review import GoalRow, GoalsReview
 
     store = sample.store
     second = store.add_goal(
@@ -568,7 +569,7 @@ async def test_revisiting_a_step_adds_no_second_heading(
 async def test_jump_to_step_ten_by_typing_its_number(
     store: Store, protocols: ProtocolLibrary
 ) -> None:
-    from companion.tui.screens.live_dialogs import StepPicker
+    from companion.tui.dialogs.live_dialogs import StepPicker
 
     session = began_at(store, begin_session(store, protocols, "Ana", protocol_id="first"), START)
     app = saving_soon(live_app(store, protocols, session, Clock()))
@@ -767,7 +768,7 @@ async def test_the_palette_finds_the_contract_as_engagement_on_home_and_the_time
     from companion.tui.widgets.review_commands import ScreenCommands
 
     practice = build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_review(pilot)
         for _ in range(2):  # home, then a timeline

@@ -28,11 +28,11 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.dialogs.contract_form import ContractForm
+from companion.tui.dialogs.forms import ActionForm, GoalForm
+from companion.tui.dialogs.goals_review import GoalsReview
 from companion.tui.screens.closing import ClosingScreen
-from companion.tui.screens.contract_form import ContractForm
-from companion.tui.screens.forms import ActionForm, GoalForm
-from companion.tui.screens.goals_review import GoalsReview
-from companion.tui.screens.live_dialogs import SessionClosed
+from companion.tui.screens.session_closed import SessionClosed
 
 FIRST = datetime(2026, 9, 7, 9, 0)
 NAME = "Lina Haddad"

@@ -18,7 +18,7 @@ from textual.widgets import Input, Select, Static
 from companion.core.models import Action, Agreement, Goal
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.tui.screens.forms import (
+from companion.tui.dialogs.forms import (
     ActionForm,
     AgreementForm,
     FormScreen,

@@ -13,9 +13,10 @@ from textual.widgets import Input, OptionList, Select
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.store.views import home_view
+from companion.tui.dialogs.live_dialogs import ResumeOffer
+from companion.tui.dialogs.new_client import NewClientQuestion
+from companion.tui.factory import OpenHome, build_app
 from companion.tui.screens.home import DUE_WITHIN_DAYS, HomeScreen
-from companion.tui.screens.live_dialogs import ResumeOffer
-from companion.tui.screens.new_client import NewClientQuestion
 from companion.tui.screens.review import ReviewScreen
 from companion.tui.screens.review_timeline import TimelineScreen
 from companion.tui.widgets import review_format as fmt
@@ -33,7 +34,7 @@ def practice(store: Store, protocols: ProtocolLibrary) -> ReviewPractice:
 
 
 def home_app(store: Store, protocols: ProtocolLibrary) -> RecordingApp:
-    return RecordingApp(store, protocols, start_with="home")
+    return build_app(OpenHome(), store, protocols, app_class=RecordingApp)
 
 
 def styled(content: Any, style_part: str) -> list[str]:
@@ -233,10 +234,9 @@ async def test_home_of_an_empty_practice_says_what_to_do(
 async def test_starting_from_home_opens_the_live_screen(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    from companion.tui.app import CompanionApp
     from companion.tui.screens.live import LiveScreen
 
-    app = CompanionApp(store, protocols, start_with="home")
+    app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("down", "enter")  # Ana, who has no session left unfinished
@@ -251,9 +251,8 @@ async def test_a_new_practice_types_the_first_name_straight_into_the_name_box(
     store: Store,
 ) -> None:
     """With no clients yet, letters must not fire the one-letter keys (r would open the review)."""
-    from companion.tui.app import CompanionApp
 
-    app = CompanionApp(store, ProtocolLibrary.discover(include_user=False), start_with="home")
+    app = build_app(OpenHome(), store, ProtocolLibrary.discover(include_user=False))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

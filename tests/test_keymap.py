@@ -14,7 +14,7 @@ from test_live import Clock, live_app, new_session, settle, settle_loaded, sync
 from companion.core.protocols import ProtocolLibrary
 from companion.services.config import ConfigError, config_path, load_config
 from companion.store import Store
-from companion.tui.screens.forms import AgreementForm
+from companion.tui.dialogs.forms import AgreementForm
 from companion.tui.screens.live import LiveScreen
 from companion.tui.widgets.keys_help import KeysHelp
 

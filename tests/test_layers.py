@@ -54,10 +54,38 @@ def test_the_app_has_everything_the_screens_may_ask_of_it() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sources("tui/screens", "tui/widgets"), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+    "path",
+    sources("tui/screens", "tui/dialogs", "tui/widgets"),
+    ids=lambda p: p.relative_to(PACKAGE).as_posix(),
 )
-def test_screens_and_widgets_never_import_the_app(path: Path) -> None:
+def test_screens_dialogs_and_widgets_never_import_the_app(path: Path) -> None:
     assert "companion.tui.app" not in imported_modules(path)
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_screen_reaches_the_app_through_another_module() -> None:
+    """Deferred imports included: the app imports its screens, never the other way round, not
+    even by way of a helper module (an import cycle a function-level import would hide)."""
+    graph = {module_name(path): imported_modules(path) for path in sources()}
+    reaching: list[str] = []
+    for start in graph:
+        if not start.startswith(
+            ("companion.tui.screens", "companion.tui.dialogs", "companion.tui.widgets")
+        ):
+            continue
+        seen, pending = {start}, [start]
+        while pending:
+            for name in graph.get(pending.pop(), set()):
+                if name == "companion.tui.app":
+                    reaching.append(start)
+                if name in graph and name not in seen:
+                    seen.add(name)
+                    pending.append(name)
+    assert not sorted(set(reaching)), f"these reach companion.tui.app: {sorted(set(reaching))}"
 
 
 def test_nothing_guesses_at_the_apps_type() -> None:
@@ -135,7 +163,7 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
 
 def test_binding_ids_are_unique_and_fit_a_keymap() -> None:
     from companion.services.config import _BINDING_ID
-    from companion.tui.keys import bindings_by_id
+    from companion.tui.bindings import bindings_by_id
 
     found = bindings_by_id()
     assert len(found) > 60

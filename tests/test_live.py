@@ -16,16 +16,18 @@ from textual.widgets import Input, OptionList, Static, TextArea
 
 from companion.core.models import Session
 from companion.core.protocols import ProtocolLibrary
+from companion.core.terms import SessionStart
 from companion.services.practice import begin_session
 from companion.store import Store, StoreError
-from companion.tui.app import CompanionApp, SessionStart
-from companion.tui.screens.live import LiveScreen
-from companion.tui.screens.live_dialogs import (
+from companion.tui.app import CompanionApp
+from companion.tui.dialogs.live_dialogs import (
     GapQuestion,
     ResumeOffer,
-    SessionClosed,
     StepPicker,
 )
+from companion.tui.factory import ResumeSession, StartSession, build_app
+from companion.tui.screens.live import LiveScreen
+from companion.tui.screens.session_closed import SessionClosed
 from companion.tui.widgets.clock import ClockReading, SessionClock, mmss
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
@@ -73,7 +75,7 @@ def began_at(store: Store, session: Session, at: datetime) -> Session:
 def live_app(
     store: Store, protocols: ProtocolLibrary, session: Session, clock: Clock
 ) -> CompanionApp:
-    app = CompanionApp(store, protocols, start_with="session", session_id=session.id, clock=clock)
+    app = build_app(ResumeSession(session.id), store, protocols, clock=clock)
     return app
 
 
@@ -518,9 +520,7 @@ async def test_copy_recap_without_a_clipboard_saves_a_file(
 
 @sync
 async def test_start_creates_the_session(store: Store, protocols: ProtocolLibrary) -> None:
-    app = CompanionApp(
-        store, protocols, start_with="session", start=SessionStart("Nia", minutes=45)
-    )
+    app = build_app(StartSession(SessionStart("Nia", minutes=45)), store, protocols)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen = live(app)
@@ -542,9 +542,7 @@ async def test_start_offers_to_resume_an_unfinished_session(
     store.enter_step(session.id, 2, protocols.get("grow").steps[2].id, START)
     store.save_notes(session.id, "earlier notes\n")
     clock = Clock(START + timedelta(minutes=20))
-    app = CompanionApp(
-        store, protocols, start_with="session", start=SessionStart("Olu"), clock=clock
-    )
+    app = build_app(StartSession(SessionStart("Olu")), store, protocols, clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         assert isinstance(app.screen, ResumeOffer)
@@ -634,9 +632,7 @@ def slow_opening_app(
         assert gate.wait(10)
         return store
 
-    app = CompanionApp(
-        open_store, protocols, start_with="session", start=SessionStart(client_name), clock=Clock()
-    )
+    app = build_app(StartSession(SessionStart(client_name)), open_store, protocols, clock=Clock())
     return app, gate
 
 
@@ -722,7 +718,7 @@ async def test_a_database_that_will_not_open_ends_the_app_with_one_line(
     def open_store() -> Store:
         raise StoreError("cannot open the practice database /nowhere/x.db: Permission denied")
 
-    app = CompanionApp(open_store, protocols, start_with="session", start=SessionStart("Pat"))
+    app = build_app(StartSession(SessionStart("Pat")), open_store, protocols)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(50):
             await settle(pilot, app)
@@ -794,9 +790,7 @@ async def test_a_resume_after_a_gap_counts_it_only_if_the_session_went_on(
     store.enter_step(session.id, 0, protocols.get("grow").steps[0].id, START)
     store.touch_period(session.id, START + timedelta(minutes=10))  # the last heartbeat
     clock = Clock(START + timedelta(days=1, minutes=10))
-    app = CompanionApp(
-        store, protocols, start_with="session", start=SessionStart("Pia"), clock=clock
-    )
+    app = build_app(StartSession(SessionStart("Pia")), store, protocols, clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("r")

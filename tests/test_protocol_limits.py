@@ -32,6 +32,7 @@ from companion.core.protocols import (
 )
 from companion.services.practice import begin_session
 from companion.store import Store
+from companion.tui.factory import StartSession, build_app
 
 GROW = (builtin_protocols_dir() / "grow.toml").read_text(encoding="utf-8")
 SMALL = """\
@@ -282,14 +283,11 @@ def test_the_cheap_check_knows_a_file_its_id_line_names(bad_user_folder: Path) -
 def test_a_started_session_with_a_bad_files_protocol_ends_in_one_line(
     bad_user_folder: Path, db_path: Path
 ) -> None:
-    from companion.tui.app import CompanionApp, SessionStart
+    from companion.core.terms import SessionStart
 
     store = Store.open(db_path)
-    app = CompanionApp(
-        store,
-        ProtocolLibrary.discover,
-        start_with="session",
-        start=SessionStart("Pat", protocol_id="big"),
+    app = build_app(
+        StartSession(SessionStart("Pat", protocol_id="big")), store, ProtocolLibrary.discover
     )
 
     async def drive() -> None:

@@ -22,7 +22,8 @@ from companion.core.protocols import ProtocolLibrary
 from companion.core.terms import SessionStart
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.screens.live_dialogs import ResumeOffer
+from companion.tui.dialogs.live_dialogs import ResumeOffer
+from companion.tui.factory import OpenReview, build_app
 from companion.tui.screens.review import ReviewScreen
 from companion.tui.screens.review_session import SessionScreen
 from companion.tui.screens.review_timeline import TimelineScreen
@@ -101,7 +102,7 @@ async def open_timeline(pilot: Pilot[Any], practice: ReviewPractice) -> Timeline
 async def test_clients_to_timeline_to_session_and_back(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(120, 40)) as pilot:
         timeline = await open_timeline(pilot, practice)
         contract = text_of(timeline.query_one("#contract", Label))
@@ -166,7 +167,7 @@ async def test_clients_to_timeline_to_session_and_back(
 async def test_timeline_shows_goal_progress_and_what_to_bring_next(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         timeline = await open_timeline(pilot, practice)
         charts = list(timeline.query(".goal-chart"))
@@ -200,7 +201,7 @@ async def test_timeline_shows_goal_progress_and_what_to_bring_next(
 async def test_search_opens_the_session_a_hit_came_from(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
@@ -238,7 +239,7 @@ async def test_search_opens_the_session_a_hit_came_from(
 async def test_search_takes_any_text_and_says_when_nothing_is_found(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *'"half- AND (', "enter")
@@ -251,7 +252,7 @@ async def test_search_takes_any_text_and_says_when_nothing_is_found(
 async def test_private_lines_are_found_and_shown_to_the_coach(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"tired", "enter")
@@ -387,7 +388,7 @@ async def test_n_pressed_before_the_screen_is_read_still_starts_the_session(
         return real_load(*args)
 
     monkeypatch.setattr(review, f"{what}_view", held_load)
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         if what == "timeline":

@@ -16,8 +16,9 @@ from textual.widgets import Input, Label, Static
 from companion.cli import cli
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.tui.dialogs.session_time_form import SessionTimeForm
+from companion.tui.factory import OpenReview, build_app
 from companion.tui.screens.review_session import SessionScreen
-from companion.tui.screens.session_time_form import SessionTimeForm
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import screen_commands
 
@@ -86,7 +87,7 @@ async def test_new_minutes_are_stored_and_the_hours_log_follows(
     second = practice.sessions[1]  # 2026-10-06 10:00-10:58, 58 minutes
     assert second.id is not None and second.duration_seconds is not None
     logged_before = logged_seconds(runner)
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     said: list[str] = []
     app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign,assignment]
     async with app.run_test(size=(80, 24)) as pilot:
@@ -118,7 +119,7 @@ async def test_a_new_start_alone_lets_the_store_count_end_minus_start(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, second.id)
         form = await open_form(pilot)
@@ -140,7 +141,7 @@ async def test_a_new_end_and_new_minutes_are_both_kept(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         form = await open_form(pilot)
@@ -162,7 +163,7 @@ async def test_an_end_before_the_start_is_said_in_the_form_and_nothing_is_writte
     second = practice.sessions[1]
     assert second.id is not None
     before = store.get_session(second.id)
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         form = await open_form(pilot)
@@ -197,7 +198,7 @@ async def test_escape_writes_nothing(
     second = practice.sessions[1]
     assert second.id is not None
     before = store.get_session(second.id)
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, second.id)
         form = await open_form(pilot)
@@ -215,7 +216,7 @@ async def test_saving_nothing_changed_says_so(
     second = practice.sessions[1]
     assert second.id is not None
     before = store.get_session(second.id)
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         form = await open_form(pilot)
@@ -231,7 +232,7 @@ async def test_e_on_an_unfinished_session_does_nothing(
 ) -> None:
     unfinished = practice.unfinished
     assert unfinished.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, unfinished.id)
         assert "Correct time" not in [title for title, _, _ in screen_commands(screen)]

@@ -20,10 +20,11 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.recaps import session_recap
 from companion.store import Store
 from companion.store.lease import this_host
+from companion.tui.dialogs.session_record_form import SessionRecordForm
+from companion.tui.factory import OpenReview, build_app
 from companion.tui.screens.recap_preview import RecapPreview
 from companion.tui.screens.review_session import SessionScreen
 from companion.tui.screens.session_editor import SessionEditor
-from companion.tui.screens.session_record_form import SessionRecordForm
 from companion.tui.widgets import review_format as fmt
 
 
@@ -66,7 +67,7 @@ async def test_editing_the_notes_in_review_autosaves_them_and_search_finds_them(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         editor = await open_editor(pilot)
@@ -92,7 +93,7 @@ async def test_correcting_an_action_a_score_and_the_agreement_in_review(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, second.id)
         await open_editor(pilot)
@@ -140,7 +141,7 @@ async def test_a_bad_score_keeps_the_form_open_and_changes_nothing(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None and practice.goal.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         await open_editor(pilot)
@@ -167,7 +168,7 @@ async def test_a_session_open_in_a_live_window_cannot_be_edited(
     assert second.id is not None
     store.take_lease(second.id, token="live", pid=os.getpid(), host=this_host(), at=now())
     before = store.get_notes(second.id).text
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_session(pilot, second.id)
         await pilot.press("e")
@@ -184,7 +185,7 @@ async def test_c_copies_the_recap_and_v_edits_it_for_the_next_copy(
 ) -> None:
     second = practice.sessions[1]
     assert second.id is not None
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, second.id)
         await pilot.press("c")

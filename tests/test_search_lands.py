@@ -17,6 +17,7 @@ from textual.widgets import OptionList
 from companion.core.notes import step_of_match
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.tui.factory import OpenReview, build_app
 from companion.tui.screens.review_find import highlighted
 from companion.tui.screens.review_session import SessionScreen
 from companion.tui.widgets import review_format as fmt
@@ -89,7 +90,7 @@ async def search_and_open(pilot: Pilot[Any], query: str) -> SessionScreen:
 async def test_opening_a_hit_lands_on_the_match_and_n_moves_on(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
-    app = RecordingApp(store, protocols, start_with="review")
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"feedback", "enter")

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
+from companion.tui.factory import OpenHome, OpenReview, build_app
 from companion.tui.screens.live import LiveScreen
 from companion.tui.widgets.protocol_pane import StepList
 
@@ -125,7 +126,12 @@ async def test_the_review_footers_fit_at_80_columns(
         ("review", ["enter", "down", "enter", "v"]),
         ("review", ["enter", "down", "enter", "e"]),
     ):
-        app = RecordingApp(store, protocols, start_with=start)  # type: ignore[arg-type]
+        app = build_app(
+            OpenHome() if start == "home" else OpenReview(),
+            store,
+            protocols,
+            app_class=RecordingApp,
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             await settle_review(pilot)
             for key in keys:

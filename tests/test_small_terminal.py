@@ -15,7 +15,7 @@ from textual.geometry import Size
 
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
-from companion.tui.screens.live_dialogs import QuitUnsaved
+from companion.tui.dialogs.live_dialogs import QuitUnsaved
 from companion.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, is_too_small
 from companion.tui.widgets.notes_pane import LONG_LINE, NotesArea
 

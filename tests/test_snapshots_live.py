@@ -17,6 +17,7 @@ from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.tui.app import CompanionApp
+from companion.tui.factory import ResumeSession, build_app
 from companion.tui.screens.live import LiveScreen
 
 START = datetime(2026, 11, 25, 14, 0, 0)
@@ -65,9 +66,7 @@ def snapshot_app(store: Store, protocols: ProtocolLibrary, sample: SamplePractic
         "UPDATE session_periods SET opened_at = ?, last_seen_at = ? WHERE session_id = ?",
         [START.isoformat(), NOW.isoformat(), session.id],
     )
-    app = CompanionApp(
-        store, protocols, start_with="session", session_id=session.id, clock=lambda: NOW
-    )
+    app = build_app(ResumeSession(session.id), store, protocols, clock=lambda: NOW)
     app.theme = "textual-dark"
     return app
 

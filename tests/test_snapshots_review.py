@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.tui.factory import OpenHome, Opening, OpenReview, build_app
 from companion.tui.widgets import review_format as fmt
 
 SIZES = [(80, 24), (120, 40)]
@@ -25,9 +26,9 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fmt, "today", lambda: TODAY)
 
 
-def make_app(store: Store, protocols: ProtocolLibrary, start_with: str) -> RecordingApp:
+def make_app(store: Store, protocols: ProtocolLibrary, opening: Opening) -> RecordingApp:
     build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with=start_with)  # type: ignore[arg-type]
+    app = build_app(opening, store, protocols, app_class=RecordingApp)
     app.theme = "textual-dark"
     return app
 
@@ -49,7 +50,7 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
 def test_timeline(
     snap_compare: Any, store: Store, protocols: ProtocolLibrary, size: tuple[int, int]
 ) -> None:
-    app = make_app(store, protocols, "review")
+    app = make_app(store, protocols, OpenReview())
     assert snap_compare(app, terminal_size=size, run_before=keys("enter"))
 
 
@@ -57,16 +58,16 @@ def test_timeline(
 def test_session(
     snap_compare: Any, store: Store, protocols: ProtocolLibrary, size: tuple[int, int]
 ) -> None:
-    app = make_app(store, protocols, "review")
+    app = make_app(store, protocols, OpenReview())
     assert snap_compare(app, terminal_size=size, run_before=keys("enter", "down", "enter"))
 
 
 def test_search_hits(snap_compare: Any, store: Store, protocols: ProtocolLibrary) -> None:
-    app = make_app(store, protocols, "review")
+    app = make_app(store, protocols, OpenReview())
     typed = keys("slash", *"meeting", "enter")
     assert snap_compare(app, terminal_size=(80, 24), run_before=typed)
 
 
 def test_home(snap_compare: Any, store: Store, protocols: ProtocolLibrary) -> None:
-    app = make_app(store, protocols, "home")
+    app = make_app(store, protocols, OpenHome())
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys())

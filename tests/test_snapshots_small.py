@@ -24,13 +24,14 @@ from companion.services.practice import begin_session
 from companion.services.rescue import RescuedNotes
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.screens.live_dialogs import (
+from companion.tui.dialogs.live_dialogs import (
     GapQuestion,
     QuitUnsaved,
     RescueOffer,
     ResumeOffer,
     SessionBusy,
 )
+from companion.tui.factory import OpenHome, Opening, OpenReview, ResumeSession, build_app
 from companion.tui.widgets import review_format as fmt
 
 SIZE = (80, 24)
@@ -63,9 +64,7 @@ def live_app(store: Store, protocols: ProtocolLibrary, protocol_id: str) -> Comp
         "UPDATE session_periods SET opened_at = ?, last_seen_at = ? WHERE session_id = ?",
         [START.isoformat(), NOW.isoformat(), session.id],
     )
-    app = CompanionApp(
-        store, protocols, start_with="session", session_id=session.id, clock=lambda: NOW
-    )
+    app = build_app(ResumeSession(session.id), store, protocols, clock=lambda: NOW)
     app.theme = "textual-dark"
     app.cursor_blink = False
     return app
@@ -140,9 +139,9 @@ def test_resume_offer(snap_compare: Any, store: Store, protocols: ProtocolLibrar
     assert snap_compare(app, terminal_size=SIZE, run_before=push)
 
 
-def review_app(store: Store, protocols: ProtocolLibrary, start_with: str) -> RecordingApp:
+def review_app(store: Store, protocols: ProtocolLibrary, opening: Opening) -> RecordingApp:
     build_review_practice(store, protocols)
-    app = RecordingApp(store, protocols, start_with=start_with)  # type: ignore[arg-type]
+    app = build_app(opening, store, protocols, app_class=RecordingApp)
     app.theme = "textual-dark"
     return app
 
@@ -160,7 +159,7 @@ REVIEW_DIALOGS: dict[str, Step] = {
 def test_review_dialogs(
     snap_compare: Any, store: Store, protocols: ProtocolLibrary, dialog: str
 ) -> None:
-    app = review_app(store, protocols, "review")
+    app = review_app(store, protocols, OpenReview())
     assert snap_compare(app, terminal_size=SIZE, run_before=REVIEW_DIALOGS[dialog])
 
 
@@ -168,6 +167,6 @@ def test_review_dialogs(
 def test_new_client_question(
     snap_compare: Any, store: Store, protocols: ProtocolLibrary, typed: str
 ) -> None:
-    app = review_app(store, protocols, "home")
+    app = review_app(store, protocols, OpenHome())
     keys = ["space" if ch == " " else ch for ch in typed]
     assert snap_compare(app, terminal_size=SIZE, run_before=then(*keys, "enter"))

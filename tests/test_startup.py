@@ -42,12 +42,14 @@ def test_what_the_first_paint_needs_imports_nothing_heavy() -> None:
         import companion.cli
         import companion.cli.live
         import companion.tui.app
+        import companion.tui.factory
         import companion.tui.screens.live
         import companion.tui.widgets.clock
         import companion.tui.widgets.notes_pane
         import companion.tui.widgets.protocol_pane
         import companion.tui.widgets.sidebar
-        from companion.tui.app import CompanionApp, SessionStart
+        from companion.core.terms import SessionStart
+        from companion.tui.factory import StartSession, build_app
         from companion.tui.screens.live import LiveScreen
         LiveScreen(start=SessionStart("Ana"))
         """
@@ -70,7 +72,8 @@ def test_home_and_review_paint_before_the_heavy_modules() -> None:
 def test_the_first_frame_is_painted_before_the_store_is_asked_for() -> None:
     code = """
         import asyncio
-        from companion.tui.app import CompanionApp, SessionStart
+        from companion.core.terms import SessionStart
+        from companion.tui.factory import StartSession, build_app
         from companion.tui.screens import live
 
         painted = []
@@ -85,7 +88,7 @@ def test_the_first_frame_is_painted_before_the_store_is_asked_for() -> None:
         live.LiveScreen._open = first_frame_out
 
         async def main():
-            app = CompanionApp(not_yet, not_yet, start_with="session", start=SessionStart("Ana"))
+            app = build_app(StartSession(SessionStart("Ana")), not_yet, not_yet)
             async with app.run_test(size=(100, 30)) as pilot:
                 for _ in range(20):
                     await pilot.pause()

@@ -12,6 +12,7 @@ from companion.cli import cli
 from companion.core.models import Action, Agreement, Client, Engagement, Goal
 from companion.core.text import shown
 from companion.services.practice import begin_session
+from companion.tui.factory import ResumeSession, build_app
 
 CLEAR = "\x1b[2J"
 CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"  # OSC 52: set the terminal's clipboard
@@ -163,7 +164,6 @@ def test_the_live_screen_sends_no_control_characters(store, protocols) -> None:
     """Textual would pass them on (measured: ESC, C1 and DEL reached the rendered lines)."""
     import asyncio
 
-    from companion.tui.app import CompanionApp
     from companion.tui.screens.live import LiveScreen
 
     note = f"before {CLEAR} mid {CLIPBOARD} after {CSI8} and \x7f end\n"
@@ -174,7 +174,7 @@ def test_the_live_screen_sends_no_control_characters(store, protocols) -> None:
     store.save_notes(session.id, note)
 
     async def rendered() -> tuple[str, str]:
-        app = CompanionApp(store, protocols, start_with="session", session_id=session.id)
+        app = build_app(ResumeSession(session.id), store, protocols)
         async with app.run_test(size=(100, 30)) as pilot:
             for _ in range(100):
                 await pilot.pause()

@@ -23,7 +23,7 @@ from textual.widgets import Input
 from textual.widgets.text_area import Selection
 
 from companion.core.models import Agreement
-from companion.tui.screens.forms import AgreementForm
+from companion.tui.dialogs.forms import AgreementForm
 from companion.tui.widgets.inputs import ExactInput, typed_text
 from companion.tui.widgets.notes_pane import NotesArea
 

@@ -29,22 +29,21 @@ def no_command(ctx: click.Context) -> None:
         return
     practice = ctx.find_object(Practice)
     assert practice is not None
-    from companion.tui.app import CompanionApp
+    from companion.tui.factory import OpenHome, build_app
 
     # The practice opens after the first paint, from the home screen's first read.
-    run_screen(CompanionApp(lambda: practice.store, lambda: practice.protocols, start_with="home"))
+    run_screen(build_app(OpenHome(), lambda: practice.store, lambda: practice.protocols))
 
 
 def review_app(practice: Practice, client_name: str | None = None) -> CompanionApp:
     """The app opened on the review, on the timeline of the client called CLIENT_NAME if given
     (looked up after the first paint: an encrypted practice is unlocked in the app first)."""
-    from companion.tui.app import CompanionApp
+    from companion.tui.factory import OpenReview, build_app
 
-    return CompanionApp(
+    return build_app(
+        OpenReview(client_name),
         lambda: practice.store,  # opened after the first paint, from a worker thread
         lambda: practice.protocols,
-        start_with="review",
-        review_client_name=client_name,
     )
 
 

@@ -69,7 +69,7 @@ def start(
     _needs_terminal()
 
     from companion.core.terms import SessionStart
-    from companion.tui.app import CompanionApp
+    from companion.tui.factory import StartSession, build_app
 
     start_request = SessionStart(
         client_name=client_name.strip(),
@@ -78,11 +78,10 @@ def start(
         mode=mode,  # type: ignore[arg-type]
         same_engagement=same_engagement,
     )
-    app = CompanionApp(
+    app = build_app(
+        StartSession(start_request),
         lambda: practice.store,  # opened after the first paint, from a worker thread
         lambda: practice.protocols,
-        start_with="session",
-        start=start_request,
         nudge_minutes=nudge_minutes,
     )
     run_screen(app)

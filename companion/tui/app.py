@@ -13,17 +13,18 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.segment import Segment
 from textual import events
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from companion.core.terms import SessionStart, now
+from companion.core.terms import SessionStart
 from companion.tui.host import ResumeCandidate
 from companion.tui.keygate import KeyGate
 from companion.tui.leaving import Leaving
+from companion.tui.opening import Opening, OpenReview, ResumeSession, StartSession
 from companion.tui.too_small import TooSmallCover
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from companion.core.protocols import ProtocolLibrary
     from companion.store import Store
 
-StartWith = Literal["home", "review", "session"]
 T = TypeVar("T")
 Opener = Callable[[], T]
 """A function that opens the store (or loads the protocols) when first needed."""
@@ -70,16 +70,14 @@ class CompanionApp(Leaving):
         store: Store | Opener[Store],
         protocols: ProtocolLibrary | Opener[ProtocolLibrary],
         *,
-        start_with: StartWith = "home",
-        session_id: int | None = None,
-        review_client_name: str | None = None,
-        start: SessionStart | None = None,
-        clock: Callable[[], datetime] = now,
-        nudge_minutes: int = 10,
-        autosave_seconds: float = 0.75,
+        opening: Opening,
+        clock: Callable[[], datetime],
+        nudge_minutes: int,
+        autosave_seconds: float,
     ) -> None:
+        """Built through tui.factory.build_app (the CLI and the tests), which holds the defaults."""
         css_path: list[Path] | None = None
-        if start_with == "session" and start is not None:
+        if isinstance(opening, StartSession):
             # The live screen is the first screen (get_default_screen), whose own CSS_PATH
             # Textual does not read: its styles come with the app's.
             from companion.tui.screens.live import LiveScreen
@@ -90,11 +88,9 @@ class CompanionApp(Leaving):
         super().__init__(css_path=css_path)
         self._store = store
         self._protocols = protocols
-        self._opening = threading.RLock()  # the store and the protocols open once
-        self._start_with = start_with
-        self._session_id = session_id
-        self._review_client_name = review_client_name
-        self._start = start
+        self._open_once = threading.RLock()  # the store and the protocols open once
+        self.opening: Opening = opening
+        """What the app opens on (home, the review, a session to start or to resume)."""
         self.clock = clock
         """The time now for the live screen (tests freeze it)."""
         self.autosave_seconds = autosave_seconds
@@ -125,7 +121,7 @@ class CompanionApp(Leaving):
         """The practice database, opened on first use (from a worker thread after the first
         paint); once, whichever threads ask at the same time. An encrypted one's passphrase is
         asked on screen (tui/unlock.py)."""
-        with self._opening:
+        with self._open_once:
             if callable(self._store):
                 from companion.tui.unlock import open_unlocking
 
@@ -134,7 +130,7 @@ class CompanionApp(Leaving):
 
     @property
     def protocols(self) -> ProtocolLibrary:
-        with self._opening:
+        with self._open_once:
             if callable(self._protocols):
                 self._protocols = self._protocols()
             return self._protocols
@@ -150,33 +146,34 @@ class CompanionApp(Leaving):
         self.exit(return_code=2)
 
     def get_default_screen(self) -> Screen[Any]:
-        if self._start_with == "session" and self._start is not None:
+        if isinstance(self.opening, StartSession):
             from companion.tui.screens.live import LiveScreen
 
             # The first screen itself, painted from the request alone; it then resolves the
             # session (the resume offer, or a new one).
-            return LiveScreen(start=self._start)
+            return LiveScreen(start=self.opening.start)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
         self._catch_hangups()
         self.too_small.attach()
         self.run_worker(self._read_keymap, thread=True, name="keymap", group="config")
-        if self._start_with == "session" and self._session_id is not None:
-            self.open_session(self._session_id)
-        elif self._start_with == "session" and self._start is not None:
+        opening = self.opening
+        if isinstance(opening, ResumeSession):
+            self.open_session(opening.session_id)
+        elif isinstance(opening, StartSession):
             pass  # the default screen (above)
-        elif self._start_with == "review":
+        elif isinstance(opening, OpenReview):
             # Home and the review paint first; their first read (a worker thread) opens the
             # practice, asking an encrypted one's passphrase on screen.
-            self.open_review(client_name=self._review_client_name)
+            self.open_review(client_name=opening.client_name)
         else:
             self.open_home()
 
     def _read_keymap(self) -> None:
         """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""
         from companion.services.config import ConfigError, config_path, load_config
-        from companion.tui.keys import bindings_by_id
+        from companion.tui.bindings import bindings_by_id
 
         try:
             config = load_config(sections=frozenset({"keymap", "recap"}))
@@ -282,7 +279,7 @@ class CompanionApp(Leaving):
         cancelled: Callable[[], None],
     ) -> None:
         """Ask whether to RESUME the session FOUND, BEGIN a new one, or neither (cancelled)."""
-        from companion.tui.screens.live_dialogs import ResumeOffer
+        from companion.tui.dialogs.live_dialogs import ResumeOffer
 
         session_id = found.session.id
         assert session_id is not None

@@ -166,7 +166,7 @@ class Leaving(App[None]):
         if not unsaved and not closing:
             self.leave()
             return
-        from companion.tui.screens.live_dialogs import QuitUnsaved
+        from companion.tui.dialogs.live_dialogs import QuitUnsaved
 
         if unsaved:
             where = " ".join(screen.set_aside() for screen in unsaved)

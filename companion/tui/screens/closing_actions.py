@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from companion.core.dates import due_in_words
 from companion.core.models import Action, now
 from companion.core.notes import action_candidates
-from companion.tui.screens.forms import ActionForm, goal_label, new_action
+from companion.tui.dialogs.forms import ActionForm, goal_label, new_action
 
 if TYPE_CHECKING:
     from companion.store.views import ClosingView

@@ -8,22 +8,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select
-from textual.widgets.option_list import Option
 
 from companion.core.errors import CompanionError
 from companion.core.terms import SessionStart
 from companion.tui.host import give_up_from_thread, host
 from companion.tui.screens.home_names import CLIENTS_LISTED as CLIENTS_LISTED
 from companion.tui.screens.home_names import FindOrAdd
+from companion.tui.screens.home_waiting import HomeWaiting
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_commands import ScreenCommands
 
 if TYPE_CHECKING:  # pydantic and the store load after the first paint, in the first read
     from companion.core.models import Client
-    from companion.store.views import DueAction, HomeView, UnfinishedSession
+    from companion.store.views import HomeView
 
 DUE_WITHIN_DAYS = 7
 """Open actions due within this many days (or overdue) are shown on the home screen."""
@@ -33,7 +32,7 @@ DUE_LISTED = 50
 DEFAULT_PROTOCOL = "default"
 
 
-class HomeScreen(FindOrAdd):
+class HomeScreen(FindOrAdd, HomeWaiting):
     """The first screen: every way into the practice from one place."""
 
     CSS_PATH = "home.tcss"
@@ -188,60 +187,11 @@ class HomeScreen(FindOrAdd):
     def _clients(self) -> list[Client]:
         return self.data.clients if self.data is not None else []
 
-    @property
-    def _unfinished(self) -> list[UnfinishedSession]:
-        return self.data.unfinished if self.data is not None else []
-
-    @property
-    def _due(self) -> list[DueAction]:
-        return self.data.due if self.data is not None else []
-
     def show(self, data: HomeView) -> None:
         self.data = data
         self._fill_clients()
-
-        unfinished = self.query_one("#unfinished", OptionList)
-        keep_session = unfinished.highlighted_option.id if unfinished.highlighted_option else None
-        unfinished.set_options(
-            Option(
-                Content.assemble(
-                    (item.client_name, "bold"),
-                    f" · {fmt.day_and_time(item.session.started_at)}\n  {item.label}",
-                ),
-                id=f"session-{item.session.id}",
-            )
-            for item in data.unfinished
-        )
-        if not data.unfinished:
-            unfinished.add_option(Option("None: every session was closed", disabled=True))
-        self._highlight(unfinished, keep_session)
-        self.query_one("#unfinished-box").set_class(not data.unfinished, "-empty")
-
-        due = self.query_one("#due", OptionList)
-        keep_action = due.highlighted_option.id if due.highlighted_option else None
-        due.set_options(self._due_option(item) for item in data.due)
-        if not data.due:
-            due.add_option(Option("Nothing due this week", disabled=True))
-        elif data.due_total > len(data.due):
-            more = data.due_total - len(data.due)
-            due.add_option(Option(f"…and {more:,} more: companion actions --open", disabled=True))
-        self._highlight(due, keep_action)
+        self._fill_waiting(data)
         self.refresh_bindings()
-
-    @staticmethod
-    def _due_option(item: DueAction) -> Option:
-        action, client_name = item.action, item.client_name
-        overdue = action.is_overdue(fmt.today())
-        when = fmt.due_text(action)
-        return Option(
-            Content.assemble(
-                (when, "bold $text-error" if overdue else "$text-warning"),
-                "  ",
-                (client_name, "bold"),
-                f"\n  {action.text}",
-            ),
-            id=f"action-{action.id}",
-        )
 
     # -- what the coach picked ----------------------------------------------------------------
 
@@ -258,7 +208,7 @@ class HomeScreen(FindOrAdd):
 
     def _start(self, client_name: str) -> bool:
         """Start a session (the app first offers to resume one the client left unfinished)."""
-        from companion.tui.screens.engagement_dialogs import start_asking
+        from companion.tui.dialogs.engagement_dialogs import start_asking
 
         start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
@@ -278,7 +228,7 @@ class HomeScreen(FindOrAdd):
         self._start(client.name)
 
     def action_contract(self) -> None:
-        from companion.tui.screens.engagement_dialogs import edit_contract
+        from companion.tui.dialogs.engagement_dialogs import edit_contract
 
         client = self._chosen_client()
         if client is None:
@@ -294,19 +244,6 @@ class HomeScreen(FindOrAdd):
 
     def action_protocol(self) -> None:
         self.query_one("#protocol", Select).focus()
-
-    def action_actions(self) -> None:
-        self.query_one("#due", OptionList).focus()
-
-    def action_resume(self) -> None:
-        unfinished = self.query_one("#unfinished", OptionList)
-        option = unfinished.highlighted_option
-        if option is None and self._unfinished:
-            option = unfinished.get_option_at_index(0)
-        if option is None or option.id is None:
-            self.notify("No unfinished session to resume.")
-            return
-        host(self).open_session(int(option.id.removeprefix("session-")))
 
     def action_review(self) -> None:
         host(self).open_review()
@@ -327,16 +264,3 @@ class HomeScreen(FindOrAdd):
     @on(OptionList.OptionSelected, "#clients")
     def _client_chosen(self) -> None:
         self.action_start()
-
-    @on(OptionList.OptionSelected, "#unfinished")
-    def _session_chosen(self) -> None:
-        self.action_resume()
-
-    @on(OptionList.OptionSelected, "#due")
-    def _action_chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
-            return
-        action_id = int(event.option.id.removeprefix("action-"))
-        action = next((d.action for d in self._due if d.action.id == action_id), None)
-        if action is not None:
-            host(self).open_review(client_id=action.client_id)

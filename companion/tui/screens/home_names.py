@@ -16,13 +16,25 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.core.text import close_names
-from companion.tui.screens.new_client import NewClientQuestion
+from companion.tui.dialogs.new_client import NewClientQuestion
 
 if TYPE_CHECKING:
     from companion.core.models import Client
 
 CLIENTS_LISTED = 100
 """The client list shows this many names (of those matching the box); typing narrows it."""
+
+
+def highlight(option_list: OptionList, option_id: str | None) -> None:
+    """Highlight OPTION_ID again after a refill (if it is still there), else the first option."""
+    if option_id is not None:
+        try:
+            option_list.highlighted = option_list.get_option_index(option_id)
+            return
+        except OptionDoesNotExist:
+            pass
+    if option_list.option_count and not option_list.get_option_at_index(0).disabled:
+        option_list.highlighted = 0
 
 
 class FindOrAdd(Screen[None]):
@@ -55,18 +67,7 @@ class FindOrAdd(Screen[None]):
         elif len(shown) > len(listed):
             more = len(shown) - len(listed)
             clients.add_option(Option(f"…and {more:,} more: type to narrow", disabled=True))
-        self._highlight(clients, keep)
-
-    @staticmethod
-    def _highlight(option_list: OptionList, option_id: str | None) -> None:
-        if option_id is not None:
-            try:
-                option_list.highlighted = option_list.get_option_index(option_id)
-                return
-            except OptionDoesNotExist:
-                pass
-        if option_list.option_count and not option_list.get_option_at_index(0).disabled:
-            option_list.highlighted = 0
+        highlight(clients, keep)
 
     def action_clear_find(self) -> None:
         box = self.query_one("#new-client", Input)

@@ -1,10 +1,10 @@
 """What every part of the live screen shares: the session's state and the ways to reach it.
 
 The live screen is one Screen built from parts, each in its own module: opening the session
-(live_open), saving it (live_saving), recording agreements, goals, actions and follow-ups
-(live_record), and the screen itself with its layout, clock and steps (live). Each part is a
-class over `LiveBase`, which holds the state they share and names what each expects of the
-others.
+(live_open), holding it (live_hold), saving it (live_saving), recording agreements, goals,
+actions and follow-ups (live_record), its steps and clock (live_steps), and the screen itself
+with its layout and keys (live). Each part is a class over `LiveBase`, which holds the state
+they share and names what each expects of the others.
 """
 
 from __future__ import annotations
@@ -106,16 +106,16 @@ class LiveBase(Screen[None]):
         raise NotImplementedError  # live_saving
 
     def enter_step(self, index: int) -> None:
-        raise NotImplementedError  # live
+        raise NotImplementedError  # live_steps
 
     def refresh_sidebar(self) -> None:
         raise NotImplementedError  # live_record
 
     def show_running(self) -> None:
-        raise NotImplementedError  # live: the clock and the bindings, once filled in
+        raise NotImplementedError  # live_steps: the clock and the bindings, once filled in
 
     def stop_running(self) -> None:
-        raise NotImplementedError  # live
+        raise NotImplementedError  # live_steps
 
     def title_line(self) -> Content:
         raise NotImplementedError  # live

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from companion.tui.screens.live_record import LiveRecording
+from companion.tui.screens.live_steps import LiveSteps
 from companion.tui.widgets.review_commands import Command, ScreenCommands, widget_commands
 
 
@@ -12,10 +14,9 @@ class LiveCommands(ScreenCommands):
     """The palette of the live screen, once its session is loaded."""
 
     def commands(self) -> list[Command]:
-        from companion.tui.screens.live import LiveScreen
-
         screen = self.screen
-        assert isinstance(screen, LiveScreen)
+        # The parts it uses, not LiveScreen itself: live.py imports this module.
+        assert isinstance(screen, LiveRecording) and isinstance(screen, LiveSteps)
         if not screen.loaded:
             return []
         found = super().commands()

@@ -162,7 +162,7 @@ class LiveOpening(LiveBase):
             self._call(self._ask_gap, session_id, gap)
 
     def _ask_gap(self, session_id: int, gap: timedelta) -> None:
-        from companion.tui.screens.live_dialogs import GapQuestion
+        from companion.tui.dialogs.live_dialogs import GapQuestion
 
         def answered(went_on: bool | None) -> None:
             self._off_the_loop(self._count_and_fill, session_id, bool(went_on))
@@ -177,7 +177,7 @@ class LiveOpening(LiveBase):
         self._read_and_fill(session_id)
 
     def _ask_busy(self, session_id: int, lease: Lease) -> None:
-        from companion.tui.screens.live_dialogs import SessionBusy
+        from companion.tui.dialogs.live_dialogs import SessionBusy
 
         name = self.start.client_name if self.start is not None else "This client"
         where = (
@@ -301,7 +301,7 @@ class LiveOpening(LiveBase):
     def _offer_rescue(self, stored: str, found: list[RescuedNotes]) -> None:
         """Notes set aside when the practice last refused them: offer to bring them back."""
         from companion.services.rescue import discard_rescues
-        from companion.tui.screens.live_dialogs import RescueOffer
+        from companion.tui.dialogs.live_dialogs import RescueOffer
 
         path = self.store.path
         if not found or path is None:

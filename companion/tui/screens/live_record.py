@@ -43,7 +43,7 @@ class LiveRecording(LiveBase):
         self.record(label, run, self.query_one(Sidebar).show)
 
     def action_agreement(self) -> None:
-        from companion.tui.screens.forms import AgreementForm
+        from companion.tui.dialogs.forms import AgreementForm
 
         def saved(agreement: Agreement | None) -> None:
             if agreement is not None:
@@ -60,7 +60,7 @@ class LiveRecording(LiveBase):
         self.app.push_screen(AgreementForm(self.session.agreement), saved)
 
     def action_edit_contract(self) -> None:
-        from companion.tui.screens.contract_form import ContractForm
+        from companion.tui.dialogs.contract_form import ContractForm
 
         engagement_id = self.session.engagement_id
         try:
@@ -82,7 +82,7 @@ class LiveRecording(LiveBase):
         self.app.push_screen(ContractForm(engagement, self.client.name), saved)
 
     def action_goals_review(self) -> None:
-        from companion.tui.screens.goals_review import GoalsReview
+        from companion.tui.dialogs.goals_review import GoalsReview
 
         try:
             goals = self.sidebar_data().goals
@@ -99,7 +99,7 @@ class LiveRecording(LiveBase):
         self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
 
     def action_add_goal(self) -> None:
-        from companion.tui.screens.forms import GoalForm, new_goal
+        from companion.tui.dialogs.forms import GoalForm, new_goal
 
         def saved(goal: Goal | None) -> None:
             if goal is not None:
@@ -110,7 +110,7 @@ class LiveRecording(LiveBase):
         self.app.push_screen(GoalForm(draft), saved)
 
     def action_add_action(self) -> None:
-        from companion.tui.screens.forms import ActionForm, new_action
+        from companion.tui.dialogs.forms import ActionForm, new_action
 
         def saved(action: Action | None) -> None:
             if action is not None:
@@ -153,7 +153,7 @@ class LiveRecording(LiveBase):
 
     def _carry_forward(self, action_id: int) -> None:
         """Carried forward: ask its new due date, then keep it open with that date."""
-        from companion.tui.screens.carry_form import CarryForwardForm, NewDueDate
+        from companion.tui.dialogs.carry_form import CarryForwardForm, NewDueDate
 
         try:
             action = self.store.get_action(action_id)
@@ -213,7 +213,7 @@ class LiveRecording(LiveBase):
 
         def closed(done: bool | None) -> None:
             if done:
-                from companion.tui.screens.live_dialogs import SessionClosed
+                from companion.tui.screens.session_closed import SessionClosed
 
                 self.retire()
                 # After the closing screen has fully gone: replacing this screen now would

@@ -60,7 +60,7 @@ class ReviewBase(Screen[None]):
     def start_next_session(self, client: Client) -> None:
         """Start the client's next session (the app first offers to resume one not finished,
         and asks about the engagement if it was closed)."""
-        from companion.tui.screens.engagement_dialogs import start_asking
+        from companion.tui.dialogs.engagement_dialogs import start_asking
 
         start_asking(self, SessionStart(client.name))
 

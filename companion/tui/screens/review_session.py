@@ -295,7 +295,7 @@ class SessionScreen(AfterCall, FindInSession, ReviewBase):
         if not session.is_finished:
             self.notify("Only a finished session's time can be corrected.", severity="warning")
             return
-        from companion.tui.screens.session_time_form import SessionTimeForm
+        from companion.tui.dialogs.session_time_form import SessionTimeForm
 
         self.app.push_screen(SessionTimeForm(self.store, session), self._time_corrected)
 

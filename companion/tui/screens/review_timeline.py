@@ -270,7 +270,7 @@ class TimelineScreen(ReviewBase):
         return Content.assemble(*parts)
 
     def action_contract(self) -> None:
-        from companion.tui.screens.engagement_dialogs import edit_contract
+        from companion.tui.dialogs.engagement_dialogs import edit_contract
 
         if self.data is not None:
             edit_contract(self, self.data.client, saved=self.load)

@@ -211,7 +211,7 @@ class SessionEditor(Screen[bool]):
     def action_correct_record(self) -> None:
         if self.record is None or self.writer is None:
             return
-        from companion.tui.screens.session_record_form import SessionRecordForm
+        from companion.tui.dialogs.session_record_form import SessionRecordForm
 
         self.app.push_screen(SessionRecordForm(self.record), self._corrected)
 

@@ -12,7 +12,7 @@ from textual.widgets import Select, Static, TextArea
 
 from companion.core.models import ACTION_STATUSES, Agreement, SessionRecord, now
 from companion.store.corrections import Corrections
-from companion.tui.screens.forms import FormScreen, _date_input, _text_input, goal_label
+from companion.tui.dialogs.forms import FormScreen, _date_input, _text_input, goal_label
 from companion.tui.widgets.inputs import ExactInput, FormField, ScoreValidator, parse_score
 
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from companion.core.models import Action
-from companion.tui.screens.forms import FormScreen, _date_input
+from companion.tui.dialogs.forms import FormScreen, _date_input
 from companion.tui.widgets.inputs import FormField
 
 

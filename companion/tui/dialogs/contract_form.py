@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input
 
 from companion.core.models import Engagement
-from companion.tui.screens.forms import FormScreen, _date_input, _text_input
+from companion.tui.dialogs.forms import FormScreen, _date_input, _text_input
 from companion.tui.widgets.inputs import ExactInput, FieldSelect, FormField
 
 BILLING_CHOICES = [("paid", "paid"), ("pro bono", "pro_bono")]

@@ -156,7 +156,7 @@ class GoalsReview(ModalScreen[bool]):
         row.show(goal)
 
     def action_edit(self) -> None:
-        from companion.tui.screens.forms import GoalForm
+        from companion.tui.dialogs.forms import GoalForm
 
         row = self._row()
         if row is None:
@@ -178,7 +178,7 @@ class GoalsReview(ModalScreen[bool]):
         self.app.call_from_thread(self._shown, row, saved)
 
     def action_adjust(self) -> None:
-        from companion.tui.screens.forms import GoalForm
+        from companion.tui.dialogs.forms import GoalForm
 
         row = self._row()
         if row is None or row.goal.id is None or row.goal.status == "adjusted":

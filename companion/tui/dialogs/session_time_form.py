@@ -25,7 +25,7 @@ from textual.widgets import Button, Input
 from companion.core.dates import MOMENT_FORMAT, parse_moment
 from companion.core.models import Session
 from companion.store import Store, StoreError
-from companion.tui.screens.forms import FormScreen
+from companion.tui.dialogs.forms import FormScreen
 from companion.tui.widgets.inputs import FormField
 
 

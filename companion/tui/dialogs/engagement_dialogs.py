@@ -122,7 +122,7 @@ def start_asking(screen: Screen[object], start: SessionStart) -> None:
 def edit_contract(screen: Screen[object], client: Client, *, saved: object = None) -> None:
     """Open the contract of CLIENT's current engagement (the open one, else the latest; a new
     one if they have none) and save what the coach confirms; SAVED (a callable) runs after."""
-    from companion.tui.screens.contract_form import ContractForm
+    from companion.tui.dialogs.contract_form import ContractForm
 
     assert client.id is not None
     try:
