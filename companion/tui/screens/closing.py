@@ -241,14 +241,14 @@ class ClosingScreen(ClosingRefusal):
                 return
             self._keep_refused(describe(error), entries, drafts)
             return
-        self.app.call_from_thread(self._after_close)
-
-    def _after_close(self) -> None:
         if self.set_aside_in is not None and self.store.path is not None:
             from companion.services.rescue import discard_rescues
 
             discard_rescues(self.store.path, self.session_id)  # all of it is stored now
-            self.set_aside_in = None
+        self.app.call_from_thread(self._after_close)
+
+    def _after_close(self) -> None:
+        self.set_aside_in = None
         self.refused = ""
         # Not awaited: the pop waits for this screen's workers, the finishing one among them.
         self.dismiss(True)
