@@ -21,6 +21,7 @@ from companion.tui.opening import (
     ResumeSession,
     StartSession,
 )
+from companion.tui.saving import AUTOSAVE_SECONDS
 
 if TYPE_CHECKING:
     from companion.core.protocols import ProtocolLibrary
@@ -36,8 +37,6 @@ __all__ = [
 ]
 
 A = TypeVar("A", bound=CompanionApp)
-AUTOSAVE_SECONDS = 0.75
-"""Unsaved typing is written this long after its first keystroke (as the live screen's)."""
 
 
 @overload

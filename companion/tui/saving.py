@@ -26,6 +26,9 @@ from typing import Any, Literal, Protocol
 
 from companion.core.errors import CompanionError, refusal
 
+AUTOSAVE_SECONDS = 0.75
+"""Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
+
 RETRY_SECONDS = 3.0
 """While the practice refuses writes, try again this often."""
 

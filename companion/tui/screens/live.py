@@ -23,14 +23,14 @@ from companion.tui.screens.live_commands import LiveCommands
 from companion.tui.screens.live_hold import LiveHolding
 from companion.tui.screens.live_open import LiveOpening
 from companion.tui.screens.live_record import LiveRecording
-from companion.tui.screens.live_saving import AUTOSAVE_SECONDS, LiveSaving
+from companion.tui.screens.live_saving import LiveSaving
 from companion.tui.screens.live_steps import LiveSteps
 from companion.tui.widgets.clock import SessionClock
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.widgets.protocol_pane import ProtocolPane
 from companion.tui.widgets.sidebar import Sidebar
 
-__all__ = ["AUTOSAVE_SECONDS", "LiveScreen"]
+__all__ = ["LiveScreen"]
 
 NUDGE_MINUTES = 10
 """The default for when the clock starts nudging towards the closing steps."""

@@ -22,8 +22,6 @@ from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
 from companion.tui.writer_messages import Deliver, Reported
 
-AUTOSAVE_SECONDS = 0.75
-"""Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
 FLUSH_SECONDS = 2.0
 """How long leaving the screen waits for its writes."""
 
