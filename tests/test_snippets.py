@@ -4,11 +4,14 @@ them: compared with SQLite's own over many texts, and the rules one by one."""
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
+import unicodedata
 
 import pytest
 
 from companion.core.snippets import snippet
+from companion.core.text import matching_words, query_words
 from companion.store.search import fts_query
 
 VOCABULARY = [
@@ -102,3 +105,40 @@ def test_the_field_with_the_most_query_words_is_shown() -> None:
 def test_no_visible_match_shows_the_first_field_unmarked() -> None:
     assert snippet(["", "nothing to mark here"], "zzz") == "nothing to mark here"
     assert snippet(["", "  "], "zzz") == ""
+
+
+def _matching_words_word_by_word(text: str, words: list[str]) -> list[tuple[int, int, int]]:
+    """The plain definition matching_words speeds up: fold each word, test each prefix."""
+    found = []
+    for match in re.finditer(r"[^\W_]+", text):
+        folded = unicodedata.normalize("NFKD", match.group())
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+        which = next((i for i, word in enumerate(words) if folded.startswith(word)), None)
+        if which is not None:
+            found.append((*match.span(), which))
+    return found
+
+
+FOLDING_TO_ONE = ["\u212aelvin", "Ωmega", "naïve", "x²", "Ärger"]  # K is the Kelvin sign
+FOLDING_TO_TWO = ["Straße", "İstanbul", "ǅemal", "ﬁne"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_matching_words_is_the_word_by_word_fold(seed: int) -> None:
+    """The fast path (the text folded letter by letter, one regular expression) finds what
+    folding each word finds, letters that fold to two ("ß", "ﬁ") and other scripts included."""
+    rng = random.Random(seed)
+    vocabulary = VOCABULARY + FOLDING_TO_ONE + (FOLDING_TO_TWO if seed % 2 else [])
+    text = "".join(
+        rng.choice(vocabulary) + rng.choice(PUNCTUATION + [" · ", "—"]) for _ in range(40)
+    )
+    for query in ["a", "del", "évening cafe", "strasse", "ista", "fi", "kel", "ωm", "naive", "x2"]:
+        words = query_words(query)
+        assert matching_words(text, words) == _matching_words_word_by_word(text, words), query
+
+
+def test_a_long_note_is_snippeted_in_one_pass() -> None:
+    """20,000 words with a thousand matches: the window is FTS5's (checked with snippet())."""
+    rng = random.Random(7)
+    text = " ".join(rng.choice(VOCABULARY) + rng.choice(["", ".", ","]) for _ in range(20_000))
+    assert snippet([text], "energy career") == _fts5_snippets([text], "energy career")[0]

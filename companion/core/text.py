@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -10,6 +11,9 @@ from datetime import date
 # C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F).
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps \t and \n
+
+WORD = re.compile(r"[^\W_]+")
+"""A word as the full-text index's tokenizer (unicode61) sees it: letters and digits."""
 
 
 def without_controls(text: str) -> str:
@@ -100,24 +104,88 @@ def close_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
     return [name for _, name in scored[:limit]]
 
 
+@functools.lru_cache(maxsize=8192)
 def _folded(text: str) -> str:
-    """TEXT as search compares it: no case, no accents (as the full-text index does)."""
+    """TEXT as search compares it: no case, no accents (as the full-text index does).
+
+    Cached: a search folds every word of the records it shows, and words repeat."""
+    if text.isascii():
+        return text.lower()  # the same as NFKD and casefold for ASCII, and 10x faster
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def query_words(query: str) -> list[str]:
     """The words of a search as they are compared (each one matches the start of a word)."""
-    return [_folded(word) for word in re.findall(r"[^\W_]+", query)]
+    return [_folded(word) for word in WORD.findall(query)]
 
 
 def word_matches(line: str, words: list[str]) -> list[tuple[int, int]]:
     """Where in LINE a word starts with one of WORDS (from query_words): (start, end) of each
     whole word, as the search found it."""
+    return [(start, end) for start, end, _ in matching_words(line, words)]
+
+
+def matching_words(text: str, words: list[str]) -> list[tuple[int, int, int]]:
+    """Each word of TEXT that starts with one of WORDS (from query_words): its (start, end) and
+    which of WORDS it starts with (the first, if several).
+
+    Fast, for it runs over every record a search shows: TEXT folded letter by letter (folding
+    is: no case, no accents, each letter on its own) and one regular expression over it, in C.
+    Only a text with a letter that folds to two ("ß" to "ss") is folded word by word."""
     if not words:
         return []
-    return [
-        match.span()
-        for match in re.finditer(r"[^\W_]+", line)
-        if any(_folded(match.group()).startswith(word) for word in words)
-    ]
+    folded = _folded_letters(text)
+    if folded is not None:
+        pattern = _prefix_pattern(tuple(words))
+        return [(*match.span(), match.lastindex - 1) for match in pattern.finditer(folded)]
+    found = []
+    for match in WORD.finditer(text):
+        word = _folded(match.group())
+        which = next((i for i, prefix in enumerate(words) if word.startswith(prefix)), None)
+        if which is not None:
+            found.append((*match.span(), which))
+    return found
+
+
+def _folded_letters(text: str) -> str | None:
+    """TEXT with each letter and digit folded, every other character as it is, so a word
+    stays where it was; None if a letter folds to more or less than one letter."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    if len(lowered) != len(text):
+        return None
+    try:
+        return _BEYOND_ASCII.sub(_folded_letter, lowered)
+    except _NotOneLetter:
+        return None
+
+
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _NotOneLetter(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_letter(ch: str) -> str | None:
+    if not WORD.match(ch):
+        return ch  # not part of a word: left as it is
+    folded = _folded(ch)
+    return folded if len(folded) == 1 and WORD.match(folded) else None
+
+
+def _folded_letter(match: re.Match[str]) -> str:
+    folded = _one_letter(match.group())
+    if folded is None:
+        raise _NotOneLetter
+    return folded
+
+
+@functools.lru_cache(maxsize=64)
+def _prefix_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole word starting with one of WORDS (folded), group N+1 for WORDS[N]."""
+    choices = "|".join(f"({re.escape(word)})" for word in words)
+    return re.compile(rf"(?<![^\W_])(?:{choices})[^\W_]*")
