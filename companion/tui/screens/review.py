@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,9 +29,9 @@ from companion.tui.screens.review_base import (
     ReviewBase,
     as_typed,
     search_key,
-    table_cell,
 )
 from companion.tui.widgets import review_format as fmt
+from companion.tui.widgets.client_table import ClientTable
 from companion.tui.widgets.credential_panel import CredentialPanel
 
 if TYPE_CHECKING:  # pydantic, the store and the deeper levels load after the first paint
@@ -92,7 +91,7 @@ class ReviewScreen(ReviewBase):
         yield from self.compose_header()
         yield Input(placeholder="Search notes, agreements, actions, takeaways  ( / )", id="search")
         with ContentSwitcher(initial="clients", id="review-switcher"):
-            yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
+            yield ClientTable(id="clients")
             yield OptionList(id="hits")
         yield CredentialPanel(id="credential")
         yield Label("", id="review-status")
@@ -100,7 +99,6 @@ class ReviewScreen(ReviewBase):
 
     def on_mount(self) -> None:
         self.sub_title = "Review"
-        self._client_columns([])
         self.query_one("#clients", DataTable).focus()
         if self.initial_client_id is not None:
             self.app.push_screen(_timeline(self.initial_client_id))
@@ -136,41 +134,8 @@ class ReviewScreen(ReviewBase):
 
     def show_clients(self, overviews: list[ClientOverview]) -> None:
         self.overviews = overviews
-        table = self.query_one("#clients", DataTable)
-        row = table.cursor_row
-        rows = []
-        for item in overviews:
-            open_text = str(item.open_actions) if item.open_actions else "—"
-            if item.overdue_actions:
-                open_text += f" ({item.overdue_actions} overdue)"
-            rows.append(
-                (
-                    table_cell(item.client.name),
-                    str(item.sessions),
-                    fmt.day(item.last_session_at),
-                    open_text,
-                )
-            )
-        self._client_columns(rows)
-        for item, cells in zip(overviews, rows, strict=True):
-            table.add_row(*cells, key=str(item.client.id))
-        if overviews:
-            table.move_cursor(row=min(row, len(overviews) - 1))
+        self.query_one("#clients", ClientTable).show(overviews)
         self._status()
-
-    def _client_columns(self, rows: list[tuple[Text, str, str, str]]) -> None:
-        """The client table's columns, as wide as their widest cell.
-
-        Given, not measured: DataTable measures its columns when it next goes idle, and rows
-        that arrive while it already is (the practice opens after the first paint) could keep
-        them as narrow as their headings ("Ana L…")."""
-        table = self.query_one("#clients", DataTable)
-        table.clear(columns=True)
-        headings = (("Client", "client"), ("Sessions", "sessions"))
-        headings += (("Last session", "last"), ("Open actions", "open"))
-        for index, (label, key) in enumerate(headings):
-            widest = max((Text(str(cells[index])).cell_len for cells in rows), default=0)
-            table.add_column(label, key=key, width=min(max(widest, len(label)), 60))
 
     def _status(self) -> None:
         status = self.query_one("#review-status", Label)

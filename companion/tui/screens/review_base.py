@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -33,11 +32,6 @@ OVER_GRACE_SECONDS = 60
 def as_typed(value: str) -> Content:
     """Text shown as typed: never read as markup."""
     return Content(value)
-
-
-def table_cell(value: str) -> Text:
-    """A DataTable cell shown as typed (a plain str there would be read as markup)."""
-    return Text(value, no_wrap=True, overflow="ellipsis")
 
 
 class ReviewBase(Screen[None]):

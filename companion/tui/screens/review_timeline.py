@@ -19,7 +19,7 @@ from companion.core.models import Engagement
 from companion.store import NotFound
 from companion.store.views import TimelineView, timeline_view
 from companion.tui.host import host
-from companion.tui.screens.review_base import ReviewBase, as_typed, search_key, table_cell
+from companion.tui.screens.review_base import ReviewBase, as_typed, search_key
 from companion.tui.screens.review_session import SessionScreen
 from companion.tui.widgets import review_format as fmt
 from companion.tui.widgets.review_goals import GoalChart
@@ -214,15 +214,15 @@ class TimelineScreen(ReviewBase):
             if session.id in blocks:  # each engagement its own block, headed by its contract
                 engagement = blocks[session.id]
                 table.add_row(
-                    "", "", "", "", table_cell(engagement_heading(engagement)),
+                    "", "", "", "", fmt.table_cell(engagement_heading(engagement)),
                     key=f"engagement-{engagement.id}",
                 )  # fmt: skip
             table.add_row(
                 str(numbered.number),
                 fmt.day_and_time(session.started_at),
-                table_cell(session.protocol_id),
+                fmt.table_cell(session.protocol_id),
                 fmt.minutes(session),
-                table_cell(session.agreement.topic or "—"),
+                fmt.table_cell(session.agreement.topic or "—"),
                 key=str(session.id),
             )
         if self.data.sessions:

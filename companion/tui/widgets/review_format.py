@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.content import Content
 
 from companion.core import terms
@@ -20,6 +21,11 @@ HIGHLIGHT_STYLE = "bold $text-accent on $accent-muted"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _PREFIX_THEN_SLASHES = re.compile(r"^(?P<prefix>.*?)//\s?(?P<text>.*)$")
+
+
+def table_cell(value: str) -> Text:
+    """A DataTable cell shown as typed (a plain str there would be read as markup)."""
+    return Text(value, no_wrap=True, overflow="ellipsis")
 
 
 def today() -> date:
