@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.widgets import Static
 
+from companion.tui.widgets.steady_text import update_steady
+
 
 def mmss(seconds: float) -> str:
     """'7:05' or '1:02:03': a duration as a coach reads it at a glance."""
@@ -55,6 +57,6 @@ class SessionClock(Static):
         text = reading.text
         if reading.nudge:
             text = "wrap up soon · " + text
-        self.update(text)
+        update_steady(self, text)
         self.set_class(reading.nudge, "-nudge")
         self.set_class(reading.over, "-over")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from companion.core.markers import PCC_MARKERS, markers_line
 from companion.tui.widgets.clock import mmss
+from companion.tui.widgets.steady_text import update_steady
 
 if TYPE_CHECKING:
     from companion.core.protocols import Protocol, Step
@@ -119,7 +120,7 @@ class ProtocolPane(Vertical):
     def show_time(self, spent: float) -> None:
         text, used_up = step_timebox(self.protocol.steps[self.current], spent)
         time = self.query_one("#step-time", Static)
-        time.update(text)
+        update_steady(time, text)
         time.set_class(used_up, "-used-up")
 
     @on(OptionList.OptionSelected, "#steps")
