@@ -122,3 +122,12 @@ def sample(store: Store, protocols: ProtocolLibrary) -> SamplePractice:
     store.set_goal_score(goal.id, session.id, 4)  # type: ignore[arg-type]
     finished = store.finish_session(session.id, takeaways=["I know how I want to start"])
     return SamplePractice(store, client, engagement, goal, finished, action)
+
+
+@pytest.fixture(autouse=True)
+def saved_sign_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notes' border says "saved" as soon as they are (the app waits a moment: see
+    tui.saving.SAVED_SIGN_SECONDS; tests/test_saved_sign.py shows the wait)."""
+    from companion.tui import saving
+
+    monkeypatch.setattr(saving, "SAVED_SIGN_SECONDS", 0.0)

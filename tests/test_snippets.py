@@ -130,7 +130,7 @@ def test_matching_words_is_the_word_by_word_fold(seed: int) -> None:
     rng = random.Random(seed)
     vocabulary = VOCABULARY + FOLDING_TO_ONE + (FOLDING_TO_TWO if seed % 2 else [])
     text = "".join(
-        rng.choice(vocabulary) + rng.choice(PUNCTUATION + [" · ", "—"]) for _ in range(40)
+        rng.choice(vocabulary) + rng.choice([*PUNCTUATION, " · ", "—"]) for _ in range(40)
     )
     for query in ["a", "del", "évening cafe", "strasse", "ista", "fi", "kel", "ωm", "naive", "x2"]:
         words = query_words(query)

@@ -29,6 +29,12 @@ from companion.core.errors import CompanionError, refusal
 AUTOSAVE_SECONDS = 0.75
 """Unsaved typing is written this long after its first keystroke (so a kill loses under 1 s)."""
 
+SAVED_SIGN_SECONDS = 0.5
+"""How long the notes must stay saved before their border says "saved". While the coach types
+on, each autosave would otherwise flip it to "saved" and, a key later, back to "saving…": two
+repaints of the whole notes pane per save, which the keys typed then wait for (key echo p95
+~2x; see benchmarks/ANALYSIS.md). A failure is shown at once."""
+
 RETRY_SECONDS = 3.0
 """While the practice refuses writes, try again this often."""
 

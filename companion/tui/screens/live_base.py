@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 
 from companion.tui.host import Host, host
 from companion.tui.widgets.notes_pane import NotesArea
@@ -54,6 +55,8 @@ class LiveBase(Screen[None]):
         self.writer: SessionWriter | None = None
         """Every write of this session, in order, off the event loop (once it is open)."""
         self.autosave: Autosave | None = None
+        self._saved_sign: Timer | None = None
+        """Shows "saved" on the border once the notes have stayed saved (see live_saving)."""
         self.retired = False
         self.read_only = False
         """Shown, not written: the session is open for writing in another window."""

@@ -17,6 +17,7 @@ from textual import on
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from companion.tui import saving
 from companion.tui.saving import Autosave, SaveReport, SessionWriter
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
@@ -180,15 +181,31 @@ class LiveSaving(LiveBase):
     def watch_save_state(self, state: SaveState) -> None:
         if self.read_only:
             return
-        # Typing not yet handed over and a write under way read the same ("saving…"): each
-        # change of the border repaints the whole notes pane, so a save cycle changes it twice
-        # (saving…, saved), not three times, and never to the same words.
+        # Each change of the border repaints the whole notes pane. So typing not yet handed over
+        # and a write under way read the same ("saving…"), and "saved" waits until the notes
+        # have stayed saved a moment (SAVED_SIGN_SECONDS): while the coach types on, the border
+        # keeps "saving…" rather than flickering twice per autosave.
+        if self._saved_sign is not None:
+            self._saved_sign.stop()
+            self._saved_sign = None
+        delay = saving.SAVED_SIGN_SECONDS
+        if state == "saved" and delay > 0 and self.notes.border_title == "Notes · saving…":
+            self._saved_sign = self.set_timer(delay, self._sign_saved)
+        else:
+            self._sign(state)
+        self._show_banner()
+
+    def _sign_saved(self) -> None:
+        self._saved_sign = None
+        if self.save_state == "saved":
+            self._sign("saved")
+
+    def _sign(self, state: SaveState) -> None:
         shown = {"failing": "NOT SAVED · retrying", "saved": "saved"}.get(state, "saving…")
         title = f"Notes · {shown}"
         if self.notes.border_title != title:
             self.notes.border_title = title
         self.notes.set_class(state == "failing", "-save-failed")
-        self._show_banner()
 
     def watch_report(self, report: SaveReport) -> None:
         self._show_banner()
