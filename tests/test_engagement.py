@@ -4,13 +4,24 @@ goals through their life, actions with owners and new dates; each checked in the
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime, time
 from pathlib import Path
 
 from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 from conftest import SamplePractice
-from test_live import Clock, began_at, live, live_app, saving_soon, settle, settle_saved, sync
+from test_live import (
+    Clock,
+    began_at,
+    live,
+    live_app,
+    saving_soon,
+    settle,
+    settle_saved,
+    sync,
+    type_text,
+)
 from textual.widgets import Checkbox, Input
 
 from companion.core.models import Action, Client, Goal
@@ -257,6 +268,43 @@ async def test_the_contract_form_from_the_live_screen(
         )  # fmt: skip
         shown = str(app.screen.query_one("#engagement").render())
         assert " of 8" in shown and "Petra Novak" in shown
+
+
+@sync
+async def test_a_form_read_waits_for_the_practice_not_the_notes(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> None:
+    """The contract is read off the event loop: while the practice is busy (here held by
+    another thread, as a slow disk holds a write), the notes still take every key, and the
+    form opens once the practice answers."""
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    app = saving_soon(live_app(store, protocols, session, Clock()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_saved(pilot, app)
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with store.writing(transaction=False):
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert held.wait(5)
+        try:
+            await pilot.press("f9")
+            await type_text(pilot, "still typing")
+            await pilot.pause()
+            assert "still typing" in live(app).notes.text
+            assert not isinstance(app.screen, ContractForm)
+        finally:
+            release.set()
+            holder.join()
+        await settle(pilot, app)
+        assert isinstance(app.screen, ContractForm)
 
 
 @sync

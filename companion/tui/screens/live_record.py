@@ -7,11 +7,14 @@ write stays with the writer and is retried (see live_saving).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
+from textual.worker import get_current_worker
 
 from companion.core.errors import CompanionError
+from companion.tui.host import from_worker
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from companion.core.models import Action, Agreement, Engagement, Goal
     from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
+
+T = TypeVar("T")
 
 
 class LiveRecording(LiveBase):
@@ -42,6 +47,26 @@ class LiveRecording(LiveBase):
 
         self.record(label, run, self.query_one(Sidebar).show)
 
+    def _read_then(self, what: str, read: Callable[[], T], then: Callable[[T], None]) -> None:
+        """READ the practice off the event loop, then THEN(what was read) on it; a refusal in
+        words ("WHAT not read"). Off the loop because the writer may hold the practice (a
+        slow or full disk), and a form's key must not freeze the notes meanwhile. A second
+        key before the read is back replaces the first (one form opens)."""
+
+        def run() -> None:
+            try:
+                found = read()
+            except CompanionError as error:
+                problem = str(error)
+                from_worker(
+                    self, lambda: self.notify(problem, title=f"{what} not read", severity="error")
+                )
+                return
+            if not get_current_worker().is_cancelled:
+                from_worker(self, then, found)
+
+        self.run_worker(run, thread=True, exclusive=True, group="form-reads", name=what)
+
     def action_agreement(self) -> None:
         from companion.tui.dialogs.forms import AgreementForm
 
@@ -63,14 +88,7 @@ class LiveRecording(LiveBase):
         from companion.tui.dialogs.contract_form import ContractForm
 
         engagement_id = self.session.engagement_id
-        try:
-            engagement = (
-                self.store.get_engagement(engagement_id) if engagement_id is not None else None
-            )
-        except CompanionError as error:
-            self.notify(str(error), title="Contract not read", severity="error")
-            return
-        if engagement is None:
+        if engagement_id is None:
             self.notify("This session belongs to no engagement.", severity="warning")
             return
 
@@ -79,16 +97,13 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the contract", lambda: self.store.save_engagement(contract))
             self.action_focus_notes()
 
-        self.app.push_screen(ContractForm(engagement, self.client.name), saved)
+        def show(engagement: Engagement) -> None:
+            self.app.push_screen(ContractForm(engagement, self.client.name), saved)
+
+        self._read_then("Contract", lambda: self.store.get_engagement(engagement_id), show)
 
     def action_goals_review(self) -> None:
         from companion.tui.dialogs.goals_review import GoalsReview
-
-        try:
-            goals = self.sidebar_data().goals
-        except CompanionError as error:
-            self.notify(str(error), title="Goals not read", severity="error")
-            return
 
         def closed(changed: bool | None) -> None:
             if changed:
@@ -96,7 +111,11 @@ class LiveRecording(LiveBase):
             self.action_focus_notes()
 
         today = self.clock().date()
-        self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
+
+        def show(goals: list[Goal]) -> None:
+            self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
+
+        self._read_then("Goals", lambda: self.sidebar_data().goals, show)
 
     def action_add_goal(self) -> None:
         from companion.tui.dialogs.forms import GoalForm, new_goal
@@ -120,16 +139,25 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the action", lambda: self.store.save_action(owned))
             self.action_focus_notes()
 
-        sponsor = ""
-        try:
-            goals = self.store.goals(self.session.client_id, status="active")
-            if self.session.engagement_id is not None:
-                sponsor = self.store.get_engagement(self.session.engagement_id).sponsor_name
-        except CompanionError as error:
-            self.notify(str(error), title="Goals not read", severity="error")
-            goals = []
-        draft = new_action(self.session.client_id, self.session_id)
-        self.app.push_screen(ActionForm(draft, goals, sponsor=sponsor), saved)
+        client_id, engagement_id = self.session.client_id, self.session.engagement_id
+
+        def read() -> tuple[list[Goal], str, str]:
+            try:  # unread, the form still opens: an action needs no goal
+                goals = self.store.goals(client_id, status="active")
+                if engagement_id is None:
+                    return goals, "", ""
+                return goals, self.store.get_engagement(engagement_id).sponsor_name, ""
+            except CompanionError as error:
+                return [], "", str(error)
+
+        def show(found: tuple[list[Goal], str, str]) -> None:
+            goals, sponsor, problem = found
+            if problem:
+                self.notify(problem, title="Goals not read", severity="error")
+            draft = new_action(client_id, self.session_id)
+            self.app.push_screen(ActionForm(draft, goals, sponsor=sponsor), saved)
+
+        self._read_then("Goals", read, show)
 
     def action_review(self) -> None:
         reviews = self.review_list
@@ -155,11 +183,6 @@ class LiveRecording(LiveBase):
         """Carried forward: ask its new due date, then keep it open with that date."""
         from companion.tui.dialogs.carry_form import CarryForwardForm, NewDueDate
 
-        try:
-            action = self.store.get_action(action_id)
-        except CompanionError as error:
-            self.notify(str(error), title="Action not read", severity="error")
-            return
         session_id, store = self.session_id, self.store
 
         def chosen(answer: NewDueDate | None) -> None:
@@ -173,7 +196,11 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the follow-up", write)
             self.review_list.focus()
 
-        self.app.push_screen(CarryForwardForm(action), chosen)
+        self._read_then(
+            "Action",
+            lambda: store.get_action(action_id),
+            lambda action: self.app.push_screen(CarryForwardForm(action), chosen),
+        )
 
     # -- recap and the end -------------------------------------------------------------------
 
