@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -96,6 +98,31 @@ def from_worker(node: DOMNode, callback: Callable[..., object], *args: object) -
 
     with contextlib.suppress(RuntimeError):
         node.app.call_from_thread(callback, *args)
+
+
+def read_then(
+    node: DOMNode, refused: str, read: Callable[[], T], then: Callable[[T], object]
+) -> None:
+    """READ the practice in a worker thread, then THEN(what was read) on NODE's event loop; a
+    refusal in words, titled REFUSED ("Contract not read"). For what a form or question shows:
+    the writer may hold the practice (a slow or full disk), and a key must not freeze the
+    screen meanwhile. A second call before the first read is back replaces it (one form opens,
+    not two)."""
+    from textual.worker import get_current_worker
+
+    from companion.core.errors import CompanionError
+
+    def run() -> None:
+        try:
+            found = read()
+        except CompanionError as error:
+            problem = str(error)
+            from_worker(node, lambda: node.app.notify(problem, title=refused, severity="error"))
+            return
+        if not get_current_worker().is_cancelled:
+            from_worker(node, then, found)
+
+    node.run_worker(run, thread=True, exclusive=True, group="form-reads", name=refused)
 
 
 def give_up_from_thread(node: DOMNode, error: Exception) -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Button, Footer, Static
 from companion.core.errors import CompanionError
 from companion.core.models import Client, Engagement, Session
 from companion.core.terms import SessionStart
-from companion.tui.host import host
+from companion.tui.host import host, read_then
 
 
 class NewEngagementQuestion(ModalScreen[str | None]):
@@ -99,24 +99,27 @@ def ends_engagement(session: Session) -> bool:
 def start_asking(screen: Screen[object], start: SessionStart) -> None:
     """Start START's session, first asking about the engagement if the client's was closed."""
     the_host = host(screen)
-    try:
+
+    def read() -> tuple[Client | None, Engagement | None]:
         store = the_host.store
         client = store.find_client(start.client_name)
-        closed = None
-        if client is not None and client.id is not None and not store.open_engagement(client.id):
-            closed = store.latest_engagement(client.id)
-    except CompanionError as error:
-        screen.notify(str(error), title="Could not start the session", severity="error")
-        return
-    if closed is None or client is None:
-        the_host.start_or_resume(start)
-        return
+        if client is None or client.id is None or store.open_engagement(client.id):
+            return client, None
+        return client, store.latest_engagement(client.id)
 
-    def answered(choice: str | None) -> None:
-        if choice is not None:
-            the_host.start_or_resume(replace(start, same_engagement=choice == "continue"))
+    def ask(found: tuple[Client | None, Engagement | None]) -> None:
+        client, closed = found
+        if closed is None or client is None:
+            the_host.start_or_resume(start)
+            return
 
-    screen.app.push_screen(NewEngagementQuestion(client.name, closed), answered)
+        def answered(choice: str | None) -> None:
+            if choice is not None:
+                the_host.start_or_resume(replace(start, same_engagement=choice == "continue"))
+
+        screen.app.push_screen(NewEngagementQuestion(client.name, closed), answered)
+
+    read_then(screen, "Could not start the session", read, ask)
 
 
 def edit_contract(screen: Screen[object], client: Client, *, saved: object = None) -> None:
@@ -124,20 +127,22 @@ def edit_contract(screen: Screen[object], client: Client, *, saved: object = Non
     one if they have none) and save what the coach confirms; SAVED (a callable) runs after."""
     from companion.tui.dialogs.contract_form import ContractForm
 
-    assert client.id is not None
-    try:
+    client_id = client.id
+    assert client_id is not None
+
+    def read() -> Engagement | None:
         store = host(screen).store
-        current = store.open_engagement(client.id) or store.latest_engagement(client.id)
-    except CompanionError as error:
-        screen.notify(str(error), title="Contract not read", severity="error")
-        return
-    draft = current or Engagement(client_id=client.id)
+        return store.open_engagement(client_id) or store.latest_engagement(client_id)
 
     def confirmed(contract: Engagement | None) -> None:
         if contract is not None:
             _save_contract(screen, contract, saved)
 
-    screen.app.push_screen(ContractForm(draft, client.name), confirmed)
+    def show(current: Engagement | None) -> None:
+        draft = current or Engagement(client_id=client_id)
+        screen.app.push_screen(ContractForm(draft, client.name), confirmed)
+
+    read_then(screen, "Contract not read", read, show)
 
 
 @work(thread=True, group="contract")

@@ -7,14 +7,12 @@ write stays with the writer and is retried (see live_saving).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.worker import get_current_worker
 
 from companion.core.errors import CompanionError
-from companion.tui.host import from_worker
+from companion.tui.host import read_then
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.sidebar import ReviewList, Sidebar
 
@@ -22,8 +20,6 @@ if TYPE_CHECKING:
     from companion.core.models import Action, Agreement, Engagement, Goal
     from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
-
-T = TypeVar("T")
 
 
 class LiveRecording(LiveBase):
@@ -46,26 +42,6 @@ class LiveRecording(LiveBase):
             return self.sidebar_data()
 
         self.record(label, run, self.query_one(Sidebar).show)
-
-    def _read_then(self, what: str, read: Callable[[], T], then: Callable[[T], None]) -> None:
-        """READ the practice off the event loop, then THEN(what was read) on it; a refusal in
-        words ("WHAT not read"). Off the loop because the writer may hold the practice (a
-        slow or full disk), and a form's key must not freeze the notes meanwhile. A second
-        key before the read is back replaces the first (one form opens)."""
-
-        def run() -> None:
-            try:
-                found = read()
-            except CompanionError as error:
-                problem = str(error)
-                from_worker(
-                    self, lambda: self.notify(problem, title=f"{what} not read", severity="error")
-                )
-                return
-            if not get_current_worker().is_cancelled:
-                from_worker(self, then, found)
-
-        self.run_worker(run, thread=True, exclusive=True, group="form-reads", name=what)
 
     def action_agreement(self) -> None:
         from companion.tui.dialogs.forms import AgreementForm
@@ -100,7 +76,7 @@ class LiveRecording(LiveBase):
         def show(engagement: Engagement) -> None:
             self.app.push_screen(ContractForm(engagement, self.client.name), saved)
 
-        self._read_then("Contract", lambda: self.store.get_engagement(engagement_id), show)
+        read_then(self, "Contract not read", lambda: self.store.get_engagement(engagement_id), show)
 
     def action_goals_review(self) -> None:
         from companion.tui.dialogs.goals_review import GoalsReview
@@ -115,7 +91,7 @@ class LiveRecording(LiveBase):
         def show(goals: list[Goal]) -> None:
             self.app.push_screen(GoalsReview(self.store, goals, today=today), closed)
 
-        self._read_then("Goals", lambda: self.sidebar_data().goals, show)
+        read_then(self, "Goals not read", lambda: self.sidebar_data().goals, show)
 
     def action_add_goal(self) -> None:
         from companion.tui.dialogs.forms import GoalForm, new_goal
@@ -157,7 +133,7 @@ class LiveRecording(LiveBase):
             draft = new_action(client_id, self.session_id)
             self.app.push_screen(ActionForm(draft, goals, sponsor=sponsor), saved)
 
-        self._read_then("Goals", read, show)
+        read_then(self, "Goals not read", read, show)
 
     def action_review(self) -> None:
         reviews = self.review_list
@@ -196,8 +172,9 @@ class LiveRecording(LiveBase):
                 self._record_then_show("the follow-up", write)
             self.review_list.focus()
 
-        self._read_then(
-            "Action",
+        read_then(
+            self,
+            "Action not read",
             lambda: store.get_action(action_id),
             lambda action: self.app.push_screen(CarryForwardForm(action), chosen),
         )
