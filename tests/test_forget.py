@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from companion.core.models import Action, Agreement, Client, Engagement, Goal, Session
+from companion.core.models import (
+    Action,
+    Agreement,
+    Client,
+    Engagement,
+    Goal,
+    RecapEdit,
+    Session,
+)
 from companion.store import NotFound, Store, StoreError
 from companion.store.erase import client_footprint, forget_client
 from companion.store.schema import SEARCHABLE
@@ -26,6 +34,7 @@ SECRETS = {
     "private": "Privatissimo Oakenshade",
     "action": "Actionable Fennimore",
     "takeaway": "Takeawayish Dunsworth",
+    "recap": "Recapitula Moorgrave",
 }
 KEEPER = "Keeperton Lumbridge"
 KEEPER_WORD = "marmalade"
@@ -64,6 +73,7 @@ def _client(store: Store, name: str, contact: str, words: dict[str, str], when: 
     )
     store.set_goal_score(goal.id, session.id, 6)
     store.finish_session(session.id, ended_at=when.replace(hour=11), takeaways=[words["takeaway"]])
+    store.save_recap_edit(RecapEdit(session_id=session.id, text=f"Recap: {words['recap']}"))
     return client.id
 
 
@@ -104,6 +114,7 @@ def test_forget_leaves_no_byte_of_their_text(store: Store, db_path: Path, two_cl
         "actions": 1,
         "goal_scores": 1,
         "takeaways": 1,
+        "recap_edits": 1,
     }
     raw = _raw(db_path)
     for word in " ".join(SECRETS.values()).split():

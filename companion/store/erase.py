@@ -44,6 +44,8 @@ _COUNTS: dict[str, str] = {
     "(SELECT id FROM sessions WHERE client_id = :c)",
     "takeaways": "SELECT count(*) FROM takeaways WHERE session_id IN "
     "(SELECT id FROM sessions WHERE client_id = :c)",
+    "recap_edits": "SELECT count(*) FROM recap_edits WHERE session_id IN "
+    "(SELECT id FROM sessions WHERE client_id = :c)",
 }
 
 
