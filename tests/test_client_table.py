@@ -4,6 +4,7 @@ row in the end; back to the list, only changed rows change and the cursor stays.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,17 @@ class TableApp(App[None]):
         yield ClientTable(id="clients")
 
 
+def with_table(check: Callable[[Pilot[Any], ClientTable], Awaitable[None]]) -> None:
+    """CHECK a ClientTable in an app of its own."""
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await check(pilot, app.query_one(ClientTable))
+
+    asyncio.run(run())
+
+
 async def filled(pilot: Pilot[Any], table: ClientTable, rows: int) -> None:
     for _ in range(100):
         if table.row_count == rows:
@@ -48,77 +60,65 @@ def keys(table: ClientTable) -> list[str | None]:
 
 
 def test_a_screenful_first_then_every_client_in_order() -> None:
-    async def run() -> None:
-        app = TableApp()
-        async with app.run_test(size=(100, 30)) as pilot:
-            table = app.query_one(ClientTable)
-            clients = overviews(MANY)
-            longest = "Maximiliane Ottilie von Oberhausen-Marchetti"
-            last = clients[-1]
-            clients[-1] = last.model_copy(
-                update={"client": last.client.model_copy(update={"name": longest})}
-            )
-            table.show(clients)
-            assert table.row_count == FIRST_ROWS  # the rest after the next refresh
-            await filled(pilot, table, MANY)
-            assert keys(table) == [str(n + 1) for n in range(MANY)]
-            assert table.get_row_at(MANY - 2)[0].plain == f"Client {MANY - 2:05d}"
-            # the widths were given for every row before the first paint, the last one's too
-            assert table.ordered_columns[0].width == len(longest)
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        clients = overviews(MANY)
+        longest = "Maximiliane Ottilie von Oberhausen-Marchetti"
+        last = clients[-1]
+        clients[-1] = last.model_copy(
+            update={"client": last.client.model_copy(update={"name": longest})}
+        )
+        table.show(clients)
+        assert table.row_count == FIRST_ROWS  # the rest after the next refresh
+        await filled(pilot, table, MANY)
+        assert keys(table) == [str(n + 1) for n in range(MANY)]
+        assert table.get_row_at(MANY - 2)[0].plain == f"Client {MANY - 2:05d}"
+        # the widths were given for every row before the first paint, the last one's too
+        assert table.ordered_columns[0].width == len(longest)
 
-    asyncio.run(run())
+    with_table(check)
 
 
 def test_coming_back_changes_only_what_changed_and_keeps_the_cursor() -> None:
-    async def run() -> None:
-        app = TableApp()
-        async with app.run_test(size=(100, 30)) as pilot:
-            table = app.query_one(ClientTable)
-            table.show(overviews(MANY))
-            await filled(pilot, table, MANY)
-            table.move_cursor(row=MANY - 5)
-            changed = overviews(MANY)
-            changed[MANY - 5] = changed[MANY - 5].model_copy(update={"sessions": 4})
-            table.show(changed)
-            assert table.row_count == MANY  # not emptied and filled again
-            await pilot.pause()
-            assert table.cursor_row == MANY - 5
-            assert table.get_row_at(MANY - 5)[1].plain == "4"
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        table.show(overviews(MANY))
+        await filled(pilot, table, MANY)
+        table.move_cursor(row=MANY - 5)
+        changed = overviews(MANY)
+        changed[MANY - 5] = changed[MANY - 5].model_copy(update={"sessions": 4})
+        table.show(changed)
+        assert table.row_count == MANY  # not emptied and filled again
+        await pilot.pause()
+        assert table.cursor_row == MANY - 5
+        assert table.get_row_at(MANY - 5)[1].plain == "4"
 
-    asyncio.run(run())
+    with_table(check)
 
 
 def test_a_new_client_refills_and_the_cursor_returns_where_it_was() -> None:
-    async def run() -> None:
-        app = TableApp()
-        async with app.run_test(size=(100, 30)) as pilot:
-            table = app.query_one(ClientTable)
-            table.show(overviews(MANY))
-            await filled(pilot, table, MANY)
-            table.move_cursor(row=MANY - 3)
-            table.show(overviews(MANY + 1))
-            await filled(pilot, table, MANY + 1)
-            assert table.cursor_row == MANY - 3
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        table.show(overviews(MANY))
+        await filled(pilot, table, MANY)
+        table.move_cursor(row=MANY - 3)
+        table.show(overviews(MANY + 1))
+        await filled(pilot, table, MANY + 1)
+        assert table.cursor_row == MANY - 3
 
-    asyncio.run(run())
+    with_table(check)
 
 
 def test_the_coach_can_move_while_it_fills_and_a_new_fill_stops_the_old() -> None:
-    async def run() -> None:
-        app = TableApp()
-        async with app.run_test(size=(100, 30)) as pilot:
-            table = app.query_one(ClientTable)
-            table.focus()
-            table.show(overviews(MANY))
-            await pilot.press("down", "down")
-            assert table.cursor_row == 2
-            table.show(overviews(MANY + 1, sessions=5))  # another client: filled again
-            table.show(overviews(MANY + 2, sessions=6))  # and again before that fill ended
-            await filled(pilot, table, MANY + 2)
-            for _ in range(5):
-                await pilot.pause()
-            assert table.row_count == MANY + 2  # no chunk of an earlier fill landed
-            assert {table.get_row_at(row)[1].plain for row in range(MANY + 2)} == {"6"}
-            assert table.cursor_row == 2
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        table.focus()
+        table.show(overviews(MANY))
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2
+        table.show(overviews(MANY + 1, sessions=5))  # another client: filled again
+        table.show(overviews(MANY + 2, sessions=6))  # and again before that fill ended
+        await filled(pilot, table, MANY + 2)
+        for _ in range(5):
+            await pilot.pause()
+        assert table.row_count == MANY + 2  # no chunk of an earlier fill landed
+        assert {table.get_row_at(row)[1].plain for row in range(MANY + 2)} == {"6"}
+        assert table.cursor_row == 2
 
-    asyncio.run(run())
+    with_table(check)

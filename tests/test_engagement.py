@@ -24,11 +24,12 @@ from test_live import (
 )
 from textual.widgets import Checkbox, Input
 
-from companion.core.models import Action, Client, Goal
+from companion.core.models import Action, Client, Goal, Session
 from companion.core.protocols import ProtocolLibrary
 from companion.services.practice import begin_session
 from companion.store import Store
 from companion.store.views import sidebar_view
+from companion.tui.app import CompanionApp
 from companion.tui.dialogs.contract_form import ContractForm
 from companion.tui.dialogs.engagement_dialogs import ends_engagement
 from companion.tui.factory import OpenHome, build_app
@@ -238,15 +239,23 @@ def test_the_sponsor_owns_an_action_only_with_a_sponsor(runner: CliRunner, store
 # -- the live screen ----------------------------------------------------------------------------
 
 
+def _live_session_app(
+    sample: SamplePractice, protocols: ProtocolLibrary
+) -> tuple[Session, CompanionApp]:
+    """A new GROW session of the sample client, and the app to open it on the live screen."""
+    store = sample.store
+    session = began_at(
+        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
+    )
+    return session, saving_soon(live_app(store, protocols, session, Clock()))
+
+
 @sync
 async def test_the_contract_form_from_the_live_screen(
     sample: SamplePractice, protocols: ProtocolLibrary
 ) -> None:
     store = sample.store
-    session = began_at(
-        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
-    )
-    app = saving_soon(live_app(store, protocols, session, Clock()))
+    _session, app = _live_session_app(sample, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f9")
@@ -278,10 +287,7 @@ async def test_a_form_read_waits_for_the_practice_not_the_notes(
     another thread, as a slow disk holds a write), the notes still take every key, and the
     form opens once the practice answers."""
     store = sample.store
-    session = began_at(
-        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
-    )
-    app = saving_soon(live_app(store, protocols, session, Clock()))
+    _session, app = _live_session_app(sample, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         held, release = threading.Event(), threading.Event()
@@ -332,10 +338,7 @@ async def test_carrying_an_action_forward_asks_its_new_due_date(
     from companion.tui.dialogs.carry_form import CarryForwardForm
 
     store = sample.store
-    session = began_at(
-        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
-    )
-    app = saving_soon(live_app(store, protocols, session, Clock()))
+    session, app = _live_session_app(sample, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("ctrl+r", "c")
@@ -368,10 +371,7 @@ async def test_the_sponsor_owns_an_action_in_a_three_party_engagement_only(
     from companion.tui.dialogs.forms import ActionForm, new_action
 
     store = sample.store
-    session = began_at(
-        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
-    )
-    app = saving_soon(live_app(store, protocols, session, Clock()))
+    session, app = _live_session_app(sample, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         await pilot.press("f4")
@@ -665,11 +665,7 @@ async def test_the_palette_finds_the_contract_and_the_goals_review(
 ) -> None:
     from companion.tui.screens.live_commands import LiveCommands
 
-    store = sample.store
-    session = began_at(
-        store, begin_session(store, protocols, sample.client.name, protocol_id="grow"), START
-    )
-    app = saving_soon(live_app(store, protocols, session, Clock()))
+    _session, app = _live_session_app(sample, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_saved(pilot, app)
         names = {title for title, _, _ in LiveCommands(app.screen).commands()}
