@@ -208,15 +208,16 @@ class CompanionApp(Leaving):
 
     # -- navigation: what screens ask the app to do ---------------------------------------
 
-    def open_session(self, session_id: int) -> None:
-        """Show the live screen for a session (new or resumed)."""
+    def open_session(self, session_id: int, typed: str = "") -> None:
+        """Show the live screen for a session (new or resumed); TYPED (words the coach typed
+        before it opened) goes into its notes."""
         from companion.tui.screens.live import LiveScreen
 
-        self.push_screen(LiveScreen(session_id))
+        self.push_screen(LiveScreen(session_id, typed=typed))
 
     def start_session(self, start: SessionStart) -> None:
         """Create the session START asks for and show it live."""
-        self.open_session(self.new_session(start))
+        self.open_session(self.new_session(start), start.typed)
 
     def new_session(self, start: SessionStart) -> int:
         """Create the session START asks for; its id."""
@@ -236,7 +237,10 @@ class CompanionApp(Leaving):
             if len(self.screen_stack) <= 1:
                 self.exit()  # nothing else to show: `start` was cancelled
 
-        self.offer_resume(start, resume=self.open_session, begin=begin, cancelled=cancelled)
+        def resume(session_id: int) -> None:
+            self.open_session(session_id, start.typed)
+
+        self.offer_resume(start, resume=resume, begin=begin, cancelled=cancelled)
 
     def offer_resume(
         self,

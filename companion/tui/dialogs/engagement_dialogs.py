@@ -98,28 +98,27 @@ def ends_engagement(session: Session) -> bool:
 
 def start_asking(screen: Screen[object], start: SessionStart) -> None:
     """Start START's session, first asking about the engagement if the client's was closed."""
+    # Read here, on the loop, not in a worker: the live screen opens in this same turn, so the
+    # keys a coach types right after Enter reach its notes, not the box the name was typed in.
     the_host = host(screen)
-
-    def read() -> tuple[Client | None, Engagement | None]:
+    try:
         store = the_host.store
         client = store.find_client(start.client_name)
-        if client is None or client.id is None or store.open_engagement(client.id):
-            return client, None
-        return client, store.latest_engagement(client.id)
+        closed = None
+        if client is not None and client.id is not None and not store.open_engagement(client.id):
+            closed = store.latest_engagement(client.id)
+    except CompanionError as error:
+        screen.notify(str(error), title="Could not start the session", severity="error")
+        return
+    if closed is None or client is None:
+        the_host.start_or_resume(start)
+        return
 
-    def ask(found: tuple[Client | None, Engagement | None]) -> None:
-        client, closed = found
-        if closed is None or client is None:
-            the_host.start_or_resume(start)
-            return
+    def answered(choice: str | None) -> None:
+        if choice is not None:
+            the_host.start_or_resume(replace(start, same_engagement=choice == "continue"))
 
-        def answered(choice: str | None) -> None:
-            if choice is not None:
-                the_host.start_or_resume(replace(start, same_engagement=choice == "continue"))
-
-        screen.app.push_screen(NewEngagementQuestion(client.name, closed), answered)
-
-    read_then(screen, "Could not start the session", read, ask)
+    screen.app.push_screen(NewEngagementQuestion(client.name, closed), answered)
 
 
 def edit_contract(screen: Screen[object], client: Client, *, saved: object = None) -> None:

@@ -40,6 +40,10 @@ def highlight(option_list: OptionList, option_id: str | None) -> None:
 class FindOrAdd(Screen[None]):
     """The name box and the client list it narrows (HomeScreen builds on it)."""
 
+    kept_words = ""
+    """Words typed into the question before a new client and not yet in a session: the next
+    session started here begins its notes with them (see NewClientQuestion)."""
+
     @property
     def _clients(self) -> list[Client]:
         raise NotImplementedError  # HomeScreen: the clients read
@@ -90,14 +94,24 @@ class FindOrAdd(Screen[None]):
         """Ask before creating NAME: did the coach mean a client close to it? y adds it."""
         suggestions = close_names(name, [c.name for c in self._clients])
 
+        question = NewClientQuestion(name, suggestions)
+
         def answered(chosen: str | None) -> None:
             box = self.query_one("#new-client", Input)
+            if question.typed:
+                self.kept_words += question.typed
             if chosen is None:
                 box.focus()
+                if question.typed:
+                    self.notify(
+                        "Your words are kept: they begin the notes of the next session you "
+                        "start here.",
+                        title="Kept",
+                    )
             elif self._start(chosen):
                 box.clear()
 
-        self.app.push_screen(NewClientQuestion(name, suggestions), answered)
+        self.app.push_screen(question, answered)
 
     @on(Input.Changed, "#new-client")
     def _typed(self) -> None:

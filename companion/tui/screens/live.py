@@ -205,7 +205,7 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording, LiveSteps)
         yield banner
         with Horizontal(id="body"):
             yield ProtocolPane(None, 0, id="protocol")
-            self._notes_widget = NotesArea("", id="notes")
+            self._notes_widget = NotesArea(self.typed_before, id="notes")
             yield self._notes_widget
             sidebar = Sidebar(id="sidebar")
             sidebar.border_title = "Engagement · goals · actions"
@@ -220,6 +220,8 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording, LiveSteps)
 
     def on_mount(self) -> None:
         self.notes.cursor_blink = self.host.cursor_blink
+        if self.typed_before:  # the coach goes on after the words typed before it opened
+            self.notes.move_cursor(self.notes.document.end)
         self._apply_sidebar()
         self.set_timer(0.5, self._open)  # in case the notes never show (a tiny terminal)
 

@@ -36,12 +36,20 @@ T = TypeVar("T")
 class LiveBase(Screen[None]):
     """The state of one session in progress, shared by the live screen's parts."""
 
-    def __init__(self, session_id: int | None = None, *, start: SessionStart | None = None) -> None:
-        """Show session SESSION_ID, or the one START asks for (resumed or created once open)."""
+    def __init__(
+        self,
+        session_id: int | None = None,
+        *,
+        start: SessionStart | None = None,
+        typed: str = "",
+    ) -> None:
+        """Show session SESSION_ID, or the one START asks for (resumed or created once open).
+        TYPED: words typed before the screen opened, kept as if typed into its notes."""
         super().__init__()
         assert session_id is not None or start is not None
         self.session_id: int = session_id or 0
         self.start = start
+        self.typed_before = typed or (start.typed if start is not None else "")
         self.loaded = False
         """True once the session is read and shown; until then only the notes take input."""
         self.session_open = False
