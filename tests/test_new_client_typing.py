@@ -19,9 +19,12 @@ from companion.tui.screens.live import LiveScreen
 WORDS = "- wants more time for strategy; 1:1 with Sam"  # a y and a 1 inside the words
 
 
+KEYS = {" ": "space", ";": "semicolon", ":": "colon", "/": "slash"}
+
+
 async def type_words(pilot: Pilot[Any], text: str) -> None:
     for char in text:
-        await pilot.press({" ": "space", ";": "semicolon", ":": "colon"}.get(char, char))
+        await pilot.press(KEYS.get(char, char))
 
 
 @sync
@@ -45,10 +48,12 @@ async def test_words_typed_into_the_question_begin_the_notes(
         screen = app.screen
         assert isinstance(screen, LiveScreen)
         await settle_saved(pilot, app)
-        await type_words(pilot, " and more")
+        await type_words(pilot, "// tired")
         await settle_saved(pilot, app)
         notes = store.get_notes(screen.session_id).text
-        assert WORDS + " and more" in notes  # every word, in order, the cursor after them
+        # every word, in order, the cursor after them; the Enter that added the client ended
+        # the line, so a private line typed next stays a line of its own
+        assert WORDS + "\n// tired" in notes
 
 
 @sync

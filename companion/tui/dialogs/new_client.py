@@ -95,6 +95,7 @@ class NewClientQuestion(ModalScreen[str | None]):
         """Text typed here is kept for the notes; y and 1-3 answer only as the first key."""
         if event.key == "enter" and self.typed:
             event.stop()
+            self.typed += "\n"  # the coach's Enter ends a line of notes (a // line after it)
             self.action_add()
             return
         text = "\n" if event.key == "enter" else event.character
