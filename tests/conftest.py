@@ -131,3 +131,12 @@ def saved_sign_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from companion.tui import saving
 
     monkeypatch.setattr(saving, "SAVED_SIGN_SECONDS", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def questions_answer_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question's answer key counts at once (the app waits for a pause in typing: see
+    tui.dialogs.question; tests/test_new_client_typing.py shows the wait)."""
+    from companion.tui.dialogs import question
+
+    monkeypatch.setattr(question, "PAUSE_SECONDS", 0.0)

@@ -1,22 +1,45 @@
-"""A coach who types notes while the question before a new client is up loses no word and
-decides nothing by accident: y and 1-3 answer only as the first key, other text is kept and
-begins the session's notes (Enter then adds the client); Esc keeps the words for the next start."""
+"""A coach who types notes while a question is up loses no word and decides nothing by
+accident: an answer key counts only after a pause in typing (tui.dialogs.question), other text
+is kept and goes into the notes. Before a new client, Enter after words adds the client; Esc
+keeps the words for the next session. Over the live screen (`companion start`, an unfinished
+session), the words go into its notes whatever the answer."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from test_live import settle_saved
 from test_review import settle, sync
 from textual.pilot import Pilot
 
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
+from companion.tui.dialogs import question as questions
 from companion.tui.dialogs.new_client import NewClientQuestion
 from companion.tui.factory import OpenHome, build_app
 from companion.tui.screens.live import LiveScreen
 
 WORDS = "- wants more time for strategy; 1:1 with Sam"  # a y and a 1 inside the words
+
+
+class Clock:
+    """The questions' clock: still unless a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Questions wait for a pause of 0.8 s, on a clock the test moves."""
+    fake = Clock()
+    monkeypatch.setattr(questions, "PAUSE_SECONDS", 0.8)
+    monkeypatch.setattr(questions.Question, "clock", fake)
+    return fake
 
 
 KEYS = {" ": "space", ";": "semicolon", ":": "colon", "/": "slash"}
@@ -29,7 +52,7 @@ async def type_words(pilot: Pilot[Any], text: str) -> None:
 
 @sync
 async def test_words_typed_into_the_question_begin_the_notes(
-    store: Store, protocols: ProtocolLibrary
+    store: Store, protocols: ProtocolLibrary, clock: Clock
 ) -> None:
     app = build_app(OpenHome(), store, protocols)
     app.autosave_seconds = 0.01
@@ -58,7 +81,7 @@ async def test_words_typed_into_the_question_begin_the_notes(
 
 @sync
 async def test_esc_keeps_the_words_for_the_next_session(
-    store: Store, protocols: ProtocolLibrary
+    store: Store, protocols: ProtocolLibrary, clock: Clock
 ) -> None:
     app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -72,7 +95,8 @@ async def test_esc_keeps_the_words_for_the_next_session(
         assert any("kept" in n.message for n in app._notifications)
         await pilot.press("backspace", "enter")  # "Jonas Berg"
         await settle(pilot)
-        await pilot.press("y")  # the first key: the answer
+        clock.now += 1  # the coach reads the question
+        await pilot.press("y")  # after a pause: the answer
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LiveScreen)
@@ -81,7 +105,9 @@ async def test_esc_keeps_the_words_for_the_next_session(
 
 
 @sync
-async def test_y_as_the_first_key_still_answers(store: Store, protocols: ProtocolLibrary) -> None:
+async def test_y_after_a_pause_answers(
+    store: Store, protocols: ProtocolLibrary, clock: Clock
+) -> None:
     app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -89,7 +115,38 @@ async def test_y_as_the_first_key_still_answers(store: Store, protocols: Protoco
         await settle(pilot)
         await pilot.press("enter")  # the Enter behind the name (a double press): nothing
         assert isinstance(app.screen, NewClientQuestion)
+        await pilot.press("y")  # at once: nobody reads a question so fast, so it is text
+        assert isinstance(app.screen, NewClientQuestion) and app.screen.typed == "y"
+        await pilot.press("backspace")
+        clock.now += 1
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, LiveScreen)
         assert store.find_client("Jonas Berg") is not None
+
+
+@sync
+async def test_typing_over_the_resume_offer_goes_into_the_notes(
+    store: Store, protocols: ProtocolLibrary, clock: Clock
+) -> None:
+    """`companion start` for a client with an unfinished session: the offer comes up over the
+    live screen while the coach types; the r of "board" and the n of "wants" answer nothing."""
+    from companion.core.terms import SessionStart
+    from companion.services.practice import begin_session
+    from companion.tui.dialogs.live_dialogs import ResumeOffer
+    from companion.tui.factory import StartSession
+
+    unfinished = begin_session(store, protocols, "Maria Keller", protocol_id="grow")
+    app = build_app(StartSession(SessionStart("Maria Keller")), store, protocols)
+    app.autosave_seconds = 0.01
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeOffer)
+        await type_words(pilot, "the board wants results")
+        assert isinstance(app.screen, ResumeOffer)  # still asking
+        clock.now += 1  # a pause: the coach reads the question
+        await pilot.press("r")
+        await settle_saved(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.session_id == unfinished.id
+        assert "the board wants results" in store.get_notes(unfinished.id).text  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ class RecordingApp(CompanionApp):
         self.opened: list[int] = []
         self.started: list[tuple[str, str | None]] = []
 
-    def open_session(self, session_id: int, typed: str = "") -> None:
+    def open_session(self, session_id: int) -> None:
         self.opened.append(session_id)
 
     def start_session(self, start: SessionStart) -> None:
@@ -271,7 +271,7 @@ async def test_review_for_one_client_opens_on_the_timeline(
     app = review_app(Practice(_store=store, _protocols=protocols), "ben okafor")
     app.opened = []  # type: ignore[attr-defined]
     app.started = []  # type: ignore[attr-defined]
-    app.open_session = lambda session_id, typed="": app.opened.append(session_id)  # type: ignore[method-assign,attr-defined]
+    app.open_session = app.opened.append  # type: ignore[method-assign,attr-defined]
     start = app.start_session
 
     def record_start(request: SessionStart) -> None:

@@ -49,6 +49,3 @@ class SessionStart:
     mode: SessionMode = "video"
     same_engagement: bool = False
     """After the client's engagement was closed: take it up again rather than open a new one."""
-    typed: str = ""
-    """Words the coach typed before the session opened (into the question before a new
-    client): they begin its notes, after what a resumed session holds."""

@@ -21,6 +21,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from companion.core.terms import SessionStart
+from companion.tui.dialogs import question
 from companion.tui.host import ResumeCandidate
 from companion.tui.keygate import KeyGate
 from companion.tui.leaving import Leaving
@@ -103,6 +104,8 @@ class CompanionApp(Leaving):
         """Whether the notes' cursor blinks (snapshot tests stop it)."""
         self.lease_token = uuid.uuid4().hex
         """This window's name on the sessions it holds (see tui.hold)."""
+        self.typed_pending = ""
+        """Words typed into a question before a session opened, for its notes (keep_typed)."""
         self.key_gate = KeyGate(self, super().on_event)
         """Keys act in the order typed, even in a burst (see keygate)."""
         self.too_small = TooSmallCover(self)
@@ -113,6 +116,8 @@ class CompanionApp(Leaving):
         """The form recaps are copied in (recap.format in config.toml), once read."""
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_printable and not event.is_forwarded:
+            question.typing()  # a question coming up now waits for a pause (dialogs/question)
         if not await self.key_gate.take(event):
             await super().on_event(event)
 
@@ -208,16 +213,28 @@ class CompanionApp(Leaving):
 
     # -- navigation: what screens ask the app to do ---------------------------------------
 
-    def open_session(self, session_id: int, typed: str = "") -> None:
-        """Show the live screen for a session (new or resumed); TYPED (words the coach typed
-        before it opened) goes into its notes."""
+    def open_session(self, session_id: int) -> None:
+        """Show the live screen for a session (new or resumed); words typed into a question
+        before it opened (see keep_typed) begin its notes."""
         from companion.tui.screens.live import LiveScreen
 
+        typed, self.typed_pending = self.typed_pending, ""
         self.push_screen(LiveScreen(session_id, typed=typed))
+
+    def keep_typed(self, text: str) -> None:
+        """Words typed into a question: into the notes of the live screen it was asked over,
+        else kept for the next session opened (home asks before a new client)."""
+        from companion.tui.screens.live import LiveScreen
+
+        below = self.screen_stack[-2] if len(self.screen_stack) >= 2 else None
+        if isinstance(below, LiveScreen):
+            below.keep_typed(text)
+        else:
+            self.typed_pending += text
 
     def start_session(self, start: SessionStart) -> None:
         """Create the session START asks for and show it live."""
-        self.open_session(self.new_session(start), start.typed)
+        self.open_session(self.new_session(start))
 
     def new_session(self, start: SessionStart) -> int:
         """Create the session START asks for; its id."""
@@ -237,10 +254,7 @@ class CompanionApp(Leaving):
             if len(self.screen_stack) <= 1:
                 self.exit()  # nothing else to show: `start` was cancelled
 
-        def resume(session_id: int) -> None:
-            self.open_session(session_id, start.typed)
-
-        self.offer_resume(start, resume=resume, begin=begin, cancelled=cancelled)
+        self.offer_resume(start, resume=self.open_session, begin=begin, cancelled=cancelled)
 
     def offer_resume(
         self,

@@ -17,16 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from companion.core.errors import CompanionError
 from companion.core.models import Client, Engagement, Session
 from companion.core.terms import SessionStart
+from companion.tui.dialogs.question import Question
 from companion.tui.host import host, read_then
 
 
-class NewEngagementQuestion(ModalScreen[str | None]):
+class NewEngagementQuestion(Question[str | None]):
     """The client's engagement was closed: n opens a new one, c continues it, Escape neither."""
 
     CSS_PATH = "engagement_dialogs.tcss"

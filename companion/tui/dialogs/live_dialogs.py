@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from companion.tui.dialogs.question import Question
+
 if TYPE_CHECKING:
     from companion.core.models import Session
     from companion.core.protocols import Protocol
@@ -101,7 +103,7 @@ class StepPicker(ModalScreen[int | None]):
         self.dismiss(event.option_index)
 
 
-class ResumeOffer(ModalScreen[str | None]):
+class ResumeOffer(Question[str | None]):
     """The client has a session not finished: r resumes it, n starts a new one, Escape neither."""
 
     CSS_PATH = "live_dialogs.tcss"  # not parsed before the live screen's first paint
@@ -155,7 +157,7 @@ class ResumeOffer(ModalScreen[str | None]):
         self.dismiss("new")
 
 
-class GapQuestion(ModalScreen[bool]):
+class GapQuestion(Question[bool]):
     """The session was left a while ago: did it go on meanwhile? Only then is the gap counted."""
 
     CSS_PATH = "live_dialogs.tcss"
@@ -193,7 +195,7 @@ class GapQuestion(ModalScreen[bool]):
         yield Footer(compact=True)
 
 
-class SessionBusy(ModalScreen[str | None]):
+class SessionBusy(Question[str | None]):
     """The session is open for writing in another window: view it read-only, or start anew."""
 
     CSS_PATH = "live_dialogs.tcss"
@@ -239,7 +241,7 @@ class SessionBusy(ModalScreen[str | None]):
             self.dismiss(choice)
 
 
-class RescueOffer(ModalScreen[str | None]):
+class RescueOffer(Question[str | None]):
     """Notes set aside when the practice refused them last time: bring them back?"""
 
     CSS_PATH = "live_dialogs.tcss"

@@ -4,28 +4,27 @@ A typo or a first name ("Ana" beside "Ana Lopez") would otherwise split one clie
 in two, so creating a client (and its first session) takes a key of its own, never the Enter
 that submitted the name.
 
-A coach who starts typing notes at once (the client is talking) must lose no word and decide
-nothing by accident: y and 1-3 answer only as the first key; any other text is kept (shown in
-the box) and, once the coach chooses, begins the session's notes. After text, y and digits are
-text too, and Enter adds the client as typed (it is no longer the Enter behind the name).
+A coach who starts typing notes at once (the client is talking) loses no word and decides
+nothing by accident (see Question); after typed words, Enter adds the client as typed.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
+
+from companion.tui.dialogs.question import Question
 
 MAX_SUGGESTIONS = 3
 
 
-class NewClientQuestion(ModalScreen[str | None]):
+class NewClientQuestion(Question[str | None]):
     """Add NAME as a new client (y), start with a close existing client (1-3), or neither (Esc).
 
     Dismissed with the name of the client to start with, or None.
@@ -63,8 +62,6 @@ class NewClientQuestion(ModalScreen[str | None]):
         super().__init__()
         self.new_name = name
         self.suggestions = suggestions[:MAX_SUGGESTIONS]
-        self.typed = ""
-        """Text typed while the question was up: the notes' first words, once answered."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="new-client-box") as box:
@@ -86,46 +83,20 @@ class NewClientQuestion(ModalScreen[str | None]):
             yield self._button(
                 f"y  Add {self.new_name} as a new client and start", "add", primary=True
             )
-            kept = Static("", id="new-client-typed")
-            kept.display = False
-            yield kept
         yield Footer(compact=True)
 
-    def on_key(self, event: events.Key) -> None:
-        """Text typed here is kept for the notes; y and 1-3 answer only as the first key."""
-        if event.key == "enter" and self.typed:
-            event.stop()
-            self.typed += "\n"  # the coach's Enter ends a line of notes (a // line after it)
-            self.action_add()
-            return
-        text = "\n" if event.key == "enter" else event.character
-        if event.key == "backspace" and self.typed:
-            self.typed = self.typed[:-1]
-        elif text is None or not (event.is_printable or text == "\n"):
-            return  # escape, arrows, function keys: the bindings' and the app's
-        elif not self.typed and event.key in {"y", *map(str, range(1, MAX_SUGGESTIONS + 1))}:
-            return  # an answer
-        elif text != "\n":
-            self.typed += text
-        else:
-            return  # Enter with nothing typed: never the Enter behind the name
-        event.stop()
-        event.prevent_default()
-        self._show_typed()
+    def enter_after_typing(self) -> bool:
+        """Enter after typed words adds the client as typed (no longer the Enter behind the
+        name), and ends the words' line, so a // line typed next stays private."""
+        self.typed += "\n"
+        self.action_add()
+        return True
 
-    def _show_typed(self) -> None:
-        kept = self.query_one("#new-client-typed", Static)
-        kept.display = bool(self.typed)
-        shown = " ".join(self.typed.split())
-        shown = shown if len(shown) <= 48 else "…" + shown[-47:]
-        kept.update(
-            Content.assemble(
-                ("Kept for the notes: ", "dim"),
-                shown,
-                ("\nEnter adds ", "dim"),
-                (self.new_name, "bold"),
-                (" and starts with these words; Esc goes back (they are kept).", "dim"),
-            )
+    def typed_hint(self) -> Content:
+        return Content.assemble(
+            ("Enter adds ", "dim"),
+            (self.new_name, "bold"),
+            (" and starts with these words; Esc goes back (they are kept).", "dim"),
         )
 
     @staticmethod

@@ -210,15 +210,12 @@ class HomeScreen(FindOrAdd, HomeWaiting):
         """Start a session (the app first offers to resume one the client left unfinished)."""
         from companion.tui.dialogs.engagement_dialogs import start_asking
 
-        start = SessionStart(
-            client_name, protocol_id=self._chosen_protocol(), typed=self.kept_words
-        )
+        start = SessionStart(client_name, protocol_id=self._chosen_protocol())
         try:
             start_asking(self, start)  # asks first if the client's engagement was closed
         except (CompanionError, ValueError) as error:  # the store's, a protocol's
             self.notify(str(error), title="Could not start the session", severity="error")
             return False
-        self.kept_words = ""  # in the session's notes now
         return True
 
     # -- actions --------------------------------------------------------------------------------

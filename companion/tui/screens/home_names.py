@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from companion.core.text import close_names
 from companion.tui.dialogs.new_client import NewClientQuestion
+from companion.tui.host import host
 
 if TYPE_CHECKING:
     from companion.core.models import Client
@@ -39,10 +40,6 @@ def highlight(option_list: OptionList, option_id: str | None) -> None:
 
 class FindOrAdd(Screen[None]):
     """The name box and the client list it narrows (HomeScreen builds on it)."""
-
-    kept_words = ""
-    """Words typed into the question before a new client and not yet in a session: the next
-    session started here begins its notes with them (see NewClientQuestion)."""
 
     @property
     def _clients(self) -> list[Client]:
@@ -94,24 +91,19 @@ class FindOrAdd(Screen[None]):
         """Ask before creating NAME: did the coach mean a client close to it? y adds it."""
         suggestions = close_names(name, [c.name for c in self._clients])
 
-        question = NewClientQuestion(name, suggestions)
-
         def answered(chosen: str | None) -> None:
             box = self.query_one("#new-client", Input)
-            if question.typed:
-                self.kept_words += question.typed
             if chosen is None:
                 box.focus()
-                if question.typed:
+                if host(self).typed_pending:
                     self.notify(
-                        "Your words are kept: they begin the notes of the next session you "
-                        "start here.",
+                        "Your words are kept: they begin the notes of the next session you start.",
                         title="Kept",
                     )
             elif self._start(chosen):
                 box.clear()
 
-        self.app.push_screen(question, answered)
+        self.app.push_screen(NewClientQuestion(name, suggestions), answered)
 
     @on(Input.Changed, "#new-client")
     def _typed(self) -> None:

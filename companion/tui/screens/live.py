@@ -218,6 +218,11 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording, LiveSteps)
             (self.client.name, "bold"), (f" · {self.protocol.name} · {started}", "dim")
         )
 
+    def keep_typed(self, text: str) -> None:
+        """Words typed into a question over this screen: into the notes, as if typed there."""
+        self.notes.insert(text)
+        self.notes.scroll_cursor_visible()
+
     def on_mount(self) -> None:
         self.notes.cursor_blink = self.host.cursor_blink
         if self.typed_before:  # the coach goes on after the words typed before it opened

@@ -49,7 +49,7 @@ class LiveBase(Screen[None]):
         assert session_id is not None or start is not None
         self.session_id: int = session_id or 0
         self.start = start
-        self.typed_before = typed or (start.typed if start is not None else "")
+        self.typed_before = typed
         self.loaded = False
         """True once the session is read and shown; until then only the notes take input."""
         self.session_open = False
