@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -38,6 +38,17 @@ def typing() -> None:
     _last_typed_at = Question.clock()
 
 
+def _answer_keys(bindings: list[BindingType]) -> frozenset[str]:
+    """The one-letter keys of BINDINGS: a question's answers."""
+    keys = {
+        key.strip()
+        for binding in bindings
+        if isinstance(binding, Binding)
+        for key in binding.key.split(",")
+    }
+    return frozenset(key for key in keys if len(key) == 1)
+
+
 class Question(ModalScreen[R]):
     """A modal whose one-letter bindings are its answers; typed text is kept, never lost."""
 
@@ -49,16 +60,10 @@ class Question(ModalScreen[R]):
         self.typed = ""
         """Text typed while the question was up (for the notes)."""
         self._last_key_at = float("-inf")
+        self._answers = _answer_keys(type(self).BINDINGS)
 
     def on_mount(self) -> None:
         self._last_key_at = _last_typed_at  # typing in the notes as it showed counts
-
-    def _answers(self) -> set[str]:
-        keys: set[str] = set()
-        for binding in type(self).BINDINGS:
-            if isinstance(binding, Binding):
-                keys.update(key.strip() for key in binding.key.split(","))
-        return {key for key in keys if len(key) == 1}
 
     def on_key(self, event: events.Key) -> None:
         global _last_typed_at
@@ -72,7 +77,7 @@ class Question(ModalScreen[R]):
             self.typed += "\n"
         elif not event.is_printable or event.character is None:
             return  # escape, arrows, function keys: the bindings' and the app's
-        elif event.key in self._answers() and now - self._last_key_at >= PAUSE_SECONDS:
+        elif event.key in self._answers and now - self._last_key_at >= PAUSE_SECONDS:
             _last_typed_at = float("-inf")  # an answer, not typing: the next question may follow
             return  # to the binding
         else:

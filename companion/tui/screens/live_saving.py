@@ -51,6 +51,12 @@ class _RescueFile:
             discard_rescues(self._screen.store.path, self._screen.session_id)
 
 
+def _title(state: SaveState) -> str:
+    """The notes' border for STATE: editing and writing both read "saving…"."""
+    shown = {"failing": "NOT SAVED · retrying", "saved": "saved"}.get(state, "saving…")
+    return f"Notes · {shown}"
+
+
 class LiveSaving(LiveBase):
     """The saving part of the live screen."""
 
@@ -189,7 +195,7 @@ class LiveSaving(LiveBase):
             self._saved_sign.stop()
             self._saved_sign = None
         delay = saving.SAVED_SIGN_SECONDS
-        if state == "saved" and delay > 0 and self.notes.border_title == "Notes · saving…":
+        if state == "saved" and delay > 0 and self.notes.border_title == _title("writing"):
             self._saved_sign = self.set_timer(delay, self._sign_saved)
         else:
             self._sign(state)
@@ -201,8 +207,7 @@ class LiveSaving(LiveBase):
             self._sign("saved")
 
     def _sign(self, state: SaveState) -> None:
-        shown = {"failing": "NOT SAVED · retrying", "saved": "saved"}.get(state, "saving…")
-        title = f"Notes · {shown}"
+        title = _title(state)
         if self.notes.border_title != title:
             self.notes.border_title = title
         self.notes.set_class(state == "failing", "-save-failed")

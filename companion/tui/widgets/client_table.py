@@ -54,7 +54,7 @@ class ClientTable(DataTable[Text]):
         texts = [client_texts(item) for item in overviews]
         widths = _widths(texts)
         same = [o.client.id for o in overviews] == [o.client.id for o in self.shown]
-        if same and self.row_count == len(texts) and self._widths() == widths:
+        if same and self.row_count == len(texts) and self._column_widths() == widths:
             for old, new, row in zip(self.shown, overviews, texts, strict=True):
                 if old != new:
                     for (_, column), value in zip(COLUMNS, row, strict=True):
@@ -66,13 +66,11 @@ class ClientTable(DataTable[Text]):
         self._filling += 1
         self.clear(columns=True)
         self._columns(widths)
-        keys = [str(item.client.id) for item in overviews]
-        self._add(self._filling, keys, texts, 0, FIRST_ROWS, keep)
+        self._add(self._filling, texts, 0, FIRST_ROWS, keep)
 
     def _add(
         self,
         filling: int,
-        keys: list[str],
         texts: list[tuple[str, str, str, str]],
         start: int,
         count: int,
@@ -81,20 +79,20 @@ class ClientTable(DataTable[Text]):
         if filling != self._filling or not self.is_attached:
             return  # filled again since, or gone
         end = start + count
-        for key, row in zip(keys[start:end], texts[start:end], strict=True):
-            self.add_row(*(fmt.table_cell(value) for value in row), key=key)
+        for item, row in zip(self.shown[start:end], texts[start:end], strict=True):
+            self.add_row(*(fmt.table_cell(value) for value in row), key=str(item.client.id))
         landed = start <= keep < end or (keep >= len(texts) and end >= len(texts))
         if texts and landed and (start == 0 or self.cursor_row == self._parked):
             self.move_cursor(row=min(keep, len(texts) - 1), animate=False)
         self._parked = self.cursor_row
         if end < len(texts):
-            self.call_after_refresh(self._add, filling, keys, texts, end, CHUNK_ROWS, keep)
+            self.call_after_refresh(self._add, filling, texts, end, CHUNK_ROWS, keep)
 
     def _columns(self, widths: list[int]) -> None:
         for (label, key), width in zip(COLUMNS, widths, strict=True):
             self.add_column(label, key=key, width=width)
 
-    def _widths(self) -> list[int]:
+    def _column_widths(self) -> list[int]:
         return [column.width for column in self.ordered_columns]
 
 
