@@ -45,6 +45,22 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 KEYS = {" ": "space", ";": "semicolon", ":": "colon", "/": "slash"}
 
 
+async def ask_for(pilot: Pilot[Any], name: str) -> None:
+    """Home, NAME typed and Enter: the question before a new client."""
+    await settle(pilot)
+    await pilot.press(*name, "enter")
+    await settle(pilot)
+
+
+async def live_opened(pilot: Pilot[Any]) -> LiveScreen:
+    """The live screen that opened, once its notes are saved."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, LiveScreen)
+    await settle_saved(pilot, pilot.app)
+    return screen
+
+
 async def type_words(pilot: Pilot[Any], text: str) -> None:
     for char in text:
         await pilot.press(KEYS.get(char, char))
@@ -57,9 +73,7 @@ async def test_words_typed_into_the_question_begin_the_notes(
     app = build_app(OpenHome(), store, protocols)
     app.autosave_seconds = 0.01
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press(*"Jonas Berg", "enter")
-        await settle(pilot)
+        await ask_for(pilot, "Jonas Berg")
         question = app.screen
         assert isinstance(question, NewClientQuestion)
         await type_words(pilot, WORDS)
@@ -67,10 +81,7 @@ async def test_words_typed_into_the_question_begin_the_notes(
         assert question.typed == WORDS
         assert store.find_client("Jonas Berg") is None
         await pilot.press("enter")  # after text, Enter adds the client as typed
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LiveScreen)
-        await settle_saved(pilot, app)
+        screen = await live_opened(pilot)
         await type_words(pilot, "// tired")
         await settle_saved(pilot, app)
         notes = store.get_notes(screen.session_id).text
@@ -85,9 +96,7 @@ async def test_esc_keeps_the_words_for_the_next_session(
 ) -> None:
     app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press(*"Jonas Bergg", "enter")
-        await settle(pilot)
+        await ask_for(pilot, "Jonas Bergg")
         await type_words(pilot, "tired today")
         await pilot.press("escape")  # the name had a typo: back to it
         await settle(pilot)
@@ -97,10 +106,7 @@ async def test_esc_keeps_the_words_for_the_next_session(
         await settle(pilot)
         clock.now += 1  # the coach reads the question
         await pilot.press("y")  # after a pause: the answer
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LiveScreen)
-        await settle_saved(pilot, app)
+        screen = await live_opened(pilot)
         assert "tired today" in store.get_notes(screen.session_id).text
 
 
@@ -110,9 +116,7 @@ async def test_y_after_a_pause_answers(
 ) -> None:
     app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press(*"Jonas Berg", "enter")
-        await settle(pilot)
+        await ask_for(pilot, "Jonas Berg")
         await pilot.press("enter")  # the Enter behind the name (a double press): nothing
         assert isinstance(app.screen, NewClientQuestion)
         await pilot.press("y")  # at once: nobody reads a question so fast, so it is text
@@ -120,8 +124,7 @@ async def test_y_after_a_pause_answers(
         await pilot.press("backspace")
         clock.now += 1
         await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(app.screen, LiveScreen)
+        await live_opened(pilot)
         assert store.find_client("Jonas Berg") is not None
 
 
