@@ -121,6 +121,23 @@ async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
 
 
 @sync
+async def test_the_protocols_join_the_choice_with_the_first_read_and_a_choice_survives_a_refresh(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        choose = app.screen.query_one("#protocol", Select)
+        listed = [str(value) for _, value in choose._options]
+        assert listed == ["default", *(entry.protocol.id for entry in protocols)]
+        assert choose.value == "default"
+        choose.value = "life-purpose"
+        await pilot.press("ctrl+r")  # read the practice again
+        await settle(pilot)
+        assert app.screen.query_one("#protocol", Select).value == "life-purpose"
+
+
+@sync
 async def test_a_new_client_by_name_gets_a_first_session(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:

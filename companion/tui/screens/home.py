@@ -30,6 +30,9 @@ DUE_LISTED = 50
 """The most overdue actions shown; a line says how many more there are."""
 
 DEFAULT_PROTOCOL = "default"
+DEFAULT_CHOICE = ("Default (first, else GROW)", DEFAULT_PROTOCOL)
+"""The protocol choice shown from the first paint; the protocols join it with the first read
+(loading them imports pydantic: ~90 ms that would delay the first paint)."""
 
 
 class HomeScreen(FindOrAdd, HomeWaiting):
@@ -129,6 +132,7 @@ class HomeScreen(FindOrAdd, HomeWaiting):
         super().__init__()
         self.data: HomeView | None = None
         """What the practice holds, once read (None until the first read)."""
+        self._protocols_listed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,18 +141,8 @@ class HomeScreen(FindOrAdd, HomeWaiting):
             start.border_subtitle = "Enter starts"
             yield Input(placeholder="Find, or type a new name", id="new-client")
             yield OptionList(id="clients")
-            yield Select[str](
-                [("Default (first, else GROW)", DEFAULT_PROTOCOL)]
-                + [
-                    (
-                        f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)",
-                        entry.protocol.id,
-                    )
-                    for entry in host(self).protocols
-                ],
-                value=DEFAULT_PROTOCOL,
-                allow_blank=False,
-                id="protocol",
+            yield Select[str](  # the protocols are listed with the first read (see load)
+                [DEFAULT_CHOICE], value=DEFAULT_PROTOCOL, allow_blank=False, id="protocol"
             )
         with Vertical(id="side"):
             with Vertical(id="unfinished-box") as box:
@@ -174,21 +168,30 @@ class HomeScreen(FindOrAdd, HomeWaiting):
     def load(self) -> None:
         from companion.store.views import home_view
 
-        try:  # the first read opens the practice (after the first paint)
+        try:  # the first read opens the practice and reads the protocols (after the first paint)
+            choices = [DEFAULT_CHOICE] + [
+                (f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)", entry.protocol.id)
+                for entry in host(self).protocols
+            ]
             data = home_view(
                 host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED
             )
         except CompanionError as error:
             give_up_from_thread(self, error)
             return
-        self.app.call_from_thread(self.show, data)
+        self.app.call_from_thread(self.show, data, choices)
 
     @property
     def _clients(self) -> list[Client]:
         return self.data.clients if self.data is not None else []
 
-    def show(self, data: HomeView) -> None:
+    def show(self, data: HomeView, protocols: list[tuple[str, str]] | None = None) -> None:
+        """Show what the first read (or a later one) found; PROTOCOLS, the protocol choices,
+        are set once: a protocol the coach has chosen stays chosen when home is read again."""
         self.data = data
+        if protocols is not None and not self._protocols_listed:
+            self.query_one("#protocol", Select).set_options(protocols)
+            self._protocols_listed = True
         self._fill_clients()
         self._fill_waiting(data)
         self.refresh_bindings()
