@@ -170,8 +170,8 @@ class HomeScreen(FindOrAdd, HomeWaiting):
 
         try:  # the first read opens the practice and reads the protocols (after the first paint)
             choices = [DEFAULT_CHOICE] + [
-                (f"{entry.protocol.name} ({entry.protocol.duration_minutes} min)", entry.protocol.id)
-                for entry in host(self).protocols
+                (f"{protocol.name} ({protocol.duration_minutes} min)", protocol.id)
+                for protocol in (entry.protocol for entry in host(self).protocols)
             ]
             data = home_view(
                 host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED
