@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select
 
 from companion.core.errors import CompanionError
 from companion.core.terms import SessionStart
+from companion.services import heap
 from companion.tui.host import give_up_from_thread, host
 from companion.tui.screens.home_names import CLIENTS_LISTED as CLIENTS_LISTED
 from companion.tui.screens.home_names import FindOrAdd
@@ -162,20 +163,26 @@ class HomeScreen(FindOrAdd, HomeWaiting):
 
     def on_screen_resume(self) -> None:
         """Read the practice each time home shows: a session may have just ended."""
+        if self.data is not None:
+            heap.tidy()  # back from a session: what its screens left is collected now
         self.load()
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
-        from companion.store.views import home_view
-
         try:  # the first read opens the practice and reads the protocols (after the first paint)
-            choices = [DEFAULT_CHOICE] + [
-                (f"{protocol.name} ({protocol.duration_minutes} min)", protocol.id)
-                for protocol in (entry.protocol for entry in host(self).protocols)
-            ]
-            data = home_view(
-                host(self).store, fmt.today(), due_within_days=DUE_WITHIN_DAYS, due_limit=DUE_LISTED
-            )
+            with heap.paused():  # and imports pydantic and the store
+                from companion.store.views import home_view
+
+                choices = [DEFAULT_CHOICE] + [
+                    (f"{protocol.name} ({protocol.duration_minutes} min)", protocol.id)
+                    for protocol in (entry.protocol for entry in host(self).protocols)
+                ]
+                data = home_view(
+                    host(self).store,
+                    fmt.today(),
+                    due_within_days=DUE_WITHIN_DAYS,
+                    due_limit=DUE_LISTED,
+                )
         except CompanionError as error:
             give_up_from_thread(self, error)
             return

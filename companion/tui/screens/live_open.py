@@ -20,6 +20,7 @@ from textual import on
 from textual.widgets import Static
 
 from companion.core.errors import CompanionError
+from companion.services import heap
 from companion.tui.host import from_worker
 from companion.tui.screens.live_base import LiveBase
 from companion.tui.widgets.notes_pane import NotesArea
@@ -94,7 +95,8 @@ class LiveOpening(LiveBase):
 
     def _prepare(self) -> None:
         """(thread) The imports, the database, the protocols; then which session."""
-        _ = self.host.store, self.host.protocols  # opens them
+        with heap.paused():
+            _ = self.host.store, self.host.protocols  # opens them
         start = self.start
         if start is None:
             self._show(self.session_id)
@@ -270,6 +272,7 @@ class LiveOpening(LiveBase):
         self._show_scaling(loaded.scaled_from)
         await self.query_one(Sidebar).fill(loaded.sidebar)
         self.loaded = True
+        heap.settle()  # the notes and the frame are here to stay: no collector scans them
         self.show_running()
         self.start_heartbeat()
         self._mention_bad_protocol_files()
@@ -336,6 +339,7 @@ class LiveOpening(LiveBase):
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
         await self.query_one(Sidebar).fill(data)
         self.loaded = True
+        heap.settle()  # the notes and the frame are here to stay: no collector scans them
         self.show_running()
 
     def _keep(self, typed: str) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from companion.core.errors import CompanionError
+from companion.services import heap
 from companion.tui.host import from_worker, give_up_from_thread
 from companion.tui.screens.review_base import (
     SEARCH_DELAY,
@@ -124,9 +125,10 @@ class ReviewScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
         try:  # the first read opens the practice (after the first paint)
-            from companion.store.overview import client_overviews
+            with heap.paused():
+                from companion.store.overview import client_overviews
 
-            found = client_overviews(self.store, today=fmt.today())
+                found = client_overviews(self.store, today=fmt.today())
         except CompanionError as error:
             give_up_from_thread(self, error)
             return

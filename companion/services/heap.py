@@ -1,0 +1,69 @@
+"""Python's cyclic garbage collector, kept out of the coach's way.
+
+The collector scans every container object each time enough new ones have been made; a full
+scan of the live screen's heap (Textual, pydantic, the store, 20,000 words of notes) took 65-90 ms
+on the event loop, and the key typed then waited for it (key echo p95 ~3x the bare TextArea:
+benchmarks/ANALYSIS.md). Starting up makes most of that heap at once, none of it garbage, and
+paid ~40-60 ms of collections on the way. So the `companion` command (companion/launch.py):
+
+- starts with the collector paused (`paused`), and freezes what the start built (`gc.freeze`:
+  never scanned again) before it runs the command; a screen's read (home's, the review's, the
+  live screen's opening: the imports of pydantic and the store come with the first) does the
+  same, and the live screen freezes its filled frame (`settle`), so full scans cover only
+  what came after;
+- when the coach is back on home after a session, lets the collector take what the screens
+  left (`tidy`: unfreeze, one full collection, freeze), so nothing frozen is held for the day.
+
+Only the command does this (`manage`); the tests' apps and anyone importing companion keep
+Python's collector as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+_managed = False
+
+
+def manage() -> None:
+    """This process is the `companion` command: `settle` and `tidy` take effect."""
+    global _managed
+    _managed = True
+
+
+def managed() -> bool:
+    return _managed
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """While what the program keeps is built (its imports, a screen's first read): the
+    collector paused, and what was built frozen after. Nothing changes outside the command."""
+    if not _managed:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def settle() -> None:
+    """What exists now is here to stay (a screen's first data is in): never scan it again."""
+    if _managed:
+        gc.freeze()
+
+
+def tidy() -> None:
+    """Collect what the closed screens left, then freeze the rest (the coach is between
+    sessions: one full scan, ~50-100 ms, is not felt there)."""
+    if _managed:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()

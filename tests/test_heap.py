@@ -1,0 +1,81 @@
+"""The garbage collector kept out of the coach's way (services/heap.py), in the command only."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from companion.services import heap
+
+
+@pytest.fixture
+def managed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This test process as the `companion` command; Python's collector as it was after."""
+    monkeypatch.setattr(heap, "_managed", True)
+    enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if enabled:
+        gc.enable()
+
+
+def test_outside_the_command_nothing_changes() -> None:
+    frozen = gc.get_freeze_count()
+    with heap.paused():
+        assert gc.isenabled()
+    heap.settle()
+    heap.tidy()
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("managed")
+def test_the_collector_is_paused_while_the_start_builds_and_what_it_built_is_frozen() -> None:
+    kept = [[] for _ in range(1000)]
+    with heap.paused():
+        assert not gc.isenabled()
+        built = [[] for _ in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(kept) + len(built)  # never scanned again
+
+
+@pytest.mark.usefixtures("managed")
+def test_a_paused_read_that_fails_still_gives_the_collector_back() -> None:
+    with pytest.raises(RuntimeError), heap.paused():
+        raise RuntimeError("the practice refused")
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("managed")
+def test_tidy_collects_what_closed_screens_left_behind_frozen() -> None:
+    class Screen:
+        pass
+
+    left = Screen()
+    left.me = left  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+    heap.settle()
+    frozen = gc.get_freeze_count()
+    del left
+    gc.collect()
+    assert gc.get_freeze_count() == frozen  # frozen: a collection does not see it
+    heap.tidy()
+    assert not any(isinstance(o, Screen) for o in gc.get_objects())
+    assert gc.get_freeze_count() > 0
+
+
+def test_the_command_runs_with_the_collector_given_back() -> None:
+    """`python -m companion` goes through the launcher: the collector is on by the time a
+    command runs, the start frozen."""
+    code = (
+        "import gc, sys, companion.cli as cli; from companion import launch\n"
+        "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 1000)\n"
+        "launch.main()\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.split() == ["True", "True"]
