@@ -16,6 +16,7 @@ import click
 
 from companion.core.dates import parse_date, parse_moment
 from companion.core.errors import CompanionError
+from companion.services import heap
 
 if TYPE_CHECKING:  # imported when first used: `companion start` must paint before paying for them
     from pydantic import BaseModel, ValidationError
@@ -139,9 +140,10 @@ class Practice:
     def store(self) -> Store:
         """The practice, to read and write: one companion cannot save to is refused (exit 2)."""
         if self._store is None:
-            from companion.store import Store
+            with heap.paused():  # the store's imports and the open build what the command keeps
+                from companion.store import Store
 
-            self._store = Store.open(self.db_path)
+                self._store = Store.open(self.db_path)
         return self._store
 
     @property
@@ -149,9 +151,10 @@ class Practice:
         """The practice for a command that only reads: opened read-only, with a note on stderr,
         when companion cannot save to it (a read-only file, folder or disk)."""
         if self._store is None:
-            from companion.store import Store
+            with heap.paused():
+                from companion.store import Store
 
-            self._store = Store.open(self.db_path, reading=True)
+                self._store = Store.open(self.db_path, reading=True)
             if self._store.read_only:
                 click.echo(
                     f"companion: reading {self._store.path} read-only ({self._store.read_only}); "
