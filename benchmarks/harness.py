@@ -183,10 +183,16 @@ def compile_bytecode() -> None:
     this, with PYTHONDONTWRITEBYTECODE set, every companion run would compile its sources."""
     compileall.compile_dir(ROOT / "companion", quiet=1)
     compileall.compile_file(HERE / "bare_app.py", quiet=1)
+    compileall.compile_file(HERE / "floor_app.py", quiet=1)
 
 
 def bare_cmd(text_file: Path | None = None) -> list[str]:
     return [PYTHON, str(HERE / "bare_app.py"), *([str(text_file)] if text_file else [])]
+
+
+def floor_cmd(mode: str, db: Path) -> list[str]:
+    """benchmarks/floor_app.py: what no companion can skip before MODE's screen shows."""
+    return [PYTHON, str(HERE / "floor_app.py"), mode, str(db)]
 
 
 def companion_cmd(*args: str) -> list[str]:

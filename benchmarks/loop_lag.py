@@ -91,10 +91,12 @@ async def one_round(db: Path) -> dict[str, list[float]]:
     from textual.widgets import Input
 
     from companion.core.protocols import ProtocolLibrary
+    from companion.services import heap
     from companion.services.practice import begin_session
     from companion.store import Store
     from companion.tui.factory import ResumeSession, build_app
 
+    heap.manage()  # as the `companion` command does (companion/launch.py): the heap settled
     store = Store.open(db)
     protocols = ProtocolLibrary.discover(include_user=False)
     client = client_with_open_action(db)

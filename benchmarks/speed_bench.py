@@ -55,6 +55,7 @@ from harness import (
     compile_bytecode,
     demo_db,
     echo_side_by_side,
+    floor_cmd,
     machine,
     notes_text,
     p95,
@@ -297,6 +298,18 @@ def measure_size(
             Figure(f"{label}: client list shown", ms(shown), baseline=ms(bare), target=1.5)
         )
         log(f"  {label} done")
+    bare, (shown,) = starts_side_by_side(
+        tmux, runs, env, lambda run: (floor_cmd("list", db), [client_list_shown(db)])
+    )
+    figures.append(
+        Figure(
+            "floor of home and review: the client list shown by a bare app that imports "
+            "pydantic and sqlite-utils and reads the names",
+            ms(shown),
+            baseline=ms(bare),
+        )
+    )
+    log("  their floor done")
 
     figures += search_figures(db, runs, process_env)
     log("  search and sessions done")
@@ -311,6 +324,24 @@ def measure_size(
         Figure("live screen: ready (step 1 shown)", ms(ready), baseline=ms(bare), target=1.8)
     )
     log("  live screen done")
+    bare, (paint, ready) = starts_side_by_side(
+        tmux,
+        runs,
+        env,
+        lambda run: (floor_cmd("live", db), [showing("Notes"), showing("Step 1 of")]),
+    )
+    figures.append(
+        Figure("floor of the live screen: three panes painted", ms(paint), baseline=ms(bare))
+    )
+    figures.append(
+        Figure(
+            "floor of the live screen ready: the panes, then pydantic, sqlite-utils and the "
+            "notes read",
+            ms(ready),
+            baseline=ms(bare),
+        )
+    )
+    log("  its floor done")
 
     text = notes_text(20_000)
     text_file = folder / "notes.txt"
