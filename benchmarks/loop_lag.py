@@ -96,7 +96,7 @@ async def one_round(db: Path) -> dict[str, list[float]]:
     from companion.store import Store
     from companion.tui.factory import ResumeSession, build_app
 
-    heap.manage()  # as the `companion` command does (companion/launch.py): the heap settled
+    heap.manage()  # as the `companion` command does (companion/__main__.py): the heap settled
     store = Store.open(db)
     protocols = ProtocolLibrary.discover(include_user=False)
     client = client_with_open_action(db)

@@ -71,7 +71,7 @@ def test_the_command_runs_with_the_collector_given_back() -> None:
     """`python -m companion` goes through the launcher: the collector is on by the time a
     command runs, the start frozen."""
     code = (
-        "import gc, sys, companion.cli as cli; from companion import launch\n"
+        "import gc, sys, companion.cli as cli; from companion import __main__ as launch\n"
         "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 1000)\n"
         "launch.main()\n"
     )

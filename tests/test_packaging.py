@@ -60,7 +60,7 @@ def test_the_wheel_declares_the_console_script(wheel: Path) -> None:
         [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         meta = archive.read(metadata).decode()
     assert "[console_scripts]" in text
-    assert re.search(r"^companion = companion\.launch:main$", text, re.MULTILINE)
+    assert re.search(r"^companion = companion\.__main__:main$", text, re.MULTILINE)
     assert "Requires-Python: >=3.11" in meta
     for dependency in ("textual", "sqlite-utils", "pydantic", "pyperclip"):
         assert f"Requires-Dist: {dependency}" in meta
@@ -120,7 +120,7 @@ def test_test_extras_pin_what_the_snapshot_plugin_needs() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == ">=3.11"
-    assert project["scripts"] == {"companion": "companion.launch:main"}
+    assert project["scripts"] == {"companion": "companion.__main__:main"}
     extras = " ".join(project["optional-dependencies"]["test"])
     assert "pytest>=8.3,<9" in extras  # syrupy 4.8 (pinned by pytest-textual-snapshot) needs <9
     assert "hatchling" in extras  # the packaging tests build the wheel offline

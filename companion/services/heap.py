@@ -4,7 +4,7 @@ The collector scans every container object each time enough new ones have been m
 scan of the live screen's heap (Textual, pydantic, the store, 20,000 words of notes) took 65-90 ms
 on the event loop, and the key typed then waited for it (key echo p95 ~3x the bare TextArea:
 benchmarks/ANALYSIS.md). Starting up makes most of that heap at once, none of it garbage, and
-paid ~40-60 ms of collections on the way. So the `companion` command (companion/launch.py):
+paid ~40-60 ms of collections on the way. So the `companion` command (companion/__main__.py):
 
 - starts with the collector paused (`paused`), and freezes what the start built (`gc.freeze`:
   never scanned again) before it runs the command; a screen's read (home's, the review's, the
