@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from review_practice import TODAY, ReviewPractice, build_review_practice
-from test_review import RecordingApp, settle, sync
+from test_review import RecordingApp, live_session, settle, sync
 from textual.content import Content
 from textual.widgets import Input, OptionList, Select
 
@@ -105,19 +105,25 @@ async def test_enter_on_a_client_starts_their_session_with_the_chosen_protocol(
         assert app.focused is clients
         await pilot.press("enter")  # Ana, default protocol
         assert app.started == [("Ana Lopez", None)]
-        assert store.sessions(practice.ana.id)[0].protocol_id == "grow"
+        await settle(pilot)
+        newest = store.sessions(practice.ana.id)[0]
+        assert newest.protocol_id == "grow" and live_session(app) == newest.id
 
+    app = home_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         app.screen.query_one("#protocol", Select).value = "life-purpose"
-        await pilot.press("down", "s")  # Ben has a session not finished: resume it?
+        sessions_before = len(store.sessions(practice.ben.id))
+        await pilot.press("down", "down", "s")  # Ben has a session not finished: resume it?
         await settle(pilot)
         assert isinstance(app.screen, ResumeOffer)
-        assert len(app.started) == 1
+        assert len(store.sessions(practice.ben.id)) == sessions_before  # nothing begun yet
         await pilot.press("n")  # no: a new session, with the chosen protocol
         await settle(pilot)
-        assert app.started[-1] == ("Ben Okafor", "life-purpose")
+        assert app.started == [("Ben Okafor", "life-purpose")]
         newest = store.sessions(practice.ben.id)[0]
         assert newest.protocol_id == "life-purpose"
-        assert app.opened[-1] == newest.id
+        assert live_session(app) == newest.id
 
 
 @sync
@@ -185,6 +191,9 @@ async def test_typing_finds_a_client_before_adding_one(
         await pilot.press("enter")  # one match: that client, not a new "LOP"
         assert app.started == [("Ana Lopez", None)]
         assert store.find_client("LOP") is None
+        await settle(pilot)
+        await app.pop_screen()  # from her live screen back to home
+        await settle(pilot)
 
         assert app.screen.query_one("#new-client", Input).value == ""
         await pilot.press(*"Ana", "ctrl+n")  # exactly as typed: but "Ana Lopez" is close

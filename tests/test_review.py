@@ -22,7 +22,7 @@ from companion.core.protocols import ProtocolLibrary
 from companion.core.terms import SessionStart
 from companion.store import Store
 from companion.tui.app import CompanionApp
-from companion.tui.dialogs.live_dialogs import ResumeOffer
+from companion.tui.dialogs.live_dialogs import GapQuestion, ResumeOffer
 from companion.tui.factory import OpenReview, build_app
 from companion.tui.screens.review import ReviewScreen
 from companion.tui.screens.review_session import SessionScreen
@@ -33,7 +33,9 @@ from companion.tui.widgets.review_goals import _ScaleBars, score_trail
 
 
 class RecordingApp(CompanionApp):
-    """The real app, except that opening the live screen is recorded instead of shown."""
+    """The real app, recording the live screens asked for: `started`, the sessions started from
+    home or a timeline (client, protocol), shown as for real (the live screen offers to resume
+    or begins one); `opened`, the unfinished sessions resumed by id, recorded instead of shown."""
 
     _BASE_PATH = inspect.getfile(CompanionApp)
 
@@ -45,9 +47,18 @@ class RecordingApp(CompanionApp):
     def open_session(self, session_id: int) -> None:
         self.opened.append(session_id)
 
-    def start_session(self, start: SessionStart) -> None:
+    def start_or_resume(self, start: SessionStart) -> None:
         self.started.append((start.client_name, start.protocol_id))
-        super().start_session(start)
+        super().start_or_resume(start)
+
+
+def live_session(app: CompanionApp) -> int:
+    """The session the live screen on top shows (once its opening is done)."""
+    from companion.tui.screens.live import LiveScreen
+
+    live = app.screen
+    assert isinstance(live, LiveScreen) and live.loaded
+    return live.session_id
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -194,7 +205,7 @@ async def test_timeline_shows_goal_progress_and_what_to_bring_next(
         assert app.started == [("Ana Lopez", None)]
         assert len(store.sessions(practice.ana.id)) == sessions_before + 1
         newest = store.sessions(practice.ana.id)[0]
-        assert newest.protocol_id == "grow" and app.opened == [newest.id]
+        assert newest.protocol_id == "grow" and live_session(app) == newest.id
 
 
 @sync
@@ -272,13 +283,13 @@ async def test_review_for_one_client_opens_on_the_timeline(
     app.opened = []  # type: ignore[attr-defined]
     app.started = []  # type: ignore[attr-defined]
     app.open_session = app.opened.append  # type: ignore[method-assign,attr-defined]
-    start = app.start_session
+    start = app.start_or_resume
 
     def record_start(request: SessionStart) -> None:
         app.started.append((request.client_name, request.protocol_id))  # type: ignore[attr-defined]
         start(request)
 
-    app.start_session = record_start  # type: ignore[method-assign]
+    app.start_or_resume = record_start  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
@@ -287,17 +298,28 @@ async def test_review_for_one_client_opens_on_the_timeline(
         assert "pro bono · group of 4" in contract
         await pilot.press("u")  # his session not finished, straight back in
         assert app.opened == [practice.unfinished.id]  # type: ignore[attr-defined]
-        await pilot.press("n")  # the app offers to resume it instead
+        sessions_before = len(store.sessions(practice.ben.id))
+        await pilot.press("n")  # a next session: the live screen offers to resume his instead
         await settle(pilot)
         assert isinstance(app.screen, ResumeOffer)
-        assert app.started == []  # type: ignore[attr-defined]
+        assert app.started == [("Ben Okafor", None)]  # type: ignore[attr-defined]
         await pilot.press("r")
         await settle(pilot)
-        assert app.opened[-1] == practice.unfinished.id  # type: ignore[attr-defined]
-        await pilot.press("n", "n")  # a new one after all
+        assert isinstance(app.screen, GapQuestion)  # left days ago
+        await pilot.press("n")  # paused meanwhile
         await settle(pilot)
-        assert app.started == [("Ben Okafor", None)]  # type: ignore[attr-defined]
-        assert app.opened[-1] == store.sessions(practice.ben.id)[0].id  # type: ignore[attr-defined]
+        assert live_session(app) == practice.unfinished.id
+        assert len(store.sessions(practice.ben.id)) == sessions_before
+        await app.pop_screen()  # back to his timeline
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("n")  # a new one after all
+        await settle(pilot)
+        assert len(store.sessions(practice.ben.id)) == sessions_before + 1
+        assert live_session(app) == store.sessions(practice.ben.id)[0].id
+        await app.pop_screen()
+        await settle(pilot)
         app.opened.clear()  # type: ignore[attr-defined]
         app.screen.on_screen_resume()  # as when the live screen closes
         await settle(pilot)

@@ -214,12 +214,24 @@ class CompanionApp(Leaving):
     # -- navigation: what screens ask the app to do ---------------------------------------
 
     def open_session(self, session_id: int) -> None:
-        """Show the live screen for a session (new or resumed); words typed into a question
-        before it opened (see keep_typed) begin its notes."""
+        """Show the live screen for session SESSION_ID (an unfinished one, resumed)."""
+        self._open_live(session_id)
+
+    def start_or_resume(self, start: SessionStart) -> None:
+        """Show the live screen for START (from home or a timeline): as for `companion start`,
+        it offers the client's unfinished session if there is one, else begins a new one, in its
+        worker (nothing writes on the event loop), and takes keys from the first frame."""
+        self._open_live(start=start)
+
+    def _open_live(
+        self, session_id: int | None = None, *, start: SessionStart | None = None
+    ) -> None:
+        """Words typed into a question before the live screen opened (see keep_typed) begin
+        its notes."""
         from companion.tui.screens.live import LiveScreen
 
         typed, self.typed_pending = self.typed_pending, ""
-        self.push_screen(LiveScreen(session_id, typed=typed))
+        self.push_screen(LiveScreen(session_id, start=start, typed=typed))
 
     def keep_typed(self, text: str) -> None:
         """Words typed into a question: into the notes of the live screen it was asked over,
@@ -232,44 +244,13 @@ class CompanionApp(Leaving):
         else:
             self.typed_pending += text
 
-    def start_session(self, start: SessionStart) -> None:
-        """Create the session START asks for and show it live."""
-        self.open_session(self.new_session(start))
-
     def new_session(self, start: SessionStart) -> int:
-        """Create the session START asks for; its id."""
+        """(thread) Create the session START asks for; its id."""
         from companion.services.practice import begin_session
 
         session = begin_session(self.store, self.protocols, start)
         assert session.id is not None
         return session.id
-
-    def start_or_resume(self, start: SessionStart) -> None:
-        """Open the client's unfinished session if the coach says so, else start a new one."""
-
-        def begin() -> None:
-            self.start_session(start)
-
-        def cancelled() -> None:
-            if len(self.screen_stack) <= 1:
-                self.exit()  # nothing else to show: `start` was cancelled
-
-        self.offer_resume(start, resume=self.open_session, begin=begin, cancelled=cancelled)
-
-    def offer_resume(
-        self,
-        start: SessionStart,
-        *,
-        resume: Callable[[int], None],
-        begin: Callable[[], None],
-        cancelled: Callable[[], None],
-    ) -> None:
-        """If the client has an unfinished session, ask: RESUME it, BEGIN a new one, or neither."""
-        found = self.resume_candidate(start)
-        if found is None:
-            begin()
-            return
-        self.ask_resume(found, resume=resume, begin=begin, cancelled=cancelled)
 
     def resume_candidate(self, start: SessionStart) -> ResumeCandidate | None:
         """The client's latest unfinished session, to offer before starting another (reads only:

@@ -60,15 +60,6 @@ class Host(Protocol):
 
     def new_session(self, start: SessionStart) -> int: ...
 
-    def offer_resume(
-        self,
-        start: SessionStart,
-        *,
-        resume: Callable[[int], None],
-        begin: Callable[[], None],
-        cancelled: Callable[[], None],
-    ) -> None: ...
-
     def resume_candidate(self, start: SessionStart) -> ResumeCandidate | None: ...
 
     def ask_resume(

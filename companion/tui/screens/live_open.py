@@ -124,12 +124,14 @@ class LiveOpening(LiveBase):
         assert start is not None
 
         def cancelled() -> None:
-            # Escape on the resume offer quits, unless the coach has already typed: those words
-            # start a new session rather than being lost.
+            # Escape on the resume offer goes back (`start`: quits), unless the coach has already
+            # typed: those words start a new session rather than being lost.
             if self.notes.text.strip():
                 self._off_the_loop(self._begin, start)
-            else:
+            elif len(self.app.screen_stack) <= 1:
                 self.app.exit()
+            else:
+                self.dismiss()
 
         self.host.ask_resume(
             found,
