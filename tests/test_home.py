@@ -273,6 +273,42 @@ async def test_starting_from_home_opens_the_live_screen(
 
 
 @sync
+async def test_words_typed_right_after_enter_are_the_new_sessions_first_notes(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    """The live screen opens in the same turn as the Enter; the session is created in its
+    worker: keys pressed meanwhile are notes, not a name in home's box."""
+    app = build_app(OpenHome(), store, protocols)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter", *"she wants")
+        await settle(pilot)
+        newest = store.sessions(practice.ana.id)[0]
+        assert live_session(app) == newest.id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "she wants" in store.get_notes(newest.id).text
+
+
+@sync
+async def test_escape_on_the_resume_offer_from_home_goes_back_home_and_begins_nothing(
+    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
+) -> None:
+    app = build_app(OpenHome(), store, protocols)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sessions_before = len(store.sessions(practice.ben.id))
+        await pilot.press("down", "down", "enter")  # Ben: his session is not finished
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeOffer)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # not quit: `start` alone quits here
+        assert app.is_running
+        assert len(store.sessions(practice.ben.id)) == sessions_before
+
+
+@sync
 async def test_a_new_practice_types_the_first_name_straight_into_the_name_box(
     store: Store,
 ) -> None:
