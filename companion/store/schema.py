@@ -290,3 +290,14 @@ def m011_search_goals_contract(db: Database) -> None:
             columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
         )
         db[table].populate_fts(columns)
+
+
+@migrations()
+def m012_home_indexes(db: Database) -> None:
+    """Home's unfinished sessions and its actions due without reading every session and action:
+    on 50,000 sessions its three reads took 75 ms, most of it two whole-table scans."""
+    db.execute("CREATE INDEX sessions_unfinished ON sessions (started_at) WHERE ended_at IS NULL")
+    db.execute(
+        "CREATE INDEX actions_open_due ON actions (due_on) "
+        "WHERE status = 'open' AND due_on IS NOT NULL"
+    )
