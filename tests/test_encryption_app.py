@@ -22,8 +22,8 @@ pytest.importorskip(
 )
 
 from companion.store.recrypt import rewrite
+from companion.tui.dialogs.unlock import Unlock
 from companion.tui.screens.live import LiveScreen
-from companion.tui.screens.unlock import Unlock
 
 SECRET = "a long walk by the river"
 

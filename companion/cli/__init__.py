@@ -88,7 +88,7 @@ def cli(ctx: click.Context, db_path: str | None, protocol_dirs: tuple[Path, ...]
 
 def _ask_in_terminal() -> None:
     """An encrypted practice's passphrase is asked in the terminal (the live screen asks in
-    the app instead, see tui/screens/unlock.py)."""
+    the app instead, see tui/dialogs/unlock.py)."""
     from companion.services import passphrase
 
     from .encryption import ask_in_terminal

@@ -32,7 +32,7 @@ class AppAsker:
         """Why the coach is asked again (the last passphrase typed did not open it)."""
 
     def __call__(self, path: Path, problem: str) -> str | None:
-        from companion.tui.screens.unlock import Unlock
+        from companion.tui.dialogs.unlock import Unlock
 
         if threading.current_thread() is threading.main_thread():
             return None  # the event loop itself cannot wait for the coach
