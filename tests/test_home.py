@@ -257,23 +257,7 @@ async def test_home_of_an_empty_practice_says_what_to_do(
 
 
 @sync
-async def test_starting_from_home_opens_the_live_screen(
-    store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
-) -> None:
-    from companion.tui.screens.live import LiveScreen
-
-    app = build_app(OpenHome(), store, protocols)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "enter")  # Ana, who has no session left unfinished
-        await settle(pilot)
-        assert isinstance(app.screen, LiveScreen)
-        newest = store.sessions(practice.ana.id)[0]
-        assert not newest.is_finished and newest.protocol_id == "grow"
-
-
-@sync
-async def test_words_typed_right_after_enter_are_the_new_sessions_first_notes(
+async def test_starting_from_home_opens_the_live_screen_and_words_typed_at_once_are_notes(
     store: Store, protocols: ProtocolLibrary, practice: ReviewPractice
 ) -> None:
     """The live screen opens in the same turn as the Enter; the session is created in its
@@ -281,9 +265,10 @@ async def test_words_typed_right_after_enter_are_the_new_sessions_first_notes(
     app = build_app(OpenHome(), store, protocols)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "enter", *"she wants")
+        await pilot.press("down", "enter", *"she wants")  # Ana: no session left unfinished
         await settle(pilot)
         newest = store.sessions(practice.ana.id)[0]
+        assert not newest.is_finished and newest.protocol_id == "grow"
         assert live_session(app) == newest.id
         await pilot.press("ctrl+s")
         await settle(pilot)
