@@ -47,3 +47,37 @@ async def test_saved_shows_after_the_notes_stay_saved(
         assert screen._saved_sign is not None  # what the pause fires:
         screen._sign_saved()
         assert screen.notes.border_title == "Notes · saved"
+
+
+@sync
+async def test_typing_and_saving_repaint_what_changed_not_the_whole_screen(
+    store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save state lives on the screen as a `var`: a reactive of the screen repainted every
+    pane at each save and at the first key after one (a full frame the key waited for)."""
+    from textual._compositor import Compositor
+
+    session = new_session(store, protocols, "Sam")
+    app = live_app(store, protocols, session, Clock())
+    app.autosave_seconds = 3600.0  # saves when the test says
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_loaded(pilot, app)
+        screen = live(app)
+        screen.save_now()
+        await settle_saved(pilot, app)
+        full = Compositor.render_full_update
+        frames: list[str] = []
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            frames.append("full")
+            return full(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        for word in ("first", "second"):
+            await type_text(pilot, f"{word} ")  # the first key after a save: "saving…"
+            screen.save_now()
+            await settle_saved(pilot, app)
+        screen._sign_saved()  # and back to "saved"
+        await pilot.pause()
+        assert screen.notes.border_title == "Notes · saved"
+        assert frames == []

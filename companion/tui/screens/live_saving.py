@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from textual import on
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Static
 
 from companion.tui import saving
@@ -60,10 +60,13 @@ def _title(state: SaveState) -> str:
 class LiveSaving(LiveBase):
     """The saving part of the live screen."""
 
-    save_state: reactive[SaveState] = reactive("saved", init=False)
+    # `var`, not `reactive`: a reactive of the screen repaints the whole screen when it changes
+    # (its watchers repaint what shows it); that was a full frame after each save and at the
+    # first key after one, which the key typed then waited for.
+    save_state: var[SaveState] = var("saved", init=False)
     """What the notes' border says: saved, editing (typing not yet handed over), writing, or
     failing (the practice refuses writes; the banner says more)."""
-    report: reactive[SaveReport] = reactive(SaveReport("saved"), init=False, always_update=True)
+    report: var[SaveReport] = var(SaveReport("saved"), init=False, always_update=True)
 
     def start_saving(self) -> None:
         """The session is open for writing: its writer and autosave come to life."""
