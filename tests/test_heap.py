@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from companion.core.protocols import ProtocolLibrary
 from companion.services import heap
+from companion.store import Store
 
 
 @pytest.fixture
@@ -79,3 +81,31 @@ def test_the_command_runs_with_the_collector_given_back() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert shown.split() == ["True", "True"]
+
+
+def test_home_after_a_closed_session_tidies_the_heap_a_moment_later(
+    store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session's screens are gone by then: what they left is collected (heap.tidy)."""
+    from test_live import Clock, close_with_f10, live_app, new_session, sync
+
+    from companion.tui.screens.home import HomeScreen
+
+    tidied: list[bool] = []
+    monkeypatch.setattr(heap, "TIDY_DELAY", 0.01)
+    monkeypatch.setattr(heap, "tidy", lambda: tidied.append(True))
+
+    @sync
+    async def run() -> None:
+        session = new_session(store, protocols, "Quin")
+        app = live_app(store, protocols, session, Clock())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await close_with_f10(pilot, app)
+            assert tidied == []
+            await pilot.press("h")  # home
+            for _ in range(5):
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, HomeScreen)
+            assert tidied == [True]
+
+    run()

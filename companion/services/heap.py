@@ -11,8 +11,9 @@ paid ~40-60 ms of collections on the way. So the `companion` command (companion/
   live screen's opening: the imports of pydantic and the store come with the first) does the
   same, and the live screen freezes its filled frame (`settle`), so full scans cover only
   what came after;
-- when the coach is back on home after a session, lets the collector take what the screens
-  left (`tidy`: unfreeze, one full collection, freeze), so nothing frozen is held for the day.
+- a moment after the coach is back on home from a closed session (`TIDY_DELAY`), lets the
+  collector take what the session's screens left (`tidy`: unfreeze, one full collection,
+  freeze), so nothing frozen is held for the day.
 
 Only the command does this (`manage`); the tests' apps and anyone importing companion keep
 Python's collector as it is.
@@ -25,6 +26,10 @@ import gc
 from collections.abc import Iterator
 
 _managed = False
+
+TIDY_DELAY = 1.0
+"""Seconds after home comes back from a closed session before `tidy` runs: the session's
+screens are removed by then, and the coach is reading, not typing."""
 
 
 def manage() -> None:

@@ -21,6 +21,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from companion.core.terms import SessionStart
+from companion.services import heap
 from companion.tui.dialogs import question
 from companion.tui.host import ResumeCandidate
 from companion.tui.keygate import KeyGate
@@ -314,6 +315,8 @@ class CompanionApp(Leaving):
                 self.pop_screen()
         else:
             self.switch_screen(HomeScreen())
+        # A session's screens are gone: once removed, what they left is collected (heap.tidy).
+        self.set_timer(heap.TIDY_DELAY, heap.tidy)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _NO_CONTROLS]

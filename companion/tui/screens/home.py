@@ -163,8 +163,6 @@ class HomeScreen(FindOrAdd, HomeWaiting):
 
     def on_screen_resume(self) -> None:
         """Read the practice each time home shows: a session may have just ended."""
-        if self.data is not None:
-            heap.tidy()  # back from a session: what its screens left is collected now
         self.load()
 
     @work(thread=True, exclusive=True, group="home-load")
