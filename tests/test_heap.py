@@ -109,3 +109,12 @@ def test_home_after_a_closed_session_tidies_the_heap_a_moment_later(
             assert tidied == [True]
 
     run()
+
+
+@pytest.mark.usefixtures("managed")
+def test_a_read_again_is_not_frozen() -> None:
+    frozen = gc.get_freeze_count()
+    with heap.paused(first=False):
+        assert gc.isenabled()
+        [[] for _ in range(1000)]
+    assert gc.get_freeze_count() == frozen

@@ -43,10 +43,11 @@ def managed() -> bool:
 
 
 @contextlib.contextmanager
-def paused() -> Iterator[None]:
+def paused(first: bool = True) -> Iterator[None]:
     """While what the program keeps is built (its imports, a screen's first read): the
-    collector paused, and what was built frozen after. Nothing changes outside the command."""
-    if not _managed:
+    collector paused, and what was built frozen after. Nothing changes outside the command, nor
+    when not FIRST (a screen read again: what it replaces is garbage, not to be frozen)."""
+    if not (_managed and first):
         yield
         return
     enabled = gc.isenabled()

@@ -168,7 +168,7 @@ class HomeScreen(FindOrAdd, HomeWaiting):
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
         try:  # the first read opens the practice and reads the protocols (after the first paint)
-            with heap.paused():  # and imports pydantic and the store
+            with heap.paused(self.data is None):  # and imports pydantic and the store
                 from companion.store.views import home_view
 
                 choices = [DEFAULT_CHOICE] + [

@@ -125,7 +125,7 @@ class ReviewScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
         try:  # the first read opens the practice (after the first paint)
-            with heap.paused():
+            with heap.paused(not self.overviews):
                 from companion.store.overview import client_overviews
 
                 found = client_overviews(self.store, today=fmt.today())
