@@ -254,8 +254,7 @@ class LiveScreen(LiveOpening, LiveHolding, LiveSaving, LiveRecording, LiveSteps)
         self._apply_sidebar()
         if not sidebar.display and sidebar.has_focus_within:
             self.action_focus_notes()
-        # The notes change width and re-wrap: the line being typed stays in view.
-        self.call_after_refresh(self.notes.scroll_cursor_visible, animate=False)
+        # The notes change width and re-wrap; they keep the line being typed in view (on_resize).
 
     # -- keys --------------------------------------------------------------------------------
 

@@ -159,3 +159,6 @@ class NotesArea(ExactTextArea):
 
     def on_resize(self) -> None:
         self.border_subtitle = LEGEND if self.size.width >= len(LEGEND) + 6 else SHORT_LEGEND
+        # Re-wrapped to the new width and laid out by the next frame: the line being typed
+        # stays in view, whatever moved the pane's edge (the sidebar, the terminal).
+        self.call_after_refresh(self.scroll_cursor_visible, animate=False)
