@@ -15,10 +15,31 @@ from test_live import (
     sync,
     type_text,
 )
+from textual.pilot import Pilot
 
+from companion.core.models import Session
 from companion.core.protocols import ProtocolLibrary
 from companion.store import Store
 from companion.tui import saving
+from companion.tui.app import CompanionApp
+from companion.tui.screens.live import LiveScreen
+
+
+def saving_when_told(store: Store, protocols: ProtocolLibrary) -> tuple[Session, CompanionApp]:
+    """Sam's live session, its notes saved only when the test says."""
+    session = new_session(store, protocols, "Sam")
+    app = live_app(store, protocols, session, Clock())
+    app.autosave_seconds = 3600.0
+    return session, app
+
+
+async def first_saved(pilot: Pilot[None], app: CompanionApp) -> LiveScreen:
+    """The live screen once open and its notes saved a first time."""
+    await settle_loaded(pilot, app)
+    screen = live(app)
+    screen.save_now()
+    await settle_saved(pilot, app)
+    return screen
 
 
 @sync
@@ -26,14 +47,9 @@ async def test_saved_shows_after_the_notes_stay_saved(
     store: Store, protocols: ProtocolLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(saving, "SAVED_SIGN_SECONDS", 3600.0)  # the test fires it
-    session = new_session(store, protocols, "Sam")
-    app = live_app(store, protocols, session, Clock())
-    app.autosave_seconds = 3600.0  # saves when the test says
+    session, app = saving_when_told(store, protocols)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle_loaded(pilot, app)
-        screen = live(app)
-        screen.save_now()
-        await settle_saved(pilot, app)
+        screen = await first_saved(pilot, app)
         titles: list[str] = []
         screen.watch(screen, "save_state", lambda _: titles.append(str(screen.notes.border_title)))
         for word in ("first", "second", "third"):  # typing on, an autosave after each word
@@ -57,14 +73,9 @@ async def test_typing_and_saving_repaint_what_changed_not_the_whole_screen(
     pane at each save and at the first key after one (a full frame the key waited for)."""
     from textual._compositor import Compositor
 
-    session = new_session(store, protocols, "Sam")
-    app = live_app(store, protocols, session, Clock())
-    app.autosave_seconds = 3600.0  # saves when the test says
+    _, app = saving_when_told(store, protocols)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle_loaded(pilot, app)
-        screen = live(app)
-        screen.save_now()
-        await settle_saved(pilot, app)
+        screen = await first_saved(pilot, app)
         full = Compositor.render_full_update
         frames: list[str] = []
 
