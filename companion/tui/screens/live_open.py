@@ -95,7 +95,7 @@ class LiveOpening(LiveBase):
 
     def _prepare(self) -> None:
         """(thread) The imports, the database, the protocols; then which session."""
-        with heap.paused():
+        with heap.paused(not self.host.practice_open):  # the first opening imports them
             _ = self.host.store, self.host.protocols  # opens them
         start = self.start
         if start is None:
@@ -273,12 +273,17 @@ class LiveOpening(LiveBase):
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
         self._show_scaling(loaded.scaled_from)
         await self.query_one(Sidebar).fill(loaded.sidebar)
-        self.loaded = True
-        heap.settle()  # the notes and the frame are here to stay: no collector scans them
-        self.show_running()
+        self._filled()
         self.start_heartbeat()
         self._mention_bad_protocol_files()
         self._offer_rescue(loaded.notes, loaded.rescued)
+
+    def _filled(self) -> None:
+        """The frame shows the session: keys work, the clock runs; what it holds is here to
+        stay, so no collector scans it (services/heap.py)."""
+        self.loaded = True
+        heap.settle()
+        self.show_running()
 
     def _show_scaling(self, scaled_from: int | None) -> None:
         """Say on the protocol pane that its timeboxes were scaled, and from what length."""
@@ -340,9 +345,7 @@ class LiveOpening(LiveBase):
         self.notes.border_title = "Notes · read-only: open in another window"
         await self.query_one(ProtocolPane).show_protocol(self.protocol, current)
         await self.query_one(Sidebar).fill(data)
-        self.loaded = True
-        heap.settle()  # the notes and the frame are here to stay: no collector scans them
-        self.show_running()
+        self._filled()
 
     def _keep(self, typed: str) -> None:
         """Put what the coach typed before the session was loaded after the loaded notes."""
