@@ -133,7 +133,6 @@ class HomeScreen(FindOrAdd, HomeWaiting):
         super().__init__()
         self.data: HomeView | None = None
         """What the practice holds, once read (None until the first read)."""
-        self._protocols_listed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,14 +166,17 @@ class HomeScreen(FindOrAdd, HomeWaiting):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
+        first = self.data is None
         try:  # the first read opens the practice and reads the protocols (after the first paint)
-            with heap.paused(self.data is None):  # and imports pydantic and the store
+            with heap.paused(first):  # and imports pydantic and the store
                 from companion.store.views import home_view
 
-                choices = [DEFAULT_CHOICE] + [
-                    (f"{protocol.name} ({protocol.duration_minutes} min)", protocol.id)
-                    for protocol in (entry.protocol for entry in host(self).protocols)
-                ]
+                choices = None
+                if first:  # the protocols join the choice once: a chosen one stays chosen
+                    choices = [DEFAULT_CHOICE] + [
+                        (f"{protocol.name} ({protocol.duration_minutes} min)", protocol.id)
+                        for protocol in (entry.protocol for entry in host(self).protocols)
+                    ]
                 data = home_view(
                     host(self).store,
                     fmt.today(),
@@ -192,11 +194,10 @@ class HomeScreen(FindOrAdd, HomeWaiting):
 
     def show(self, data: HomeView, protocols: list[tuple[str, str]] | None = None) -> None:
         """Show what the first read (or a later one) found; PROTOCOLS, the protocol choices,
-        are set once: a protocol the coach has chosen stays chosen when home is read again."""
+        come with the first read only."""
         self.data = data
-        if protocols is not None and not self._protocols_listed:
+        if protocols is not None:
             self.query_one("#protocol", Select).set_options(protocols)
-            self._protocols_listed = True
         self._fill_clients()
         self._fill_waiting(data)
         self.refresh_bindings()
