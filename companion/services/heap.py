@@ -38,10 +38,6 @@ def manage() -> None:
     _managed = True
 
 
-def managed() -> bool:
-    return _managed
-
-
 @contextlib.contextmanager
 def paused(first: bool = True) -> Iterator[None]:
     """While what the program keeps is built (its imports, a screen's first read): the
