@@ -122,3 +122,48 @@ def test_the_coach_can_move_while_it_fills_and_a_new_fill_stops_the_old() -> Non
         assert table.cursor_row == 2
 
     with_table(check)
+
+
+def test_the_rest_of_a_first_page_is_added_after_it() -> None:
+    """The review shows a first page, then every client: the rows shown stay (not emptied and
+    filled again), the coach's cursor with them, and the rest follow in order."""
+
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        table.focus()
+        clients = overviews(MANY)
+        table.show(clients[:FIRST_ROWS])
+        await filled(pilot, table, FIRST_ROWS)
+        await pilot.press("down", "down", "down")
+        cleared: list[bool] = []
+        original = table.clear
+
+        def clear(columns: bool = False) -> ClientTable:
+            cleared.append(columns)
+            return original(columns)
+
+        table.clear = clear  # type: ignore[method-assign]
+        table.show(clients)
+        await filled(pilot, table, MANY)
+        assert cleared == []
+        assert keys(table) == [str(n + 1) for n in range(MANY)]
+        assert table.cursor_row == 3
+
+    with_table(check)
+
+
+def test_a_longer_name_in_the_rest_widens_the_column() -> None:
+    async def check(pilot: Pilot[Any], table: ClientTable) -> None:
+        clients = overviews(FIRST_ROWS + 10)
+        longest = "Maximiliane Ottilie von Oberhausen-Marchetti"
+        last = clients[-1]
+        clients[-1] = last.model_copy(
+            update={"client": last.client.model_copy(update={"name": longest})}
+        )
+        table.show(clients[:FIRST_ROWS])
+        await filled(pilot, table, FIRST_ROWS)
+        table.show(clients)
+        await filled(pilot, table, FIRST_ROWS + 10)
+        assert table.ordered_columns[0].width == len(longest)
+        assert keys(table) == [str(n + 1) for n in range(FIRST_ROWS + 10)]
+
+    with_table(check)

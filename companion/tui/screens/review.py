@@ -21,6 +21,7 @@ from textual.widgets import (
     OptionList,
 )
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from companion.core.errors import CompanionError
 from companion.services import heap
@@ -32,14 +33,14 @@ from companion.tui.screens.review_base import (
     search_key,
 )
 from companion.tui.widgets import review_format as fmt
-from companion.tui.widgets.client_table import ClientTable
+from companion.tui.widgets.client_table import FIRST_ROWS, ClientTable
 from companion.tui.widgets.credential_panel import CredentialPanel
 
 if TYPE_CHECKING:  # pydantic, the store and the deeper levels load after the first paint
     from textual.screen import Screen
 
     from companion.core.models import SearchHit
-    from companion.store.overview import ClientOverview
+    from companion.store.overview import ClientList, ClientOverview
 
 # -- level 1: clients and search ---------------------------------------------------------------
 
@@ -85,6 +86,8 @@ class ReviewScreen(ReviewBase):
         """A name from `review --client`: looked up in a worker once the practice is open
         (an encrypted one unlocked on screen); a name not found ends the app as the CLI would."""
         self.overviews: list[ClientOverview] = []
+        self.total_clients = 0
+        """How many clients the practice holds (the overviews may be the first page only)."""
         self.hits: list[SearchHit] = []
         self._search_timer: Timer | None = None
 
@@ -124,19 +127,28 @@ class ReviewScreen(ReviewBase):
 
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
-        try:  # the first read opens the practice (after the first paint)
-            with heap.paused(not self.overviews):
-                from companion.store.overview import client_overviews
+        """The clients: on the first read a screenful first, then the rest (the table keeps what
+        it shows and adds the rest after it); read again, all of them at once."""
+        from companion.store.overview import ClientList, client_overviews
 
-                found = client_overviews(self.store, today=fmt.today())
+        first = not self.overviews
+        try:  # the first read opens the practice (after the first paint)
+            with heap.paused(first):
+                page = client_overviews(
+                    self.store, today=fmt.today(), first=FIRST_ROWS if first else None
+                )
+            self.app.call_from_thread(self.show_clients, page)
+            if not page.complete and not get_current_worker().is_cancelled:
+                rest = client_overviews(self.store, today=fmt.today(), offset=len(page.overviews))
+                whole = ClientList(overviews=page.overviews + rest.overviews, total=rest.total)
+                self.app.call_from_thread(self.show_clients, whole)
         except CompanionError as error:
             give_up_from_thread(self, error)
-            return
-        self.app.call_from_thread(self.show_clients, found)
 
-    def show_clients(self, overviews: list[ClientOverview]) -> None:
-        self.overviews = overviews
-        self.query_one("#clients", ClientTable).show(overviews)
+    def show_clients(self, clients: ClientList) -> None:
+        self.overviews = clients.overviews
+        self.total_clients = clients.total
+        self.query_one("#clients", ClientTable).show(clients.overviews)
         self._status()
 
     def _status(self) -> None:
@@ -151,7 +163,7 @@ class ReviewScreen(ReviewBase):
         elif not self.overviews:
             status.update("No clients yet: start a session from home, or run `companion demo`.")
         else:
-            status.update(f"{len(self.overviews)} clients · Enter opens a client's timeline")
+            status.update(f"{self.total_clients} clients · Enter opens a client's timeline")
 
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()

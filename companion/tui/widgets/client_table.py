@@ -2,8 +2,9 @@
 
 Textual's DataTable measures every cell of the rows it is given before it paints them again:
 for 5,000 clients most of a second on the event loop. So the table is filled a screenful first
-and the rest in chunks, one chunk per refresh (keys are answered in between); and coming back to
-the list with the same clients changes only the rows whose counts changed, the cursor kept.
+and the rest in chunks, one chunk per refresh (keys are answered in between); the rest of a first
+page read from the store is added after the rows shown; and coming back to the list with the same
+clients changes only the rows whose counts changed, the cursor kept.
 """
 
 from __future__ import annotations
@@ -50,23 +51,35 @@ class ClientTable(DataTable[Text]):
         self._columns(_widths([]))
 
     def show(self, overviews: Sequence[ClientOverview]) -> None:
-        """Show OVERVIEWS: in place if the same clients are listed, else from the start."""
+        """Show OVERVIEWS: in place if the same clients are listed (or the ones shown and more
+        after them: the rest of a first page), else from the start."""
         texts = [client_texts(item) for item in overviews]
         widths = _widths(texts)
-        same = [o.client.id for o in overviews] == [o.client.id for o in self.shown]
-        if same and self.row_count == len(texts) and self._column_widths() == widths:
-            for old, new, row in zip(self.shown, overviews, texts, strict=True):
-                if old != new:
-                    for (_, column), value in zip(COLUMNS, row, strict=True):
-                        self.update_cell(str(new.client.id), column, fmt.table_cell(value))
+        shown = len(self.shown)
+        ids = [o.client.id for o in overviews]
+        in_place = (
+            ids[:shown] == [o.client.id for o in self.shown]
+            and self.row_count == shown  # not while an earlier fill is still adding rows
+            and self._column_widths() == widths
+        )
+        if not in_place:
+            keep = self.cursor_row
             self.shown = list(overviews)
+            self._filling += 1
+            self.clear(columns=True)
+            self._columns(widths)
+            self._add(self._filling, texts, 0, FIRST_ROWS, keep)
             return
-        keep = self.cursor_row
+        for old, new, row in zip(self.shown, overviews[:shown], texts, strict=False):
+            if old != new:
+                for (_, column), value in zip(COLUMNS, row, strict=True):
+                    self.update_cell(str(new.client.id), column, fmt.table_cell(value))
         self.shown = list(overviews)
-        self._filling += 1
-        self.clear(columns=True)
-        self._columns(widths)
-        self._add(self._filling, texts, 0, FIRST_ROWS, keep)
+        if len(texts) > shown:
+            self._filling += 1
+            self._parked = self.cursor_row
+            count = CHUNK_ROWS if shown else FIRST_ROWS
+            self._add(self._filling, texts, shown, count, self.cursor_row)
 
     def _add(
         self,
