@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -244,6 +245,48 @@ async def test_search_opens_the_session_a_hit_came_from(
         await settle(pilot)
         assert screen.query_one("#search", Input).value == ""
         assert screen.query_one("#clients", DataTable).display
+
+
+@sync
+async def test_a_slow_search_ending_late_does_not_replace_the_one_typed_after_it(
+    store: Store,
+    protocols: ProtocolLibrary,
+    practice: ReviewPractice,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search for "g", begun while "guilt" is typed, ends last (a one-letter prefix is slow
+    on a big practice): the hits shown stay those for "guilt"."""
+    started, release = threading.Event(), threading.Event()
+    search = store.search
+
+    def slow_for_g(query: str, limit: int = 50) -> list[Any]:
+        if query == "g":
+            started.set()
+            release.wait(10)
+        return search(query, limit=limit)
+
+    monkeypatch.setattr(store, "search", slow_for_g)
+    app = build_app(OpenReview(), store, protocols, app_class=RecordingApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "g")
+        for _ in range(200):  # the search as you type starts after a quiet moment
+            if started.is_set():
+                break
+            await pilot.pause(0.02)
+        assert started.is_set()
+        await pilot.press(*"uilt", "enter")  # searched at once
+        for _ in range(100):
+            if app.screen.hits:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.02)
+        release.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert [hit.session_id for hit in screen.hits] == [practice.sessions[2].id]
+        assert screen.query_one("#hits", OptionList).option_count == 1
+        assert text_of(screen.query_one("#review-status", Label)).startswith("1 hits for “guilt”")
 
 
 @sync

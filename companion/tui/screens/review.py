@@ -191,11 +191,13 @@ class ReviewScreen(ReviewBase):
     @work(thread=True, exclusive=True, group="review-search")
     def search(self, query: str, focus: bool = False) -> None:
         hits = self.store.search(query, limit=100)
-        self.app.call_from_thread(self.show_hits, hits, focus)
+        self.app.call_from_thread(self.show_hits, query, hits, focus)
 
-    def show_hits(self, hits: list[SearchHit], focus: bool = False) -> None:
-        if not self.query_one("#search", Input).value.strip():
-            return  # the box was cleared while the search ran
+    def show_hits(self, query: str, hits: list[SearchHit], focus: bool = False) -> None:
+        """The HITS for QUERY, if the box still holds it: a slow search ("a" on a big practice)
+        may end after the one typed after it, whose hits must stay."""
+        if self.query_one("#search", Input).value.strip() != query.strip():
+            return  # the box was cleared or typed on while the search ran
         self.hits = hits
         options = self.query_one("#hits", OptionList)
         options.set_options(_hit_option(index, hit) for index, hit in enumerate(hits))
