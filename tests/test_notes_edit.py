@@ -117,6 +117,12 @@ def test_a_wrong_session_is_one_line(runner: CliRunner, sample, monkeypatch) -> 
     assert "999" in one_line_error(run(runner, "notes", "edit", "999"))
 
 
+def test_a_wrong_session_is_said_before_a_missing_editor(runner: CliRunner, sample) -> None:
+    """The session is the first mistake to fix: no editor would not help with session 999."""
+    line = one_line_error(run(runner, "notes", "edit", "999"))
+    assert "999" in line and "EDITOR" not in line
+
+
 # -- sessions correct: the rest of what a session recorded, from the shell ---------------------
 
 

@@ -55,9 +55,9 @@ def edit(practice: Practice, session_id: int) -> None:
     from companion.services.files import data_folder, write_private_file
     from companion.store.lease import LEASE_RENEW_SECONDS, this_host
 
-    command = editor_command()
     store = practice.store
-    session = store.get_session(session_id)  # NotFound: one line, status 2
+    session = store.get_session(session_id)  # NotFound: one line, status 2; before the editor
+    command = editor_command()
     token = f"notes-edit-{uuid.uuid4()}"
     store.take_lease(session_id, token=token, pid=os.getpid(), host=this_host(), at=now())
     stop = threading.Event()
