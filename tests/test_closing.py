@@ -219,6 +219,16 @@ def test_closing_actions_from_empty_notes() -> None:
     ] == ["a"]
 
 
+def test_an_action_line_due_in_plus_days_arrives_with_its_date() -> None:
+    """'+7d' is a date wherever the coach types one: the notes' action lines too."""
+    drafts = closing_actions(
+        "- [ ] Send CV to recruiter +7d\n", [], client_id=1, session_id=2, today=date(2026, 12, 2)
+    )
+    assert [(d.action.text, d.action.due_on) for d in drafts] == [
+        ("Send CV to recruiter +7d", date(2026, 12, 9))
+    ]
+
+
 def test_takeaways_one_per_line_without_bullets() -> None:
     assert takeaway_lines("- Start with a question\n\n  * Breathe first \nOwn words\n") == [
         "Start with a question",

@@ -148,7 +148,8 @@ def _exists(year: int, month: int, day: int) -> bool:
 _DUE = re.compile(
     r"(?:^|\s|\()(?P<lead>by|before|due|on|until|till)?\s*(?P<when>"
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"|today|tomorrow|next\s+week"
+    r"|today|tomorrow|tmrw|next\s+week"
+    r"|\+[0-9]{1,3}[dw]"  # as parse_date's +7d, written together: '+44 7700' is a phone
     r"|in\s+(?:[0-9]{1,3}|a|one|two|three)\s+(?:days?|weeks?)"
     rf"|(?:next\s+|this\s+)?{_WEEKDAY.replace('?P<weekday>', '?:')}"
     rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}})?"
@@ -162,16 +163,17 @@ def due_in_words(text: str, *, today: date | None = None) -> date | None:
     """The due date an action's own words give ('Draft the agenda by Friday'), or None.
 
     A date needs 'by', 'before', 'due', 'on', 'until' before it, or to be an ISO date, 'today',
-    'tomorrow', 'next week' or 'in N days' anywhere: 'Call May' or 'the Monday meeting' name no
-    due date. The last such date in the text wins (the deadline usually closes the sentence)."""
+    'tomorrow', 'next week', 'in N days' or '+7d' / '+2w' anywhere: 'Call May' or 'the Monday
+    meeting' name no due date. The last such date in the text wins (the deadline usually closes
+    the sentence). Each date found is read by parse_date, as the shell and the forms read it."""
     base = today or terms.today()
     found: date | None = None
     for match in _DUE.finditer(text):
         when = match["when"].lower()
         needs_lead = not (
             _ISO.match(when)
-            or when in {"today", "tomorrow"}
-            or when.startswith(("next week", "in "))
+            or when in {"today", "tomorrow", "tmrw"}
+            or when.startswith(("next week", "in ", "+"))
         )
         if needs_lead and match["lead"] is None:
             continue
