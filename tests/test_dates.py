@@ -32,6 +32,22 @@ def test_anything_else_is_refused_with_the_form_to_use(text: str) -> None:
         parse_date(text, today=TODAY)
 
 
+def test_the_refusal_says_every_form_taken_in_one_line() -> None:
+    """The words are taken too, so the message says so; digit day/month is refused on purpose."""
+    with pytest.raises(ValueError) as refused:
+        parse_date("01/03/2027", today=TODAY)
+    assert str(refused.value) == (
+        "'01/03/2027' is not a date: use YYYY-MM-DD, e.g. 2026-12-16, or today, tomorrow, +7d, "
+        "+2w or a weekday (01/03 could be either day or month)"
+    )
+    with pytest.raises(ValueError) as refused:
+        parse_date("next month", today=TODAY)
+    assert str(refused.value) == (
+        "'next month' is not a date: use YYYY-MM-DD, e.g. 2026-12-16, or today, tomorrow, +7d, "
+        "+2w or a weekday"
+    )
+
+
 def test_moments() -> None:
     assert parse_moment("2026-11-25 14:00") == datetime(2026, 11, 25, 14, 0)
     assert parse_moment("2026-11-25T09:30:15") == datetime(2026, 11, 25, 9, 30, 15)

@@ -57,6 +57,8 @@ _MONTH_DAY = re.compile(
     rf"^(?P<month>{_MONTH})\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>[0-9]{{4}}))?$"
 )
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_DIGITS_DAY_MONTH = re.compile(r"^(?P<pair>[0-9]{1,2}([/.-])[0-9]{1,2})(?:\2[0-9]{2,4})?$")
+"""01/03/2027 or 1.3: a day and a month in digits, refused since either may come first."""
 _CLOCK = re.compile(r"^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
 
 
@@ -82,7 +84,12 @@ def parse_date(text: str, *, today: date | None = None) -> date:
                 "the calendar"
             ) from None
     example = f"{base + timedelta(days=14):%Y-%m-%d}"
-    raise ValueError(f"{text.strip()!r} is not a date: use {DATE_FORMAT}, e.g. {example}")
+    digits = _DIGITS_DAY_MONTH.match(cleaned)
+    why = f" ({digits['pair']} could be either day or month)" if digits else ""
+    raise ValueError(
+        f"{text.strip()!r} is not a date: use {DATE_FORMAT}, e.g. {example}, or today, tomorrow, "
+        f"+7d, +2w or a weekday{why}"
+    )
 
 
 def _month_number(word: str) -> int | None:
