@@ -20,6 +20,7 @@ from textual.document._wrapped_document import WrappedDocument
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from companion.core import dates
 
@@ -94,6 +95,20 @@ class ExactTextArea(TextArea):
         # TextArea makes a new WrappedDocument with each document; the same object, counting.
         wrapped.__class__ = CountedRows
         self._counted_rows = wrapped
+
+    def edit(self, edit: Edit) -> EditResult:
+        """The edit, then the cursor scrolled into view again once the text's height is known.
+
+        TextArea.edit (Textual 8.2) moves the cursor, which scrolls to it, before it grows its
+        virtual size: a row added at the bottom (Enter on the last line, a word wrapping onto a
+        new row) was scrolled to only as far as the old height allowed, one row short, until the
+        next key (tests/test_notes_scroll.py).
+        """
+        moved_from = self.selection
+        result = super().edit(edit)
+        if self.is_mounted and self.selection != moved_from:
+            self.scroll_cursor_visible()
+        return result
 
     async def _on_key(self, event: events.Key) -> None:
         text = typed_text(event)
