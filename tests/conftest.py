@@ -135,8 +135,9 @@ def saved_sign_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def questions_answer_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A question's answer key counts at once (the app waits for a pause in typing: see
-    tui.dialogs.question; tests/test_new_client_typing.py shows the wait)."""
+    """A question's answer key counts at once (the app waits for a pause in typing, and for no
+    text after the key: see tui.dialogs.question; tests/test_new_client_typing.py shows both)."""
     from companion.tui.dialogs import question
 
     monkeypatch.setattr(question, "PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(question, "SETTLE_SECONDS", 0.0)

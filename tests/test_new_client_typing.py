@@ -153,3 +153,66 @@ async def test_typing_over_the_resume_offer_goes_into_the_notes(
         screen = app.screen
         assert isinstance(screen, LiveScreen) and screen.session_id == unfinished.id
         assert "the board wants results" in store.get_notes(unfinished.id).text  # type: ignore[arg-type]
+
+
+def resume_offer_app(store: Store, protocols: ProtocolLibrary) -> tuple[Any, int]:
+    """`companion start` for a client with an unfinished session: the app, and that session."""
+    from companion.core.terms import SessionStart
+    from companion.services.practice import begin_session
+    from companion.tui.factory import StartSession
+
+    unfinished = begin_session(store, protocols, "Maria Keller", protocol_id="grow")
+    assert unfinished.id is not None
+    app = build_app(StartSession(SessionStart("Maria Keller")), store, protocols)
+    app.autosave_seconds = 0.01
+    return app, unfinished.id
+
+
+@sync
+async def test_words_typed_after_reading_the_question_are_words_not_an_answer(
+    store: Store, protocols: ProtocolLibrary, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coach reads the offer, then types (or pastes) "now she says X": its n, after a
+    pause, is followed at once by more text, so it starts no new session and is kept."""
+    from companion.tui.dialogs.live_dialogs import ResumeOffer
+
+    monkeypatch.setattr(questions, "SETTLE_SECONDS", 60.0)  # no key here waits that long
+    app, unfinished = resume_offer_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        offer = app.screen
+        assert isinstance(offer, ResumeOffer)
+        clock.now += 1  # the coach reads the question
+        await type_words(pilot, "now she says X")
+        assert app.screen is offer and offer.typed == "now she says X"
+        clock.now += 1
+        await pilot.press("r", "backspace")  # taken back: neither an answer nor text
+        assert app.screen is offer and offer.typed == "now she says X"
+        clock.now += 1
+        await pilot.press("r", "enter")  # r, then Enter at once: the answer
+        await settle_saved(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.session_id == unfinished
+        assert "now she says X" in store.get_notes(unfinished).text
+    sessions = store.sessions(client_id=store.find_client("Maria Keller").id)  # type: ignore[union-attr]
+    assert [s.id for s in sessions] == [unfinished]  # no new session was started
+
+
+@sync
+async def test_an_answer_key_alone_answers_once_nothing_follows_it(
+    store: Store, protocols: ProtocolLibrary, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(questions, "SETTLE_SECONDS", 0.05)
+    app, unfinished = resume_offer_app(store, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.now += 1
+        await pilot.press("r")
+        for _ in range(200):
+            if isinstance(app.screen, LiveScreen):
+                break
+            await pilot.pause(0.02)
+        await settle_saved(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.session_id == unfinished
+        assert "r" not in store.get_notes(unfinished).text.split()

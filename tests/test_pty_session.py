@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +22,12 @@ from pty_app import RealApp, key_bytes, run_companion
 
 from companion.core.models import Action, Session
 from companion.store import Store
+from companion.tui.dialogs import question
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
+ANSWER_PAUSE = question.PAUSE_SECONDS
+"""The real command's (read before conftest sets it to 0 for the in-process tests)."""
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 CLIENT = "Ana Lopez"
 COPIED = re.compile(r"OSC 52|saved the recap to|saved it to|[Cc]opied")
@@ -156,6 +160,31 @@ def test_resume_a_session_left_unfinished(tmp_path: Path, size: tuple[int, int])
     session, notes, _ = only_session(app.db)
     assert session.is_finished
     assert "before the break" in notes and "after the break" in notes
+
+
+def test_words_typed_over_the_resume_offer_are_kept_and_answer_nothing(tmp_path: Path) -> None:
+    """The offer up, a burst of words whose first letter is an answer key ("now she says"):
+    no new session; the words go into the notes of the session resumed after a pause."""
+    with start(tmp_path, (80, 24)) as app:
+        open_live(app)
+        type_notes(app, "before the break\r")
+        app.press("ctrl+q")
+        assert app.wait_exit() == 0, app.screen_text()
+
+    with start(tmp_path, (80, 24)) as app:
+        app.wait_for("r  Resume it")
+        app.write("now she says X")  # one burst, as a paste or an SSH link delivers it
+        app.wait_for("Kept for the notes: now she says X")
+        time.sleep(ANSWER_PAUSE + 0.2)  # the real command's pause before an answer
+        app.press("r")
+        app.wait_for("elapsed")
+        app.wait_for("now she says X")
+        close_to_recap(app)
+    no_traceback(app)
+
+    session, notes, _ = only_session(app.db)  # one session: the n started none
+    assert session.is_finished
+    assert "before the break" in notes and "now she says X" in notes
 
 
 @pytest.mark.parametrize("size", SIZES)
