@@ -235,6 +235,13 @@ def test_log_table_for_people(runner: CliRunner, practice: Store) -> None:
     )
 
 
+def test_log_total_says_one_client_and_one_session(runner: CliRunner, practice: Store) -> None:
+    result = run(runner, "log", "--since", "2026-11-10")  # Ana's 21 minutes only
+    assert result.exit_code == 0, result.output
+    total = " ".join(result.stdout.split()).split("Total: ")[1]
+    assert total == "0.35 hours (paid 0.00, pro bono 0.35), 1 client, 1 session"
+
+
 def test_log_json(runner: CliRunner, practice: Store) -> None:
     result = run(
         runner, "log", "--format", "json", "--since", "2026-09-15", "--until", "2026-10-20"

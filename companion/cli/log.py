@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from companion.core.hours import HoursLog, format_hours, log_csv
-from companion.core.text import shown
+from companion.core.text import counted, shown
 
 from .common import DATE, Practice, UserError, echo_json, pass_practice
 
@@ -127,9 +127,8 @@ def _print_table(found: HoursLog) -> None:
         title=f"Coaching hours, {_period(found)}",
         out=out,
     )
-    clients = f"{found.clients} client" + ("" if found.clients == 1 else "s")
     out.print(
         f"Total: {format_hours(found.total_hours)} hours "
         f"(paid {format_hours(found.paid_hours)}, pro bono {format_hours(found.pro_bono_hours)}), "
-        f"{clients}, {found.sessions} sessions"
+        f"{counted(found.clients, 'client')}, {counted(found.sessions, 'session')}"
     )

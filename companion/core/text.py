@@ -1,4 +1,5 @@
-"""Small text helpers: stored text made safe to print on a terminal, names made safe for files."""
+"""Small text helpers: stored text made safe to print on a terminal, names made safe for files,
+counts said with their noun."""
 
 from __future__ import annotations
 
@@ -55,6 +56,13 @@ def shown(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return _CONTROLS_BUT_LINES.sub(_picture, text.replace("\r\n", "\n"))
     return _CONTROLS.sub(_picture, text.replace("\t", " "))
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 client', '2 clients', '0 clients': a count and its noun agree wherever one is shown.
+
+    PLURAL for a noun that takes more than an s ('match', 'matches')."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def slug(text: str) -> str:

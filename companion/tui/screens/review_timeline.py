@@ -16,6 +16,7 @@ from textual.widgets import (
 )
 
 from companion.core.models import Engagement
+from companion.core.text import counted
 from companion.store import NotFound
 from companion.store.views import TimelineView, timeline_view
 from companion.tui.host import host
@@ -38,15 +39,18 @@ class SessionsTable(DataTable[object]):
 
 def contract_lines(engagement: Engagement, sessions_held: int) -> list[str]:
     """The coaching contract in a few lines, as the coach agreed it."""
-    until = f" to {fmt.day(engagement.end_date)}" if engagement.end_date else ""
+    status, start = engagement.status.capitalize(), fmt.day(engagement.start_date)
+    if engagement.end_date is not None:  # 'Closed since' read as the day it closed
+        when = f"{status} · {start} to {fmt.day(engagement.end_date)}"
+    else:
+        when = f"{status} since {start}"
     planned = (
         f"session {sessions_held} of {engagement.sessions_planned}"
         if engagement.sessions_planned
-        else f"{sessions_held} sessions"
+        else counted(sessions_held, "session")
     )
     lines = [
-        f"{engagement.status.capitalize()} since {fmt.day(engagement.start_date)}{until} · "
-        f"{planned} · {fmt.billing(engagement)} · {fmt.engagement_format(engagement)}"
+        f"{when} · {planned} · {fmt.billing(engagement)} · {fmt.engagement_format(engagement)}"
     ]
     if engagement.sponsor_name:
         role = f" ({engagement.sponsor_role})" if engagement.sponsor_role else ""
@@ -170,7 +174,7 @@ class TimelineScreen(ReviewBase):
             lines.extend(contract_lines(engagement, held))
             earlier = len(data.engagements) - 1
             if earlier:
-                lines.append(f"and {earlier} earlier engagement{'s' if earlier > 1 else ''}")
+                lines.append(f"and {counted(earlier, 'earlier engagement')}")
         self.query_one("#contract", Label).update(as_typed("\n".join(lines)))
 
         self._fill_sessions()
