@@ -28,6 +28,8 @@ FIRST_ROWS = 120
 CHUNK_ROWS = 400
 """Rows given at each refresh after that (about 50 ms of measuring each)."""
 WIDEST = 60
+NARROWEST = 12
+"""The name column gives way to the others in a narrow table down to this (then it scrolls)."""
 
 
 def client_texts(item: ClientOverview) -> tuple[str, str, str, str]:
@@ -46,15 +48,28 @@ class ClientTable(DataTable[Text]):
         self.shown: list[ClientOverview] = []
         self._filling = 0  # a new fill stops the chunks of the one before
         self._parked = 0  # where the fill left the cursor: moved since, it is the coach's
+        self._natural = _widths([])
+        """Each column as wide as its widest cell: what the table shows when there is room."""
 
     def on_mount(self) -> None:
-        self._columns(_widths([]))
+        self._columns(self._fitted(self._natural))
+
+    def on_resize(self) -> None:
+        widths = self._fitted(self._natural)
+        if widths != self._column_widths():
+            # In place: filling the table again would measure every row again.
+            for column, width in zip(self.ordered_columns, widths, strict=True):
+                column.width = width
+            self._require_update_dimensions = True  # DataTable's own flag: its virtual size
+            self._clear_caches()  # rows rendered at the old widths
+            self.refresh()
 
     def show(self, overviews: Sequence[ClientOverview]) -> None:
         """Show OVERVIEWS: in place if the same clients are listed (or the ones shown and more
         after them: the rest of a first page), else from the start."""
         texts = [client_texts(item) for item in overviews]
-        widths = _widths(texts)
+        self._natural = _widths(texts)
+        widths = self._fitted(self._natural)
         shown = len(self.shown)
         ids = [o.client.id for o in overviews]
         in_place = (
@@ -107,6 +122,19 @@ class ClientTable(DataTable[Text]):
 
     def _column_widths(self) -> list[int]:
         return [column.width for column in self.ordered_columns]
+
+    def _fitted(self, widths: list[int]) -> list[int]:
+        """WIDTHS with the name column narrowed (names cut with an ellipsis, see table_cell)
+        so that every column fits the table's width; as given while there is room, and before
+        the table is laid out (its resize fits them then).
+
+        Room is kept for the vertical scrollbar: whether it shows depends on rows not added yet.
+        """
+        room = self.content_size.width - self.styles.scrollbar_size_vertical
+        spare = room - sum(widths) - 2 * self.cell_padding * len(widths)
+        if room <= 0 or spare >= 0:
+            return widths
+        return [max(widths[0] + spare, min(widths[0], NARROWEST)), *widths[1:]]
 
 
 def _widths(texts: list[tuple[str, str, str, str]]) -> list[int]:
