@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from companion.core.models import Session
-from companion.core.text import shown
+from companion.core.text import session_length, shown
 
 from .common import (
     DATE,
@@ -30,11 +30,6 @@ if TYPE_CHECKING:
     from companion.core.models import RecapFormat, SessionRecord
 
 
-def _duration(session: Session) -> str:
-    minutes = session.duration_minutes
-    return "unfinished" if minutes is None else f"{round(minutes)} min"
-
-
 def _cells(session: Session, client_name: str) -> tuple[str, ...]:
     """One row of the table, stored text made safe for the terminal."""
     return (
@@ -42,7 +37,7 @@ def _cells(session: Session, client_name: str) -> tuple[str, ...]:
         f"{session.started_at:%Y-%m-%d %H:%M}",
         shown(client_name),
         shown(session.protocol_id),
-        _duration(session),
+        session_length(session.duration_minutes),
         shown(" ".join(session.agreement.topic.split())),
     )
 

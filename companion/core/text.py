@@ -65,6 +65,15 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+UNFINISHED = "unfinished"
+"""A session not closed yet, whether or not a window has it open: one word in every list."""
+
+
+def session_length(minutes: float | None) -> str:
+    """'55 min', or 'unfinished' for a session without a length yet (None)."""
+    return UNFINISHED if minutes is None else f"{round(minutes)} min"
+
+
 def slug(text: str) -> str:
     """'Zoë O'Brien' -> 'zoe-o-brien': ASCII letters, digits and dashes only."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

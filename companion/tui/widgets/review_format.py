@@ -12,6 +12,7 @@ from textual.content import Content
 from companion.core import terms
 from companion.core.notes import is_private
 from companion.core.terms import clock as clock
+from companion.core.text import session_length
 
 if TYPE_CHECKING:  # the home screen paints before pydantic loads
     from companion.core.models import Action, Engagement, Session
@@ -42,8 +43,8 @@ def day_and_time(value: datetime | None) -> str:
 
 
 def minutes(session: Session) -> str:
-    length = session.duration_minutes
-    return "running" if length is None else f"{round(length)} min"
+    """'55 min', or 'unfinished': as `companion sessions` says it."""
+    return session_length(session.duration_minutes)
 
 
 def due_text(action: Action, on: date | None = None) -> str:
