@@ -1,5 +1,5 @@
 """A client's timeline in blocks, one per engagement: which sessions open a block, and its
-heading row ('── Engagement from 01 Sep 2026 to 01 Dec 2026 (closed)')."""
+heading row ('── Engagement from 2026-09-01 to 2026-12-01 (closed)')."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from . import review_format as fmt
 
 
 def engagement_heading(engagement: Engagement) -> str:
-    """'Engagement from 01 Sep 2026 to 01 Dec 2026 (closed)': a block's heading row."""
+    """'Engagement from 2026-09-01 to 2026-12-01 (closed)': a block's heading row."""
     until = f" to {fmt.day(engagement.end_date)}" if engagement.end_date else ""
     return f"── Engagement from {fmt.day(engagement.start_date)}{until} ({engagement.status})"
 
