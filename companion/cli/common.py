@@ -149,19 +149,28 @@ class Practice:
     @property
     def reader(self) -> Store:
         """The practice for a command that only reads: opened read-only, with a note on stderr,
-        when companion cannot save to it (a read-only file, folder or disk)."""
+        when companion cannot save to it (a read-only file, folder or disk). Nothing is created:
+        a file --db or $COMPANION_DB names that holds no practice is refused (exit 2), and none
+        begun yet at the default place reads as an empty practice."""
         if self._store is None:
             with heap.paused():
                 from companion.store import Store
 
                 self._store = Store.open(self.db_path, reading=True)
-            if self._store.read_only:
+            if self._store.read_only and not self._store.not_begun:
                 click.echo(
                     f"companion: reading {self._store.path} read-only ({self._store.read_only}); "
                     "commands that change it are refused",
                     err=True,
                 )
         return self._store
+
+    def refuse_if_named_wrong(self) -> None:
+        """Before a screen opens on a practice it may write to: refuse (exit 2) a file --db or
+        $COMPANION_DB names that holds no practice, as a command that only reads does."""
+        from companion.store.paths import practice_to_read
+
+        practice_to_read(self.db_path)
 
     @property
     def protocols(self) -> ProtocolLibrary:

@@ -74,10 +74,11 @@ def _held(practice: Practice, found: Engagement) -> int:
 @pass_practice
 def show(practice: Practice, client_name: str, as_json: bool) -> None:
     """The client's current engagement: the open one, else the latest."""
+    store = practice.reader  # it only reads: what follows uses this one, never creating it
     _, found = _current(practice, client_name)
     held = _held(practice, found)
     if as_json:
-        client = practice.store.get_client(found.client_id)
+        client = store.get_client(found.client_id)
         echo_json(
             found.model_dump(mode="json") | {"client_name": client.name, "sessions_held": held}
         )

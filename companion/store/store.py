@@ -31,7 +31,7 @@ from .corrections import SessionCorrections
 from .lease import Leases
 from .lifecycle import Lifecycle
 from .outcomes import Outcomes
-from .paths import create_private_file, resolve_db_path
+from .paths import create_private_file, practice_to_read, resolve_db_path
 from .people import People
 from .recap_edits import RecapEdits
 from .rows import (
@@ -75,6 +75,8 @@ class Store(
 
     encrypted = False
     """Whether the file is encrypted (SQLCipher, see store/unlock.py)."""
+    not_begun = False
+    """True for the empty practice a command that only reads gets where none was begun yet."""
 
     def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "") -> None:
         self.db = db
@@ -98,8 +100,17 @@ class Store(
         (StoreError) before anything is written to it, and so is one companion could not save to
         (the file, its folder or its disk read-only) unless READING: a command that only reads
         then gets it opened read-only (`read_only` says why), if it needs no upgrade.
+
+        READING never creates anything: a file PATH or $COMPANION_DB names that holds no
+        practice is refused (NoPractice), and the default place with none yet reads as an
+        empty practice (`not_begun`).
         """
-        db_path = resolve_db_path(path)
+        if reading:
+            db_path, there = practice_to_read(path)
+            if not there:
+                return cls._not_begun(db_path)
+        else:
+            db_path = resolve_db_path(path)
         connection: sqlite3.Connection | None = None
         key = passphrase_of(db_path)  # an encrypted practice: its passphrase, asked once
         checked_at = check_before_open(db_path, key)  # before the first write: refuse the rest
@@ -153,6 +164,17 @@ class Store(
             if connection is not None:
                 connection.close()
             raise StoreError(problem) from None
+
+    @classmethod
+    def _not_begun(cls, db_path: Path) -> Store:
+        """An empty practice in memory, standing for the one not begun yet at DB_PATH: a reader
+        lists nothing, and anything that tries to write to it is refused."""
+        store = cls.memory()
+        store.db.execute("PRAGMA query_only = ON")
+        store.path = db_path
+        store.read_only = "no practice was begun there yet"
+        store.not_begun = True
+        return store
 
     @classmethod
     def memory(cls) -> Store:
