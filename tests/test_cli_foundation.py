@@ -259,7 +259,7 @@ def test_protocols_validate_reports_each_file(runner: CliRunner, tmp_path: Path)
 # -- clients --------------------------------------------------------------------------------
 
 
-def test_clients_add_and_list(runner: CliRunner, db_path: Path) -> None:
+def test_clients_add_and_list(runner: CliRunner, db_path: Path, store: Store) -> None:
     result = run(runner, "clients", "list")
     assert result.exit_code == 0
     assert "No clients yet" in result.stdout
@@ -295,7 +295,7 @@ def test_clients_list_json(runner: CliRunner) -> None:
     assert "created_at" in client
 
 
-def test_clients_list_json_when_empty(runner: CliRunner) -> None:
+def test_clients_list_json_when_empty(runner: CliRunner, store: Store) -> None:
     result = run(runner, "clients", "list", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
@@ -321,7 +321,7 @@ def test_db_option_chooses_the_database(runner: CliRunner, tmp_path: Path, db_pa
     assert run(runner, "--db", other, "clients", "add", "Ana").exit_code == 0
     assert other.exists()
     assert "Ana" in run(runner, "--db", other, "clients", "list").stdout
-    assert "No clients yet" in run(runner, "clients", "list").stdout  # COMPANION_DB's
+    assert not db_path.exists()  # COMPANION_DB's was not touched
 
 
 def test_companion_db_variable_chooses_the_database(
@@ -349,7 +349,7 @@ def test_db_option_under_a_file(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_db_option_in_a_place_that_cannot_be_written(runner: CliRunner) -> None:
     assert_user_error(
-        run(runner, "--db", "/proc/companion/practice.db", "clients", "list"),
+        run(runner, "--db", "/proc/companion/practice.db", "clients", "add", "Ana"),
         "cannot open the practice database /proc/companion/practice.db",
     )
 
@@ -387,7 +387,7 @@ def test_protocol_commands_do_not_open_the_database(runner: CliRunner, db_path: 
         ["--version"],
     ],
 )
-def test_commands_without_a_screen_never_import_textual(args: list[str]) -> None:
+def test_commands_without_a_screen_never_import_textual(args: list[str], store: Store) -> None:
     script = textwrap.dedent(
         f"""
         import sys

@@ -280,7 +280,7 @@ def test_goals_none_and_bad_client(runner: CliRunner, practice) -> None:
     assert "no client called" in one_line_error(run(runner, "goals", "--client", "Zoe"))
 
 
-def test_commands_on_an_empty_practice(runner: CliRunner) -> None:
+def test_commands_on_an_empty_practice(runner: CliRunner, store) -> None:
     assert run(runner, "actions").stdout.strip() == "No actions."
     assert run(runner, "goals").stdout.strip() == "No goals yet."
     assert run(runner, "search", "anything").stdout.strip() == "No matches for 'anything'."

@@ -80,7 +80,7 @@ def test_sessions_since(runner: CliRunner, two_clients) -> None:
     assert run(runner, "sessions", "--since", tomorrow).stdout.strip() == "No sessions."
 
 
-def test_sessions_empty_practice(runner: CliRunner) -> None:
+def test_sessions_empty_practice(runner: CliRunner, store) -> None:
     result = run(runner, "sessions")
     assert result.exit_code == 0
     assert result.stdout.strip() == "No sessions yet."
