@@ -33,7 +33,6 @@ READERS = {
     "credential": ["credential"],
     "calendar": ["calendar", "--stdout"],
     "export": ["export", "--format", "json", "--out", "EXPORTS"],
-    "review": ["review"],
 }
 
 
@@ -63,7 +62,7 @@ def test_a_reader_refuses_a_mistyped_db_and_creates_nothing(
     assert _everything(tmp_path) == before  # no file, no folder, no export
 
 
-@pytest.mark.parametrize("command", ["sessions", "log", "review", "engagement show"])
+@pytest.mark.parametrize("command", ["sessions", "log", "engagement show"])
 def test_a_reader_refuses_an_empty_file_and_leaves_it_empty(
     command: str, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -75,7 +74,7 @@ def test_a_reader_refuses_an_empty_file_and_leaves_it_empty(
     assert sorted(tmp_path.iterdir()) == [empty]  # no -wal, no -shm
 
 
-@pytest.mark.parametrize("command", ["sessions", "log", "credential", "review"])
+@pytest.mark.parametrize("command", ["sessions", "log", "credential"])
 def test_a_reader_refuses_a_missing_companion_db(
     command: str, runner: CliRunner, db_path: Path, before: list[Path], tmp_path: Path
 ) -> None:
@@ -178,7 +177,7 @@ def test_an_encrypted_practice_still_opens_for_reading(
 # -- the real program, in its own process ----------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["sessions"], ["log"], ["review"]])
+@pytest.mark.parametrize("args", [["sessions"], ["log"]])
 def test_the_program_refuses_a_mistyped_db_in_one_line(args: list[str], tmp_path: Path) -> None:
     typo = tmp_path / "nonexistent" / "dir" / "x.db"
     done = subprocess.run(
@@ -193,3 +192,22 @@ def test_the_program_refuses_a_mistyped_db_in_one_line(args: list[str], tmp_path
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"companion: there is no practice at {typo} (no such file)")
     assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("named_by", ["--db", "$COMPANION_DB"])
+def test_the_review_refuses_a_mistyped_practice_before_its_screen(
+    named_by: str, tmp_path: Path
+) -> None:
+    from pty_app import RealApp
+
+    typo = tmp_path / "nonexistent" / "x.db"
+    args = ["--db", str(typo), "review"] if named_by == "--db" else ["review"]
+    with RealApp(args, tmp_path, db=typo if named_by != "--db" else tmp_path / "p.db") as app:
+        assert app.wait_exit() == 2
+    output = app.all_output.decode()
+    assert "Traceback" not in output and "\x1b[?1049h" not in output  # no full screen drawn
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"companion: there is no practice at {typo}")
+    assert named_by in line
+    assert not (tmp_path / "nonexistent").exists()
+    assert not (tmp_path / "p.db").exists()

@@ -54,6 +54,6 @@ def review(practice: Practice, client_name: str | None) -> None:
     """Browse past sessions: clients, their timeline, a session in full, and search."""
     if client_name is not None and not client_name.strip():
         raise UserError("--client needs a name")
-    practice.refuse_if_named_wrong()  # a typo in --db is said here, not as an empty review
     _needs_terminal()
+    practice.refuse_if_named_wrong()  # a typo in --db is said here, not as an empty review
     run_screen(review_app(practice, client_name))
