@@ -273,7 +273,10 @@ async def test_action_text_is_required_and_due_date_must_parse(
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#due", Input).focus()
         await type_text(pilot, "31.12.2026")
-        await pilot.press("enter", "enter")  # Enter goes on through the goal, then tries to save
+        await pilot.press("enter")  # Enter on a bad date stays on it and says why
+        assert app.screen.query_one("#due", Input).has_focus
+        assert "YYYY-MM-DD" in error_of(app.screen, "due")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ActionForm)
         assert "Required" in error_of(app.screen, "text")

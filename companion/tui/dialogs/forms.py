@@ -7,7 +7,13 @@ make the blank drafts to pass in.
 
 Keyboard-first: Tab / shift+Tab move between fields, Enter goes to the next text field and saves on
 the last one, ctrl+s saves from anywhere, Escape cancels. A field with a problem says so under
-itself and the form stays open until every field is right.
+itself and the form stays open until every field is right; Enter on such a field stays there, so
+what the coach types next mends it instead of landing in (and replacing) the next field.
+
+One behaviour for a pre-filled field in every form: reaching it (the form opening, Enter, Tab,
+shift+Tab) selects its text, so typing replaces it, which is what a coach typing a whole new date
+or name expects; Home, End or an arrow drops the selection to edit in place, and a click puts the
+cursor where it lands. Textual's Input does this itself (`select_on_focus`): no form turns it off.
 """
 
 from __future__ import annotations
@@ -198,7 +204,11 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     def next_field(self, widget: Widget) -> None:
         """Focus the field after WIDGET (text fields and choices, in order), or save after the
-        last one."""
+        last one; while WIDGET has a problem, say it under WIDGET and stay there."""
+        problems = self.problems()
+        if widget.id in problems:
+            self._show(problems, only={widget.id})
+            return
         chain = [w for w in self.query("Input, FieldSelect") if w.focusable]
         index = chain.index(widget) if widget in chain else len(chain)
         if index + 1 < len(chain):
