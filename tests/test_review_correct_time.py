@@ -98,7 +98,8 @@ async def test_new_minutes_are_stored_and_the_hours_log_follows(
         assert app.focused is form.query_one("#time-started", Input)
 
         form.query_one("#time-minutes", Input).focus()
-        await pilot.press("backspace", "home", "4")  # no select-all on focus: "58" -> "45"
+        # reaching it selects "58" (typing would replace it); End drops that to edit in place
+        await pilot.press("end", "backspace", "home", "4")  # "58" -> "45"
         assert values(form)[2] == "45"
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()

@@ -20,13 +20,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from companion.core.dates import MOMENT_FORMAT, parse_moment
 from companion.core.models import Session
 from companion.store import Store, StoreError
-from companion.tui.dialogs.forms import FormScreen
+from companion.tui.dialogs.forms import FormScreen, _text_input
 from companion.tui.widgets.inputs import FormField
+
+MOMENT_HINT = "YYYY-MM-DD HH:MM"
+"""What Started and Ended take, as the coach reads it (MOMENT_FORMAT is strftime's)."""
+
+
+def moment_problem(text: str) -> str | None:
+    """Why TEXT is no start or end, quoting all of it and naming the date-and-time format, or None.
+
+    parse_moment's own message quotes only the day part when that is what fails: for
+    '2026-11-04 10:302026-11-04 11:00' it said "'2026-11-04 10:302026-11-04' is not a date: use
+    YYYY-MM-DD", a cut value and a format this field does not take."""
+    try:
+        parse_moment(text)
+    except ValueError:
+        return f"{text!r} is not a date and time: use {MOMENT_HINT}"
+    return None
 
 
 def parse_minutes(text: str) -> int:
@@ -97,18 +113,17 @@ class SessionTimeForm(FormScreen[Session]):
         self.saving = False
 
     def fields(self) -> ComposeResult:
-        def field(value: str, field_id: str) -> Input:
-            return Input(value, id=field_id, compact=True, select_on_focus=False)
-
         yield FormField(
             "Started",
-            field(self.started_text, "time-started"),
-            hint="YYYY-MM-DD HH:MM",
+            _text_input(self.started_text, MOMENT_HINT, "time-started"),
+            hint=MOMENT_HINT,
         )
-        yield FormField("Ended", field(self.ended_text, "time-ended"), hint="YYYY-MM-DD HH:MM")
+        yield FormField(
+            "Ended", _text_input(self.ended_text, MOMENT_HINT, "time-ended"), hint=MOMENT_HINT
+        )
         yield FormField(
             "Minutes",
-            field(str(self.minutes_shown), "time-minutes"),
+            _text_input(str(self.minutes_shown), "e.g. 55", "time-minutes"),
             hint="time really spent coaching, 1 to 600",
         )
 
@@ -117,10 +132,8 @@ class SessionTimeForm(FormScreen[Session]):
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for field_id in ("time-started", "time-ended"):
-            try:
-                parse_moment(self.text(field_id))
-            except ValueError as error:
-                found[field_id] = str(error)
+            if (problem := moment_problem(self.text(field_id))) is not None:
+                found[field_id] = problem
         try:
             parse_minutes(self.text("time-minutes"))
         except ValueError as error:
