@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from companion.core.models import Engagement
+from companion.core.models import GROUP_SIZE_MAX, SESSIONS_PLANNED_MAX, Engagement
 from companion.core.text import shown
 
 from .common import DATE, Practice, UserError, client_or_fail, echo_json, pass_practice
@@ -98,13 +98,15 @@ def _choice(table: dict[str, Any]) -> click.Choice:
 @click.option("--sponsor", metavar="NAME", help="Who sponsors the coaching (HR, the manager).")
 @click.option("--sponsor-role", metavar="ROLE", help="The sponsor's role, e.g. 'HR partner'.")
 @click.option("--sponsor-contact", metavar="TEXT", help="How to reach the sponsor.")
-@click.option("--planned", type=click.IntRange(1, 500), help="How many sessions are planned.")
+@click.option(
+    "--planned", type=click.IntRange(1, SESSIONS_PLANNED_MAX), help="How many sessions are planned."
+)
 @click.option("--confidentiality", metavar="TEXT", help="The confidentiality terms agreed.")
 @click.option("--billing", type=_choice(BILLING), help="Paid or pro bono.")
 @click.option(
     "--format", "format_", type=click.Choice(["individual", "group"]), help="Individual or group."
 )
-@click.option("--group-size", type=click.IntRange(2, 1000), help="How many in the group.")
+@click.option("--group-size", type=click.IntRange(2, GROUP_SIZE_MAX), help="How many in the group.")
 @click.option("--objective", metavar="TEXT", help="The engagement's overall objective.")
 @click.option("--start", type=DATE, help="The day the engagement started.")
 @click.option(

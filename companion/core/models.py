@@ -30,6 +30,11 @@ GOAL_STATUSES: tuple[GoalStatus, ...] = ("active", "achieved", "adjusted", "drop
 ACTION_OWNERS: tuple[ActionOwner, ...] = ("coachee", "coach", "sponsor")
 ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
 RECAP_FORMATS: tuple[RecapFormat, ...] = ("markdown", "text")
+SESSIONS_PLANNED_MAX = 500
+"""The most sessions a contract plans, in the contract form and `engagement set --planned` alike.
+Not a bound on Engagement itself: a contract stored with more still opens (the form then asks)."""
+GROUP_SIZE_MAX = 1000
+"""The most people in a group engagement, in the contract form and `--group-size` alike."""
 
 
 class Record(BaseModel):

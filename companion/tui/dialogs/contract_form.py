@@ -9,14 +9,16 @@ dismisses with the edited Engagement (validated) or None.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox
 
-from companion.core.models import Engagement
+from companion.core.models import GROUP_SIZE_MAX, SESSIONS_PLANNED_MAX, Engagement
 from companion.tui.dialogs.forms import FormScreen, _date_input, _text_input
 from companion.tui.widgets.inputs import ExactInput, FieldSelect, FormField
 
 BILLING_CHOICES = [("paid", "paid"), ("pro bono", "pro_bono")]
 FORMAT_CHOICES = [("individual", "individual"), ("group", "group")]
+WHOLE_NUMBERS = {"planned": (1, SESSIONS_PLANNED_MAX), "group-size": (2, GROUP_SIZE_MAX)}
+"""The number fields and the range each takes: the same as `companion engagement set`'s."""
 
 
 def _number(value: int | None, placeholder: str, field_id: str) -> ExactInput:
@@ -96,12 +98,13 @@ class ContractForm(FormScreen[Engagement]):
             ),
         )
 
-    def _whole(self, field_id: str, low: int) -> tuple[int | None, str | None]:
+    def _whole(self, field_id: str) -> tuple[int | None, str | None]:
+        low, high = WHOLE_NUMBERS[field_id]
         text = self.text(field_id)
         if not text:
             return None, None
-        if not text.isdigit() or int(text) < low or int(text) > 1000:
-            return None, f"A whole number from {low} to 1000, or blank"
+        if not text.isdigit() or not low <= int(text) <= high:
+            return None, f"A whole number from {low} to {high}, or blank"
         return int(text), None
 
     def problems(self) -> dict[str, str]:
@@ -110,8 +113,8 @@ class ContractForm(FormScreen[Engagement]):
             problems["start"] = "Required: the day the engagement started"
         elif (problem := self.date_problem("start")) is not None:
             problems["start"] = problem
-        for field_id, low in (("planned", 1), ("group-size", 2)):
-            problem = self._whole(field_id, low)[1]
+        for field_id in WHOLE_NUMBERS:
+            problem = self._whole(field_id)[1]
             if problem is not None:
                 problems[field_id] = problem
         if self.choice("format") != "group" and self.text("group-size"):
@@ -129,15 +132,12 @@ class ContractForm(FormScreen[Engagement]):
             "sponsor_role": self.text("sponsor-role"),
             "sponsor_contact": self.text("sponsor-contact"),
             "confidentiality": self.text("confidentiality"),
-            "sessions_planned": self._whole("planned", 1)[0],
+            "sessions_planned": self._whole("planned")[0],
             "start_date": self.date("start"),
             "billing": self.choice("billing"),
             "format": self.choice("format"),
-            "group_size": self._whole("group-size", 2)[0],
+            "group_size": self._whole("group-size")[0],
             "objective": self.text("objective"),
             "log_consent": self.query_one("#log-consent", Checkbox).value,
         }
         return Engagement.model_validate(self.draft.model_dump() | update)
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
