@@ -159,6 +159,17 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*[keys.get(ch, ch) for ch in text])
 
 
+async def to_actions(pilot: Pilot[Any]) -> None:
+    """From the takeaways (focused first) back to the action list, as a coach does: shift+tab
+    past the goal scores."""
+    actions = pilot.app.screen.query_one("#actions", OptionList)
+    for _ in range(6):
+        if actions.has_focus:
+            return
+        await pilot.press("shift+tab")
+    assert actions.has_focus
+
+
 def action_lines(screen: ClosingScreen) -> list[str]:
     options = screen.query_one("#actions", OptionList)
     return [
@@ -258,7 +269,8 @@ async def test_close_session_stores_actions_scores_takeaways_and_next_date(
             "✓ Book the big meeting room",
             "✓ Draft the opening lines",
         ]
-        assert screen.query_one("#actions", OptionList).has_focus
+        assert screen.query_one("#takeaways", TextArea).has_focus  # words typed at once land here
+        await to_actions(pilot)
 
         # remove the room booking, edit the action from the notes
         await pilot.press("down", "space")
@@ -353,6 +365,7 @@ async def test_escape_goes_back_and_writes_nothing(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClosingScreen)
+        await to_actions(pilot)
         await pilot.press("down", "space", "o")  # remove one, swap the owner of another
         await pilot.press("tab")
         await type_text(pilot, "7")
@@ -461,3 +474,27 @@ async def test_closing_a_finished_session_again_keeps_its_end_time(
     assert {s.goal_id: s.score for s in store.goal_scores(session_id=earlier.id)} == {
         practice.goal.id: 4
     }
+
+
+@sync
+async def test_enter_on_a_score_or_date_that_does_not_parse_stays_there(
+    practice: ClosingPractice, protocols: ProtocolLibrary
+) -> None:
+    app = host(practice, protocols)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        score = screen.query_one(f"#score-{practice.goal.id}", Input)
+        score.focus()
+        await type_text(pilot, "11")
+        await pilot.press("enter")
+        assert score.has_focus and score.has_class("-invalid")
+        assert "0 to 10" in str(screen.query_one("#score-error", Static).content)
+        await pilot.press("backspace", "backspace", "8", "enter")  # now it moves on
+        assert not score.has_focus and not score.has_class("-invalid")
+        next_date = screen.query_one("#next-date", Input)
+        next_date.focus()
+        await type_text(pilot, "9/12")
+        await pilot.press("enter")
+        assert next_date.has_focus

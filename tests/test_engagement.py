@@ -11,6 +11,7 @@ from pathlib import Path
 from cli_helpers import one_line_error, run
 from click.testing import CliRunner
 from conftest import SamplePractice
+from test_closing import to_actions
 from test_live import (
     Clock,
     began_at,
@@ -790,6 +791,7 @@ async def test_on_the_closing_screen_o_hands_an_action_to_the_sponsor(
         await settle(pilot, app)
         screen = app.screen
         assert isinstance(screen, ClosingScreen)
+        await to_actions(pilot)
         await pilot.press("o", "o")  # coachee -> coach -> the sponsor
         line = str(screen.query_one("#actions", OptionList).get_option_at_index(0).prompt)
         assert "Marc Dubois" in line

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from test_closing import ClosingHost, build_closing_practice, settle
+from test_closing import ClosingHost, build_closing_practice, settle, to_actions
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -29,10 +29,11 @@ def make_app(store: Store, protocols: ProtocolLibrary) -> ClosingHost:
 
 
 def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Wait for the data, press PRESSED, and stop every cursor from blinking."""
+    """Wait for the data, go to the action list, press PRESSED, stop every cursor blinking."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
+        await to_actions(pilot)  # the takeaways have the focus first
         for key in pressed:
             await pilot.press(key)
             await settle(pilot)

@@ -3,7 +3,9 @@
 The actions come pre-filled from the notes' ``- [ ]`` lines (private ``//`` lines never) and from
 those already stored for the session, one line per text. Nothing is written until "Close session":
 then one atomic `Store.finish_session` call stores it all and the store stamps the end time.
-"Back to session" (Escape) writes nothing, and nothing on this screen touches the notes.
+"Back to session" (Escape) writes nothing, and nothing on this screen touches the notes; what was
+entered is kept for the next F10 (closing_draft.py). The takeaways have the focus first: words
+typed straight after F10 land there, not on the action list, whose keys are letters.
 
 When the practice refuses the close (a full disk, a read-only file, a lock held) nothing is lost
 (closing_refused.py): it stays on the screen and is set aside in the session's rescue file, so
@@ -38,6 +40,7 @@ from companion.tui.screens.closing_actions import ActionDraft as ActionDraft
 from companion.tui.screens.closing_actions import ActionList, view_drafts
 from companion.tui.screens.closing_actions import actions_to_store as actions_to_store
 from companion.tui.screens.closing_actions import closing_actions as closing_actions
+from companion.tui.screens.closing_draft import ClosingDraft, offered, resumed
 from companion.tui.screens.closing_fields import ClosingEntries
 from companion.tui.screens.closing_fields import takeaway_lines as takeaway_lines
 from companion.tui.screens.closing_refused import ClosingRefusal
@@ -60,7 +63,8 @@ class ClosingCommands(ScreenCommands):
 
 
 class ClosingScreen(ClosingRefusal):
-    """End of session: dismisses True once the session is closed, False to go back to it."""
+    """End of session: dismisses True once the session is closed, False to go back to it (what
+    it holds then in `left_as`, for the next closing screen to start from)."""
 
     CSS_PATH: ClassVar[list[str]] = ["../widgets/inputs.tcss", "closing.tcss"]  # type: ignore[misc]
     COMMANDS = Screen.COMMANDS | {ClosingCommands}
@@ -91,11 +95,16 @@ class ClosingScreen(ClosingRefusal):
         ),
     ]
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, kept: ClosingDraft | None = None) -> None:
+        """KEPT: what the last closing screen of this session held when the coach went back."""
         super().__init__()
         self.session_id = session_id
+        self.kept = kept
+        self.left_as: ClosingDraft | None = None
+        """What the screen held when the coach went back to the session (Escape)."""
         self.data: ClosingView | None = None
         self.drafts: list[ActionDraft] = []
+        self._offered: frozenset[str] = frozenset()
         self._finishing = False
         self._close_when_loaded = False  # ctrl+s came before the session was read
         self.refused = ""
@@ -168,7 +177,10 @@ class ClosingScreen(ClosingRefusal):
 
     def show(self, data: ClosingView) -> None:
         self.data = data
-        self.drafts = view_drafts(data)
+        kept = self.kept
+        fresh = view_drafts(data)
+        self.drafts = fresh if kept is None else resumed(kept, fresh)
+        self._offered = offered(fresh) | (kept.offered if kept is not None else frozenset())
         number = f"session {data.session_number}"
         if data.sessions_planned:
             number += f" of {data.sessions_planned}"
@@ -188,14 +200,19 @@ class ClosingScreen(ClosingRefusal):
         self.query_one("#summary", Static).update(summary)
         self.sub_title = f"Closing: {data.client.name}"
         self._fill_actions()
-        self.query_one("#scores", Vertical).mount_all(self._score_rows(data.goals))
-        self.query_one("#takeaways", TextArea).load_text("\n".join(data.takeaways))
-        if data.session.next_session_on is not None:
-            self.query_one("#next-date", Input).value = f"{data.session.next_session_on:%Y-%m-%d}"
-        actions = self.query_one("#actions", ActionList)
+        typed_scores = kept.scores if kept is not None else {}
+        self.query_one("#scores", Vertical).mount_all(self._score_rows(data.goals, typed_scores))
+        takeaways = self.query_one("#takeaways", TextArea)
+        takeaways.load_text(kept.takeaways if kept is not None else "\n".join(data.takeaways))
+        takeaways.move_cursor(takeaways.document.end)
+        next_date = self.query_one("#next-date", Input)
+        if kept is not None:
+            next_date.value = kept.next_date
+        elif data.session.next_session_on is not None:
+            next_date.value = f"{data.session.next_session_on:%Y-%m-%d}"
         if self.drafts:
-            actions.highlighted = 0
-        actions.focus()
+            self.query_one("#actions", ActionList).highlighted = 0
+        takeaways.focus()  # typing at once after F10 is words, never an action list key
         if self._close_when_loaded:  # F10 then ctrl+s in one motion: close now it is read
             self.action_close_session()
 
@@ -259,8 +276,21 @@ class ClosingScreen(ClosingRefusal):
         self.notify(message, title="Could not close the session", severity="error")
 
     def action_back(self) -> None:
-        if not self._finishing:
-            self.dismiss(False)
+        if self._finishing:
+            return
+        if self.data is not None:  # read: keep what it holds for the next F10
+            self.left_as = ClosingDraft(
+                actions=list(self.drafts),
+                offered=self._offered,
+                scores={
+                    item.goal.id: self.query_one(f"#score-{item.goal.id}", Input).value
+                    for item in self.data.goals
+                    if item.goal.id is not None
+                },
+                takeaways=self.query_one("#takeaways", TextArea).text,
+                next_date=self.query_one("#next-date", Input).value,
+            )
+        self.dismiss(False)
 
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:

@@ -46,13 +46,19 @@ class ClosingEntries:
 class ClosingFields(ClosingActions):
     """The scores, takeaways and next date of the closing screen (ClosingScreen builds on it)."""
 
-    def _score_rows(self, goals: list[GoalProgress]) -> list[Horizontal | Static]:
+    def _score_rows(
+        self, goals: list[GoalProgress], typed: dict[int, str]
+    ) -> list[Horizontal | Static]:
+        """A row per goal to score; its score as TYPED on an earlier closing screen, else the
+        one stored for this session."""
         if not goals:
             return [Static("No active goals to score.", classes="no-goals")]
         rows: list[Horizontal | Static] = []
         for item in goals:
             last = "—" if item.previous_score is None else str(item.previous_score)
             current = "" if item.score is None else str(item.score)
+            if item.goal.id in typed:
+                current = typed[item.goal.id]
             row = Horizontal(
                 Label(goal_label(item.goal, 60), classes="score-goal"),
                 Label(f"last {last}", classes="score-last"),
@@ -122,8 +128,12 @@ class ClosingFields(ClosingActions):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        """Enter moves on, as Tab does: closing the session takes ctrl+s or the button."""
+        """Enter moves on, as Tab does (closing the session takes ctrl+s or the button); on a
+        score or date that does not parse it stays there and says why."""
         event.stop()
+        if event.validation_result is not None and not event.validation_result.is_valid:
+            self._show_problems(self._problems())
+            return
         self.focus_next()
 
     @on(Input.Changed)

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
     from companion.core.models import Action, Agreement, Engagement, Goal
     from companion.services.clipboard import CopyResult
     from companion.store.views import SidebarView
+    from companion.tui.screens.closing_draft import ClosingDraft
 
 
 class LiveRecording(LiveBase):
     """The recording part of the live screen."""
+
+    closing_left: ClosingDraft | None = None
+    """What the closing screen held when the coach came back from it (F10 shows it again)."""
 
     def sidebar_data(self) -> SidebarView:
         """What the sidebar shows (read on the writer's thread after a change)."""
@@ -215,7 +219,10 @@ class LiveRecording(LiveBase):
             )
             return
 
+        closing = ClosingScreen(self.session_id, self.closing_left)
+
         def closed(done: bool | None) -> None:
+            self.closing_left = closing.left_as
             if done:
                 from companion.tui.screens.session_closed import SessionClosed
 
@@ -226,4 +233,4 @@ class LiveRecording(LiveBase):
             else:
                 self.action_focus_notes()
 
-        self.app.push_screen(ClosingScreen(self.session_id), closed)
+        self.app.push_screen(closing, closed)
