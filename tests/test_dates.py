@@ -111,3 +111,14 @@ def test_the_due_date_in_an_actions_words(text: str, day: date | None) -> None:
 
 def test_moments_with_words() -> None:
     assert parse_moment("next friday 14:00", today=TODAY) == datetime(2026, 12, 4, 14, 0)
+
+
+def test_a_moment_whose_day_fails_is_quoted_whole_with_its_format() -> None:
+    """'2026-11-04 10:302026-11-04 11:00' (a time typed after the old one): the whole of it and
+    the date-and-time format, not its day part and the date format."""
+    typed = "2026-11-04 10:302026-11-04 11:00"
+    with pytest.raises(ValueError) as caught:
+        parse_moment(typed, today=date(2026, 11, 25))
+    assert str(caught.value) == (
+        f"{typed!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. '2026-11-25 14:00'"
+    )

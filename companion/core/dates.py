@@ -203,9 +203,12 @@ def parse_moment(text: str, *, today: date | None = None) -> datetime:
             moment = time.fromisoformat(clock)
         except ValueError:
             moment = None
+    example = f"{(today or terms.today()).isoformat()} 14:00"
+    problem = f"{stripped!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. {example!r}"
     if moment is None:
-        example = f"{(today or terms.today()).isoformat()} 14:00"
-        raise ValueError(
-            f"{text.strip()!r} is not a date and time: use 'YYYY-MM-DD HH:MM', e.g. {example!r}"
-        )
-    return datetime.combine(parse_date(day_text, today=today), moment)
+        raise ValueError(problem)
+    try:
+        day = parse_date(day_text, today=today)
+    except ValueError:  # all of what was typed, and the format this takes, not the day's alone
+        raise ValueError(problem) from None
+    return datetime.combine(day, moment)

@@ -32,19 +32,6 @@ MOMENT_HINT = "YYYY-MM-DD HH:MM"
 """What Started and Ended take, as the coach reads it (MOMENT_FORMAT is strftime's)."""
 
 
-def moment_problem(text: str) -> str | None:
-    """Why TEXT is no start or end, quoting all of it and naming the date-and-time format, or None.
-
-    parse_moment's own message quotes only the day part when that is what fails: for
-    '2026-11-04 10:302026-11-04 11:00' it said "'2026-11-04 10:302026-11-04' is not a date: use
-    YYYY-MM-DD", a cut value and a format this field does not take."""
-    try:
-        parse_moment(text)
-    except ValueError:
-        return f"{text!r} is not a date and time: use {MOMENT_HINT}"
-    return None
-
-
 def parse_minutes(text: str) -> int:
     cleaned = text.strip()
     if not cleaned.isdigit():
@@ -132,8 +119,10 @@ class SessionTimeForm(FormScreen[Session]):
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for field_id in ("time-started", "time-ended"):
-            if (problem := moment_problem(self.text(field_id))) is not None:
-                found[field_id] = problem
+            try:
+                parse_moment(self.text(field_id))
+            except ValueError as error:
+                found[field_id] = str(error)
         try:
             parse_minutes(self.text("time-minutes"))
         except ValueError as error:
