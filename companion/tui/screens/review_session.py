@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -121,6 +122,14 @@ _SEARCHED_BOXES = ("agreement", "actions-set", "actions-reviewed", "scores", "ta
 """The session's boxes a search can find words in, besides the notes."""
 
 
+SESSIONS = Binding.Group("Sessions")
+MATCHES = Binding.Group("Match")
+"""The footer shows each pair as its two keys and one description ("[ ] Sessions", "n N Match";
+each key keeps its own in the palette and the keys panel): at 80 columns an unfinished session
+opened from a search had no room for both pairs in full beside its other keys, and Textual's
+footer cuts what overflows ("c Cop")."""
+
+
 class SessionScreen(AfterCall, FindInSession, ReviewBase):
     """One session in full: agreement, notes (private lines shown and marked), steps, actions,
     scores and takeaways."""
@@ -134,6 +143,7 @@ class SessionScreen(AfterCall, FindInSession, ReviewBase):
             key_display="[",
             tooltip="The client's session before this one",
             id="session.earlier",
+            group=SESSIONS,
         ),
         Binding(
             "right_square_bracket",
@@ -142,6 +152,7 @@ class SessionScreen(AfterCall, FindInSession, ReviewBase):
             key_display="]",
             tooltip="The client's session after this one",
             id="session.later",
+            group=SESSIONS,
         ),
         Binding(
             "u",
@@ -158,7 +169,8 @@ class SessionScreen(AfterCall, FindInSession, ReviewBase):
             id="session.correct-time",
             tooltip="Correct this finished session's start, end or minutes (the hours log follows)",
         ),
-        *find_bindings(),  # before n (next session): n is the next match while there is one
+        # before n (next session): n is the next match while there is one
+        *(replace(binding, group=MATCHES) for binding in find_bindings()),
         Binding(
             "n",
             "next_session",
@@ -168,7 +180,9 @@ class SessionScreen(AfterCall, FindInSession, ReviewBase):
             id="session.next-session",
         ),
         *after_call_bindings(),
-        search_key("session"),
+        # the footer is full at 80 columns (a search's n N and an unfinished session's u beside
+        # the recap and edit keys); the palette and the keys panel have it
+        replace(search_key("session"), show=False),
     ]
 
     def __init__(self, session_id: int, find: str = "") -> None:
