@@ -90,8 +90,10 @@ CLOSE_NAME_RATIO = 0.8
 """How alike (difflib's ratio, 0 to 1) a typed name and a client's name must be to ask about it."""
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def text_key(text: str) -> str:
+    """TEXT however it is spaced or cased ('Call  sam' is 'call sam'): how names and action
+    texts are matched (a typed name, an action line against a stored action, an import)."""
+    return " ".join(text.split()).casefold()
 
 
 def close_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
@@ -101,12 +103,12 @@ def close_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
     whole name or one of its words (a typo: "Ana Lopes", "Anna"). Asked before a new client
     is created, so that a slip does not split one client's history in two.
     """
-    key = _name_key(typed)
+    key = text_key(typed)
     if not key:
         return []
     scored: list[tuple[float, str]] = []
     for name in names:
-        other = _name_key(name)
+        other = text_key(name)
         if other == key:
             continue
         words = other.split()

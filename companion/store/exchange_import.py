@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from companion.core.models import Goal, Notes
+from companion.core.text import text_key
 
 from .exchange import PracticeExport
 from .rows import constraint_refusals, record_row, session_row
@@ -56,10 +57,6 @@ def import_practice(store: Store, document: PracticeExport) -> ImportSummary:
     with store.writing() as db:
         _Importer(db, summary).run(document)
     return summary
-
-
-def _key_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 class _Importer:
@@ -178,8 +175,8 @@ class _Importer:
         rows = self.db.execute(
             "SELECT id, specific FROM goals WHERE client_id = ? ORDER BY id", [goal.client_id]
         ).fetchall()
-        wanted = _key_text(goal.specific)
-        return next((int(row[0]) for row in rows if _key_text(row[1]) == wanted), None)
+        wanted = text_key(goal.specific)
+        return next((int(row[0]) for row in rows if text_key(row[1]) == wanted), None)
 
     def _session_parts(self, document: PracticeExport) -> None:
         """Notes, step timings, takeaways and edited recaps come with a new session, never into

@@ -21,14 +21,11 @@ from textual.widgets.option_list import Option
 from companion.core.dates import due_in_words
 from companion.core.models import Action, now
 from companion.core.notes import action_candidates
+from companion.core.text import text_key
 from companion.tui.dialogs.forms import ActionForm, goal_label, new_action
 
 if TYPE_CHECKING:
     from companion.store.views import ClosingView
-
-
-def _same_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 @dataclass
@@ -54,11 +51,11 @@ def closing_actions(
     """The session's stored actions, then the notes' action lines not already among them, each
     with the due date its words give ('by Friday': the Friday after TODAY)."""
     drafts = [ActionDraft(action, kept=action.status != "dropped") for action in stored]
-    seen = {_same_text(action.text) for action in stored}
+    seen = {text_key(action.text) for action in stored}
     for text in action_candidates(notes_text):
-        if _same_text(text) in seen:
+        if text_key(text) in seen:
             continue
-        seen.add(_same_text(text))
+        seen.add(text_key(text))
         due = due_in_words(text, today=today)  # 'by Friday': a date, and the words kept
         drafts.append(
             ActionDraft(Action(client_id=client_id, session_id=session_id, text=text, due_on=due))

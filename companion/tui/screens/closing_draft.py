@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from companion.tui.screens.closing_actions import ActionDraft, _same_text
+from companion.core.text import text_key
+from companion.tui.screens.closing_actions import ActionDraft
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ClosingDraft:
 
 def offered(drafts: list[ActionDraft]) -> frozenset[str]:
     """DRAFTS by their text, as the list was drafted (see ClosingDraft.offered)."""
-    return frozenset(_same_text(draft.action.text) for draft in drafts)
+    return frozenset(text_key(draft.action.text) for draft in drafts)
 
 
 def resumed(draft: ClosingDraft, fresh: list[ActionDraft]) -> list[ActionDraft]:
@@ -40,7 +41,7 @@ def resumed(draft: ClosingDraft, fresh: list[ActionDraft]) -> list[ActionDraft]:
     kept_ids = {d.action.id for d in draft.actions if d.is_stored}
     result = list(draft.actions)
     for item in fresh:
-        key = _same_text(item.action.text)
+        key = text_key(item.action.text)
         if not item.is_stored:
             if key not in draft.offered:
                 result.append(item)
@@ -48,7 +49,7 @@ def resumed(draft: ClosingDraft, fresh: list[ActionDraft]) -> list[ActionDraft]:
         if item.action.id in kept_ids:
             continue
         drafted = (n for n, d in enumerate(result) if not d.is_stored)
-        twin = next((n for n in drafted if _same_text(result[n].action.text) == key), None)
+        twin = next((n for n in drafted if text_key(result[n].action.text) == key), None)
         if twin is None:
             result.append(item)
         else:

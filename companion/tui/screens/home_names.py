@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from companion.core.text import close_names
+from companion.core.text import close_names, text_key
 from companion.tui.dialogs.new_client import NewClientQuestion
 from companion.tui.host import host
 
@@ -49,8 +49,8 @@ class FindOrAdd(Screen[None]):
         raise NotImplementedError  # HomeScreen: start (or resume) CLIENT_NAME's session
 
     def _matching_clients(self) -> list[Client]:
-        typed = " ".join(self.query_one("#new-client", Input).value.split()).casefold()
-        return [c for c in self._clients if typed in c.name.casefold()]
+        typed = text_key(self.query_one("#new-client", Input).value)
+        return [c for c in self._clients if typed in text_key(c.name)]
 
     def _fill_clients(self) -> None:
         """The client list, narrowed to the names holding what is typed in the box."""
