@@ -286,7 +286,7 @@ async def test_a_slow_search_ending_late_does_not_replace_the_one_typed_after_it
         assert isinstance(screen, ReviewScreen)
         assert [hit.session_id for hit in screen.hits] == [practice.sessions[2].id]
         assert screen.query_one("#hits", OptionList).option_count == 1
-        assert text_of(screen.query_one("#review-status", Label)).startswith("1 hits for “guilt”")
+        assert text_of(screen.query_one("#review-status", Label)).startswith("1 hit for “guilt”")
 
 
 @sync

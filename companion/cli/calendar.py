@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from companion.core.text import counted
+
 from .common import NonEmptyPath, Practice, UserError, config_or_fail, pass_practice
 
 
@@ -55,8 +57,8 @@ def calendar(practice: Practice, folder: Path | None, to_stdout: bool) -> None:
         result = write_vdir(folder, vdir_files(plan, settings))
     except OSError as error:
         raise UserError(f"cannot write {folder}: {error.strerror or error}") from None
-    sessions = f"{len(plan.sessions)} next session" + ("" if len(plan.sessions) == 1 else "s")
-    actions = f"{len(plan.actions)} open action" + ("" if len(plan.actions) == 1 else "s")
+    sessions = counted(len(plan.sessions), "next session")
+    actions = counted(len(plan.actions), "open action")
     click.echo(
         f"{folder}: {sessions}, {actions} ({result.written} written, "
         f"{result.unchanged} unchanged, {result.removed} removed)"

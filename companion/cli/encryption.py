@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from companion.core.text import counted
 from companion.services import passphrase
 
 from .common import Practice, UserError, pass_practice
@@ -122,7 +123,8 @@ def _warn_of_rescues(path: Path) -> None:
     if found:
         sessions = ", ".join(str(rescued.session_id) for rescued in found[:8])
         click.echo(
-            f"companion: {len(found)} rescue file(s) from before hold notes unencrypted (sessions "
+            f"companion: {counted(len(found), 'rescue file')} from before hold notes unencrypted "
+            f"(sessions "
             f"{sessions}): open those sessions to bring them back, which removes the files",
             err=True,
         )

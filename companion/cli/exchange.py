@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from companion.core.exchange_markdown import session_document, session_filename, slug
+from companion.core.text import counted
 from companion.services.files import write_private_file
 from companion.store.erase import (
     check_not_open,
@@ -57,12 +58,12 @@ def _counted(counts: dict[str, int]) -> str:
         number = counts.get(kind, 0)
         if number:
             one, many = _NAMES[kind]
-            parts.append(f"{number} {one if number == 1 else many}")
+            parts.append(counted(number, one, many))
     return ", ".join(parts) or "nothing"
 
 
 def _files(number: int) -> str:
-    return f"{number} saved recap file" + ("" if number == 1 else "s")
+    return counted(number, "saved recap file")
 
 
 class NotConfirmed(click.ClickException):
@@ -157,8 +158,7 @@ def export(
             write_private_file(folder / session_filename(record, client_copy=client_copy), text)
     except OSError as error:
         raise UserError(f"cannot write to {folder}: {error.strerror or error}") from None
-    many = "session" if len(sessions) == 1 else "sessions"
-    click.echo(f"Wrote {len(sessions)} {many} as Markdown to {folder} ({kept}).")
+    click.echo(f"Wrote {counted(len(sessions), 'session')} as Markdown to {folder} ({kept}).")
 
 
 # -- import ------------------------------------------------------------------------------------

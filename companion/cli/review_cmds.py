@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion.core import terms
-from companion.core.text import shown
+from companion.core.text import counted, shown
 
 from .common import Practice, client_or_fail, echo_json, pass_practice
 
@@ -116,7 +116,7 @@ def search(
         )
         for line in _hit_lines(shown(" ".join(hit.snippet.split())), width):
             click.echo(line)
-    click.echo(click.style(f"{len(hits)} match" + ("" if len(hits) == 1 else "es"), dim=True))
+    click.echo(click.style(counted(len(hits), "match", "matches"), dim=True))
 
 
 # -- actions -------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def actions(
     console = _console()
     console.print(table)
     n_overdue = sum(1 for line in found if line.action.is_overdue(today))
-    summary = f"{len(found)} action" + ("" if len(found) == 1 else "s")
+    summary = counted(len(found), "action")
     if n_overdue:
         summary += f", {n_overdue} overdue"
     console.print(summary, style="dim")

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from companion.core.hours import MAX_GROUP_SIZE, hours
+from companion.core.text import counted
 
 PACE_DAYS = 90
 HORIZON_DAYS = 100 * 365
@@ -216,9 +217,7 @@ def level_line(level: LevelProgress) -> str:
     if level.missing_paid_hours:
         missing.append(f"{level.missing_paid_hours:.2f} paid hours")
     if level.missing_clients:
-        missing.append(
-            f"{level.missing_clients} client" + ("s" if level.missing_clients > 1 else "")
-        )
+        missing.append(counted(level.missing_clients, "client"))
     if level.missing_recent_hours:
         missing.append(
             f"{level.missing_recent_hours:.2f} hours in the last {level.recent_months} months"
@@ -240,11 +239,10 @@ def summary_lines(found: CredentialProgress) -> list[str]:
         f"{value:.2f} hours in the last {months} months"
         for months, value in found.recent_hours.items()
     )
-    plural = "" if found.clients == 1 else "s"
     lines = [
         f"Credential progress on {found.as_of}, {since}",
         f"You have {found.hours:.2f} hours ({found.paid_hours:.2f} paid), "
-        f"{found.clients} client{plural}" + (f"; {recent}" if recent else ""),
+        f"{counted(found.clients, 'client')}" + (f"; {recent}" if recent else ""),
         f"Pace over the last {PACE_DAYS} days: {found.pace_hours_per_month:.1f} hours a month "
         f"({found.pace_paid_hours_per_month:.1f} paid), "
         f"{found.pace_new_clients_per_month:.1f} new clients a month",
@@ -259,9 +257,8 @@ def short_lines(found: CredentialProgress) -> list[str]:
     recent = "".join(
         f" · {value:.2f} h in {months} months" for months, value in found.recent_hours.items()
     )
-    plural = "" if found.clients == 1 else "s"
     lines = [
-        f"{found.hours:.2f} h ({found.paid_hours:.2f} paid) · {found.clients} client{plural}"
+        f"{found.hours:.2f} h ({found.paid_hours:.2f} paid) · {counted(found.clients, 'client')}"
         f"{recent} · pace {found.pace_hours_per_month:.1f} h/month"
     ]
     for level in found.levels:

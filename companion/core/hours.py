@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from companion.core.models import Billing, EngagementFormat
+from companion.core.text import counted
 
 HOURS_DECIMALS = 2
 
@@ -180,7 +181,7 @@ class HoursLog(BaseModel):
         lines: list[str] = []
         if self.without_consent:
             count = self.without_consent_clients
-            who = f"{count} client" + ("" if count == 1 else "s")
+            who = counted(count, "client")
             verb = "has" if count == 1 else "have"
             lines.append(
                 f"left off the log: {who} ({format_hours(self.without_consent_hours)} hours) "
@@ -188,7 +189,7 @@ class HoursLog(BaseModel):
             )
         if self.large_groups:
             count = len(self.large_groups)
-            what = f"{count} group" + ("" if count == 1 else "s")
+            what = counted(count, "group")
             lines.append(
                 f"left off the log: {what} of more than {MAX_GROUP_SIZE} members "
                 f"({format_hours(self.large_groups_hours)} hours); ICF does not count them"
@@ -239,7 +240,7 @@ def row_cells(row: EngagementHours) -> list[str]:
 
 def totals_cells(log: HoursLog) -> list[str]:
     """The last line of the log: the totals, with the number of clients in the name column."""
-    clients = f"{log.clients} client" + ("" if log.clients == 1 else "s")
+    clients = counted(log.clients, "client")
     first = min((row.start_date for row in log.rows), default=None)
     last = max((row.end_date for row in log.rows), default=None)
     return [

@@ -20,6 +20,7 @@ from textual import on
 from textual.widgets import Static
 
 from companion.core.errors import CompanionError
+from companion.core.text import counted
 from companion.services import heap
 from companion.tui.host import from_worker
 from companion.tui.screens.live_base import LiveBase
@@ -296,7 +297,8 @@ class LiveOpening(LiveBase):
         skipped = len(self.host.protocols.errors)
         if skipped:
             self.notify(
-                f"{skipped} protocol file(s) skipped: `companion protocols list` says why.",
+                f"{counted(skipped, 'protocol file')} skipped: "
+                "`companion protocols list` says why.",
                 severity="warning",
                 timeout=6,
             )

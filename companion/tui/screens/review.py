@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from companion.core.errors import CompanionError
+from companion.core.text import counted
 from companion.services import heap
 from companion.tui.host import from_worker, give_up_from_thread
 from companion.tui.screens.review_base import (
@@ -156,14 +157,18 @@ class ReviewScreen(ReviewBase):
         if self.query_one("#review-switcher", ContentSwitcher).current == "hits":
             query = self.query_one("#search", Input).value.strip()
             status.update(
-                as_typed(f"{len(self.hits)} hits for “{query}” · Enter opens the session")
+                as_typed(
+                    f"{counted(len(self.hits), 'hit')} for “{query}” · Enter opens the session"
+                )
                 if self.hits
                 else as_typed(f"Nothing found for “{query}”")
             )
         elif not self.overviews:
             status.update("No clients yet: start a session from home, or run `companion demo`.")
         else:
-            status.update(f"{self.total_clients} clients · Enter opens a client's timeline")
+            status.update(
+                f"{counted(self.total_clients, 'client')} · Enter opens a client's timeline"
+            )
 
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
+from companion.core.text import counted
 from companion.tui.host import host
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class SessionClosed(Screen[None]):
         length = f"{minutes:.0f} min" if minutes >= 1 else "under a minute"
         title = Content.assemble(
             ("Session closed", "bold"),
-            f" · {record.client.name} · {length} · {len(record.actions_set)} action(s)",
+            f" · {record.client.name} · {length} · {counted(len(record.actions_set), 'action')}",
         )
         self.app.call_from_thread(self._show, title, recap.text, recap.filename)
         if copy:
