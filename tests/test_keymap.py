@@ -136,3 +136,32 @@ async def test_a_bad_file_is_said_and_the_usual_keys_apply(
         await pilot.press("f2")
         await settle(pilot, app)
         assert isinstance(app.screen, AgreementForm)
+
+
+@sync
+async def test_f1_on_home_and_in_the_review_lists_their_keys(
+    store: Store, protocols: ProtocolLibrary
+) -> None:
+    """F1 works on every screen, not only the live one: the screen's keys and those of the
+    widget with the focus (home's name box has it on launch), rebound ones as rebound."""
+    from test_review import settle as settle_review
+
+    from companion.tui.factory import OpenHome, OpenReview, build_app
+
+    write_config('[keymap]\n"home.review" = "ctrl+v"\n')
+    for opening, wanted in ((OpenHome(), "Review"), (OpenReview(), "Search")):
+        app = build_app(opening, store, protocols)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle_review(pilot)
+            screen = app.screen
+            await pilot.press("f1")
+            await settle_review(pilot)
+            assert isinstance(app.screen, KeysHelp)
+            listed = {what.split(":")[0]: key for key, what in app.screen.keys}
+            assert wanted in listed and "Keys" in listed and "Quit" in listed
+            if wanted == "Review":
+                assert listed["Review"] == "^v"  # the keymap's key
+                assert "Clear" in listed  # the name box's own Escape
+            await pilot.press("f1")  # F1 again closes it
+            await settle_review(pilot)
+            assert app.screen is screen

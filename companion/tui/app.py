@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.segment import Segment
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
@@ -66,6 +67,11 @@ _NO_CONTROLS = NoControlCharacters()
 class CompanionApp(Leaving):
     TITLE = "companion"
     CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(  # in the footers that have room for it (home's, the review's: keys_binding)
+            "f1", "show_keys", "Keys", show=False, tooltip="Every key of this screen", id="app.keys"
+        ),
+    ]
 
     def __init__(
         self,
@@ -175,6 +181,23 @@ class CompanionApp(Leaving):
             self.open_review(client_name=opening.client_name)
         else:
             self.open_home()
+
+    def action_show_keys(self) -> None:
+        """F1 on any screen (the live screen has its own, with more to say): the screen's keys
+        and those of what has the focus, read from the bindings, the keymap applied."""
+        from companion.tui.keys import key_rows
+        from companion.tui.widgets.keys_help import KeysHelp
+
+        screen = self.screen
+        own = [b for cls in type(screen).__mro__ for b in vars(cls).get("BINDINGS", [])]
+        active = [item.binding for item in screen.active_bindings.values()]
+        by_id = {b.id: b for b in [*own, *active] if isinstance(b, Binding) and b.id}
+        rows = list(dict.fromkeys(key_rows(self, by_id.values(), self.keymap)))  # F1 once
+        rows += [
+            ("ctrl+p", "Command palette: every action by name"),
+            ("ctrl+q", "Quit"),
+        ]
+        self.push_screen(KeysHelp(rows))
 
     def _read_keymap(self) -> None:
         """Read the coach's keymap (after the first paint) and apply it; a bad one is said."""

@@ -35,3 +35,11 @@ def key_rows(
             what += f": {binding.tooltip[0].lower()}{binding.tooltip[1:]}"
         rows.append((shown, what))
     return rows
+
+
+def keys_binding(screen: str) -> Binding:
+    """F1 in SCREEN's footer (it works on every screen: the app's binding; shown where the
+    footer has room), its id SCREEN.keys for the keymap."""
+    return Binding(
+        "f1", "app.show_keys", "Keys", tooltip="Every key of this screen", id=f"{screen}.keys"
+    )

@@ -15,6 +15,7 @@ from companion.core.errors import CompanionError
 from companion.core.terms import SessionStart
 from companion.services import heap
 from companion.tui.host import give_up_from_thread, host
+from companion.tui.keys import keys_binding
 from companion.tui.screens.home_names import CLIENTS_LISTED as CLIENTS_LISTED
 from companion.tui.screens.home_names import FindOrAdd
 from companion.tui.screens.home_waiting import HomeWaiting
@@ -127,6 +128,7 @@ class HomeScreen(FindOrAdd, HomeWaiting):
             tooltip="Read the practice again",
             id="home.refresh",
         ),
+        keys_binding("home"),
     ]
 
     def __init__(self) -> None:

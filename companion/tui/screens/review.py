@@ -27,6 +27,7 @@ from companion.core.errors import CompanionError
 from companion.core.text import counted
 from companion.services import heap
 from companion.tui.host import from_worker, give_up_from_thread
+from companion.tui.keys import keys_binding
 from companion.tui.screens.review_base import (
     SEARCH_DELAY,
     ReviewBase,
@@ -78,6 +79,7 @@ class ReviewScreen(ReviewBase):
             tooltip="Show or hide your progress toward ICF's ACC, PCC and MCC",
             id="review.credential",
         ),
+        keys_binding("review"),
     ]
 
     def __init__(self, client_id: int | None = None, client_name: str | None = None) -> None:
