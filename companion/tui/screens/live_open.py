@@ -95,7 +95,9 @@ class LiveOpening(LiveBase):
         self.run_worker(run, thread=True, group="open", name="opening")
 
     def _prepare(self) -> None:
-        """(thread) The imports, the database, the protocols; then which session."""
+        """(thread) The imports, the database, the protocols; then which session: a new one, or
+        the offer to resume one left unfinished, or, when another window has it open, the offer
+        to view it or begin another."""
         with heap.paused(not self.host.practice_open):  # the first opening imports them
             _ = self.host.store, self.host.protocols  # opens them
         start = self.start
@@ -105,6 +107,11 @@ class LiveOpening(LiveBase):
         found = self.host.resume_candidate(start)
         if found is None:
             self._begin(start)
+            return
+        assert found.session.id is not None
+        lease = self.store.live_lease(found.session.id, self.clock())
+        if lease is not None and lease.token != self.host.lease_token:
+            self._call(self._ask_busy, found.session.id, lease)  # no "resume?" it cannot do
         else:
             self._call(self._ask_resume, found)
 
