@@ -311,7 +311,7 @@ def test_encrypt_warns_of_rescue_files_from_before(runner: CliRunner, plain: Pat
     write_rescue(plain, 1, "Quillfeather notes set aside", datetime(2026, 12, 1, 10))
     result = runner.invoke(cli, ["encrypt"], env={"COMPANION_PASSPHRASE": SECRET})
     assert result.exit_code == 0, result.output
-    assert "1 rescue file(s) from before hold notes unencrypted (sessions 1)" in result.stderr
+    assert "1 rescue file from before hold notes unencrypted (sessions 1)" in result.stderr
 
 
 def test_encrypt_refuses_while_another_process_has_the_practice_open(
