@@ -292,7 +292,7 @@ def test_a_started_session_with_a_bad_files_protocol_ends_in_one_line(
 
     async def drive() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(50):
+            for _ in range(500):  # bounded, and ended as soon as it failed: not timed
                 await pilot.pause()
                 await app.workers.wait_for_complete()
                 if app.failure is not None:

@@ -81,8 +81,7 @@ def close_to_recap(app: RealApp, takeaway: str | None = None) -> None:
     app.wait_for("Close session")
     app.wait_for(" planned ")  # the summary: the screen has read the session (ctrl+s acts now)
     if takeaway is not None:
-        app.press("tab")  # from the action list to the takeaways
-        app.write(takeaway)
+        app.write(takeaway)  # the takeaways have the focus first
         app.wait_for(takeaway)
     app.press("ctrl+s")
     app.wait_for("Recap for the client")
@@ -389,7 +388,7 @@ def test_a_bad_protocol_file_is_mentioned_and_does_not_stop_a_start(tmp_path: Pa
     (folder / "broken.toml").write_text("id = 'broken'\nduration_minutes = 99999999999999999999\n")
     with start(tmp_path, (120, 40), "--protocol", "grow") as app:
         open_live(app)
-        app.wait_for("protocol file(s) skipped")
+        app.wait_for("1 protocol file skipped")
         app.press("ctrl+q")
         assert app.wait_exit() == 0
     no_traceback(app)
