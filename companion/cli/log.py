@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from companion.core.dates import DATE_HINT
 from companion.core.hours import HoursLog, format_hours, log_csv
 from companion.core.text import counted, shown
 
@@ -22,8 +23,16 @@ from .common import DATE, Practice, UserError, echo_json, pass_practice
     show_default=True,
     help="A table to read, CSV for a spreadsheet or the ICF form, or JSON.",
 )
-@click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
-@click.option("--until", type=DATE, help="Only sessions on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    type=DATE,
+    help=f"Only sessions on or after this date ({DATE_HINT}).",
+)
+@click.option(
+    "--until",
+    type=DATE,
+    help=f"Only sessions on or before this date ({DATE_HINT}).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as --format json).")
 @pass_practice
 def log(

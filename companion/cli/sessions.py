@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
+from companion.core.dates import DATE_HINT
 from companion.core.models import Session
 from companion.core.text import session_length, shown
 
@@ -54,7 +55,11 @@ SESSION_COLUMNS = (
 
 @click.group("sessions", invoke_without_command=True)
 @click.option("--client", "client_name", metavar="NAME", help="Only this client's sessions.")
-@click.option("--since", type=DATE, help="Only sessions on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    type=DATE,
+    help=f"Only sessions on or after this date ({DATE_HINT}).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def sessions(
@@ -138,7 +143,12 @@ def _score(text: str) -> tuple[int, int]:
 @click.option("--topic", help="The session's topic, as agreed.")
 @click.option("--outcome", help="The outcome the client wanted from the session.")
 @click.option("--measure", help="How the client would know they got it.")
-@click.option("--next", "next_on", type=DATE, help="The next session's date (YYYY-MM-DD, +2w).")
+@click.option(
+    "--next",
+    "next_on",
+    type=DATE,
+    help=f"The next session's date ({DATE_HINT}).",
+)
 @click.option(
     "--takeaway",
     "takeaways",

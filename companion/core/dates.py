@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from companion.core import terms
 
 DATE_FORMAT = "YYYY-MM-DD"
+DATE_HINT = "YYYY-MM-DD, or +7d, +2w, today"
+"""What a date field or option takes, in a few words (the forms' placeholder, the CLI's help)."""
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 
 # ASCII digits only, as for ids: `\d` would take '+٣d' for 3 days.

@@ -24,7 +24,7 @@ from textual.widgets.text_area import Edit, EditResult
 
 from companion.core import dates
 
-DATE_PLACEHOLDER = "YYYY-MM-DD, or +7d, +2w, today"
+DATE_PLACEHOLDER = dates.DATE_HINT
 
 
 KEPT_INVISIBLE = frozenset({"Cf", "Co", "Cn", "Zs"})
