@@ -161,6 +161,34 @@ def test_resume_a_session_left_unfinished(tmp_path: Path, size: tuple[int, int])
     assert "before the break" in notes and "after the break" in notes
 
 
+def test_keys_typed_before_the_first_frame_are_kept(tmp_path: Path) -> None:
+    """Typed the moment the command is entered, before Python has started: the terminal holds
+    them (its line mode turns each Enter into a LF); the live screen gets every one, in order,
+    the Enters as Enters."""
+    with start(tmp_path, (80, 24), "--protocol", "grow") as app:
+        app.write("typed before the first frame\r- [ ] second line")  # at once, no wait
+        app.wait_for("- [ ] second line")
+        app.wait_for("elapsed")
+        app.press("ctrl+q")
+        assert app.wait_exit() == 0, app.screen_text()
+    no_traceback(app)
+    _, notes, _ = only_session(app.db)
+    assert "typed before the first frame\n- [ ] second line" in notes
+
+
+def test_a_name_and_enter_typed_before_home_shows_ask_about_the_new_client(
+    tmp_path: Path,
+) -> None:
+    with RealApp([], tmp_path) as app:
+        app.write(f"{CLIENT}\r")  # the Enter before the screen is up: the new-client question
+        app.wait_for(f"No client is called {CLIENT} yet")
+        app.press("escape")
+        app.wait_for("Start a session")
+        app.press("ctrl+q")
+        assert app.wait_exit() == 0, app.screen_text()
+    no_traceback(app)
+
+
 def test_words_typed_over_the_resume_offer_are_kept_and_answer_nothing(tmp_path: Path) -> None:
     """The offer up, a burst of words whose first letter is an answer key ("now she says"):
     no new session; the words go into the notes of the session resumed after a pause."""

@@ -114,6 +114,8 @@ class CompanionApp(Leaving):
         self.typed_pending = ""
         """Words typed into a question before a session opened, for its notes (keep_typed)."""
         self.key_gate = KeyGate(self, super().on_event)
+        self._typed_before_screen: list[events.Key | events.Paste] | None = []
+        """Keys read before the first screen took keys (None from then on)."""
         """Keys act in the order typed, even in a burst (see keygate)."""
         self.too_small = TooSmallCover(self)
         """Covers the screen while the terminal is smaller than the layout supports."""
@@ -123,10 +125,29 @@ class CompanionApp(Leaving):
         """The form recaps are copied in (recap.format in config.toml), once read."""
 
     async def on_event(self, event: events.Event) -> None:
+        typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+        if typed and self._typed_before_screen is not None:
+            # Typed before the first screen is up and focused (the terminal held them since
+            # the command was entered): Textual would drop them; given once it is.
+            self._typed_before_screen.append(event)
+            return
         if isinstance(event, events.Key) and event.is_printable and not event.is_forwarded:
             question.typing()  # a question coming up now waits for a pause (dialogs/question)
         if not await self.key_gate.take(event):
             await super().on_event(event)
+        if isinstance(event, events.Compose):
+            self.call_after_refresh(self._first_screen_up)
+
+    async def _first_screen_up(self) -> None:
+        """The first screen is mounted and painted: the keys typed before it, in order.
+
+        An Enter typed before Textual took the terminal reads as ctrl+j: the terminal, still in
+        its line mode, turned its CR into LF (ICRNL). It was an Enter."""
+        held, self._typed_before_screen = self._typed_before_screen or [], None
+        for typed in held:
+            if isinstance(typed, events.Key) and typed.key == "ctrl+j":
+                typed = events.Key("enter", "\r")
+            await self.on_event(typed)
 
     @property
     def store(self) -> Store:
