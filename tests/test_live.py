@@ -828,9 +828,13 @@ async def close_with_f10(pilot, app: CompanionApp) -> SessionClosed:  # type: ig
         await settle(pilot, app)
         if isinstance(app.screen, SessionClosed):
             break
-    await settle(pilot, app)  # its recap built and copied (a worker)
     assert isinstance(app.screen, SessionClosed)
-    return app.screen
+    closed = app.screen
+    for _ in range(100):  # its recap built and copied (a worker): bounded, not timed
+        await settle(pilot, app)
+        if "Copying" not in str(closed.query_one("#copy-state", Static).render()):
+            break
+    return closed
 
 
 @sync
