@@ -824,7 +824,7 @@ async def close_with_f10(pilot, app: CompanionApp) -> SessionClosed:  # type: ig
     await pilot.press("f10")
     await settle(pilot, app)
     await pilot.press("ctrl+s")
-    for _ in range(50):
+    for _ in range(300):  # the close is written off the loop: bounded, not timed
         await settle(pilot, app)
         if isinstance(app.screen, SessionClosed):
             break
