@@ -125,8 +125,8 @@ class CompanionApp(Leaving):
         """The form recaps are copied in (recap.format in config.toml), once read."""
 
     async def on_event(self, event: events.Event) -> None:
-        typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
-        if typed and self._typed_before_screen is not None:
+        from_terminal = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+        if from_terminal and self._typed_before_screen is not None:
             # Typed before the first screen is up and focused (the terminal held them since
             # the command was entered): Textual would drop them; given once it is.
             self._typed_before_screen.append(event)
