@@ -120,6 +120,7 @@ async def test_the_review_footers_fit_at_80_columns(
     build_review_practice(store, protocols)
     for start, keys in (
         ("home", []),
+        ("home", ["down"]),  # the client list focused: its keys and F1
         ("review", []),
         ("review", ["enter"]),
         ("review", ["enter", "down", "enter"]),

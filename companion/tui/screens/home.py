@@ -55,6 +55,7 @@ class HomeScreen(FindOrAdd, HomeWaiting):
             "n",
             "new_client",
             "Find or add",
+            show=False,  # the name box says it; the footer keeps room for F1 at 80 columns
             tooltip="Find a client, or type a new name",
             id="home.find-or-add",
         ),
