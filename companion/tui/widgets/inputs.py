@@ -97,16 +97,16 @@ class ExactTextArea(TextArea):
         self._counted_rows = wrapped
 
     def edit(self, edit: Edit) -> EditResult:
-        """The edit, then the cursor scrolled into view again once the text's height is known.
+        """The edit, then, if it changed the text's rows, the cursor scrolled into view again.
 
         TextArea.edit (Textual 8.2) moves the cursor, which scrolls to it, before it grows its
         virtual size: a row added at the bottom (Enter on the last line, a word wrapping onto a
         new row) was scrolled to only as far as the old height allowed, one row short, until the
         next key (tests/test_notes_scroll.py).
         """
-        moved_from = self.selection
+        rows = self.wrapped_document.height  # CountedRows: the length of its row index
         result = super().edit(edit)
-        if self.is_mounted and self.selection != moved_from:
+        if self.is_mounted and self.wrapped_document.height != rows:  # not on most keys
             self.scroll_cursor_visible()
         return result
 
